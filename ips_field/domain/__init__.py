@@ -1,0 +1,1 @@
+"""Domain dataclasses and rules: no I/O, no Textual."""

@@ -1,0 +1,1 @@
+"""Encrypted TinyDB storage, repository and locking (no Textual)."""

@@ -1,0 +1,280 @@
+"""Typed access to records. Every change stamps clocks and writes an operation to the outbox.
+
+Tables: one per record kind (``case``, ``note``...), plus ``outbox`` (operations this node
+made, in ``seq`` order) and ``meta`` (node id, clock). A change and its operation are
+written in one store transaction, so they reach the disk together or not at all.
+
+Operation format (shipped by ``sync``)::
+
+    {"id": op_id, "seq": n, "origin": node, "kind": kind, "record_id": id,
+     "case_id": case or None, "action": "put" | "delete",
+     "fields": {name: value}, "clocks": {name: [wall_ms, counter, node]}, "at": iso}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol, TypeVar
+
+from ips_field.domain.clock import HybridClock, Stamp, as_stamp
+from ips_field.domain.records import (
+    META_FIELDS,
+    KINDS,
+    Case,
+    Consent,
+    Note,
+    Record,
+    VolunteerProfile,
+    new_id,
+    record_from_dict,
+)
+from ips_field.errors import ValidationError
+from ips_field.store.table import IdTable
+
+R = TypeVar("R", bound=Record)
+
+OUTBOX = "outbox"
+META = "meta"
+NOTE_FIELDS_FIXED = {"case_id", "meeting_id", "voice", "text", "speaker", "written_at"}
+
+
+class StoreLike(Protocol):
+    def table(self, name: str) -> IdTable: ...
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]: ...
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Repository:
+    """Typed, clocked, op-logged access to one store."""
+
+    def __init__(
+        self,
+        store: StoreLike,
+        *,
+        node_id: str | None = None,
+        now: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.store = store
+        self.now = now
+        meta = store.table(META).get_id("node")
+        if meta is None:
+            meta = {"id": "node", "node_id": node_id or new_id(), "clock": [0, 0, ""], "seq": 0}
+            store.table(META).put(meta)
+        self.node_id: str = meta["node_id"]
+        self.clock = HybridClock(
+            self.node_id, wall=lambda: int(self.now().timestamp() * 1000), last=as_stamp(meta["clock"])
+        )
+        self._seq: int = int(meta.get("seq", 0))
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several changes into one atomic store write."""
+        saved = (self.clock.last, self._seq)
+        try:
+            with self.store.transaction():
+                yield
+        except BaseException:
+            self.clock.last, self._seq = saved
+            raise
+
+    def table(self, kind: str) -> IdTable:
+        return self.store.table(kind)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def get(self, cls: type[R], record_id: str) -> R | None:
+        doc = self.table(cls.KIND).get_id(record_id)
+        return cls.from_dict(doc) if doc is not None else None
+
+    def all(self, cls: type[R], *, include_deleted: bool = False) -> list[R]:
+        docs = self.table(cls.KIND).all()
+        return [cls.from_dict(d) for d in docs if include_deleted or not d.get("deleted")]
+
+    def find(self, cls: type[R], **equal: Any) -> list[R]:
+        """Records of ``cls`` whose fields equal the given values (tombstones left out)."""
+        out = []
+        for doc in self.table(cls.KIND).all():
+            if doc.get("deleted"):
+                continue
+            if all(doc.get(k) == v for k, v in equal.items()):
+                out.append(cls.from_dict(doc))
+        return out
+
+    def for_case(self, cls: type[R], case_id: str) -> list[R]:
+        return self.find(cls, case_id=case_id)
+
+    def counts(self) -> dict[str, int]:
+        """Live records per kind (tombstones left out)."""
+        return {
+            kind: sum(1 for d in self.table(kind).all() if not d.get("deleted")) for kind in KINDS
+        }
+
+    def profile(self) -> VolunteerProfile | None:
+        found = self.all(VolunteerProfile)
+        return found[0] if found else None
+
+    # -- writing ------------------------------------------------------------------------
+
+    def save(self, record: R) -> R:
+        """Validate and store ``record``; only changed fields get new clocks and an op."""
+        record.validate()
+        table = self.table(record.KIND)
+        old = table.get_id(record.id)
+        now_iso = self.now().isoformat(timespec="seconds")
+        new = record.to_dict()
+        if old is None:
+            changed = record.data_fields()
+            new["created_at"] = new["created_at"] or now_iso
+            new["origin"] = new["origin"] or self.node_id
+        else:
+            if record.KIND == Note.KIND:
+                fixed = [f for f in NOTE_FIELDS_FIXED if old.get(f) != new.get(f)]
+                if fixed:
+                    raise ValidationError(
+                        {fixed[0]: "Notes cannot be changed; add a correction that supersedes it"}
+                    )
+            changed = [f for f in record.data_fields() if old.get(f) != new.get(f)]
+            if old.get("deleted") != new.get("deleted"):
+                changed.append("deleted")
+            new["created_at"] = old["created_at"]
+            new["origin"] = old["origin"]
+            if not changed:
+                return record.from_dict(old)
+        new["updated_at"] = now_iso
+        clocks = dict(old["clocks"]) if old else {}
+        with self.transaction():
+            stamp = self.clock.tick()
+            for name in changed:
+                clocks[name] = list(stamp)
+            new["clocks"] = clocks
+            table.put(new)
+            fields = {name: new[name] for name in changed}
+            if old is None:
+                fields["created_at"] = new["created_at"]
+                fields["origin"] = new["origin"]
+            self._emit(record, "put" if not new.get("deleted") else "delete", fields, stamp)
+        return record.from_dict(new)
+
+    def create(self, record: R) -> R:
+        """Store a new record (an error if the id exists)."""
+        if self.table(record.KIND).get_id(record.id) is not None:
+            raise ValidationError({"id": "A record with this id already exists"})
+        return self.save(record)
+
+    def delete(self, cls: type[R], record_id: str) -> None:
+        """Tombstone a record: it stays (for sync) but is hidden everywhere."""
+        current = self.get(cls, record_id)
+        if current is not None and not current.deleted:
+            self.save(current.replace(deleted=True))
+
+    def add_note(self, note: Note) -> Note:
+        note = note.replace(written_at=note.written_at or self.now().isoformat(timespec="seconds"))
+        return self.create(note)
+
+    def correct_note(self, old_id: str, text: str, reason: str, **changes: Any) -> Note:
+        """A new note that supersedes ``old_id``, with the reason; the old one stays."""
+        old = self.get(Note, old_id)
+        if old is None:
+            raise ValidationError({"supersedes": "That note no longer exists"})
+        new = old.replace(
+            id=new_id(),
+            text=text,
+            reason=reason,
+            supersedes=old_id,
+            written_at="",
+            created_at="",
+            updated_at="",
+            origin="",
+            clocks={},
+            **changes,
+        )
+        return self.add_note(new)
+
+    def current_notes(self, case_id: str, meeting_id: str | None = None) -> list[Note]:
+        """Notes not superseded by a later correction, oldest first."""
+        notes = self.for_case(Note, case_id)
+        if meeting_id is not None:
+            notes = [n for n in notes if n.meeting_id == meeting_id]
+        superseded = {n.supersedes for n in notes if n.supersedes}
+        return sorted(
+            (n for n in notes if n.id not in superseded), key=lambda n: (n.written_at, n.id)
+        )
+
+    def note_history(self, note_id: str) -> list[Note]:
+        """The chain of corrections ending at ``note_id``, oldest first."""
+        chain: list[Note] = []
+        current = self.get(Note, note_id)
+        while current is not None:
+            chain.append(current)
+            current = self.get(Note, current.supersedes) if current.supersedes else None
+        return list(reversed(chain))
+
+    # -- consent ------------------------------------------------------------------------
+
+    def has_consent(self, case_id: str, purpose: str, day: dt.date | None = None) -> bool:
+        day = day or self.now().date()
+        return any(
+            c.purpose == purpose and c.current_on(day) for c in self.for_case(Consent, case_id)
+        )
+
+    def open_cases(self) -> list[Case]:
+        return [c for c in self.all(Case) if c.status == "open"]
+
+    # -- operations ---------------------------------------------------------------------
+
+    def _emit(self, record: Record, action: str, fields: dict, stamp: Stamp) -> None:
+        self._seq += 1
+        op = {
+            "id": new_id(),
+            "seq": self._seq,
+            "origin": self.node_id,
+            "kind": record.KIND,
+            "record_id": record.id,
+            "case_id": record.case_ref(),
+            "action": action,
+            "fields": fields,
+            "clocks": {name: list(stamp) for name in fields},
+            "at": self.now().isoformat(timespec="seconds"),
+        }
+        self.store.table(OUTBOX).put(op)
+        self.store.table(META).put(
+            {"id": "node", "node_id": self.node_id, "clock": list(self.clock.last), "seq": self._seq}
+        )
+
+    def outbox(self, after_seq: int = 0) -> list[dict[str, Any]]:
+        """Operations this node made with ``seq`` above ``after_seq``, in order."""
+        ops = [op for op in self.store.table(OUTBOX).all() if op["seq"] > after_seq]
+        return sorted(ops, key=lambda op: op["seq"])
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq
+
+    def raw(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        """The stored document (for sync merge)."""
+        return self.table(kind).get_id(record_id)
+
+    def put_raw(self, doc: dict[str, Any]) -> None:
+        """Write a document as-is (for sync merge, inside a transaction)."""
+        if doc.get("kind") not in KINDS:
+            raise ValidationError({"kind": "Unknown record kind"})
+        self.table(doc["kind"]).put(doc)
+
+    def observe(self, stamp: Stamp) -> None:
+        self.clock.observe(stamp)
+
+    def record(self, kind: str, record_id: str) -> Record | None:
+        doc = self.raw(kind, record_id)
+        return record_from_dict(doc) if doc else None
+
+    @staticmethod
+    def meta_fields() -> tuple[str, ...]:
+        return META_FIELDS

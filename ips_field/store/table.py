@@ -1,0 +1,147 @@
+"""TinyDB tables keyed by our UUID ``id`` field, and an in-memory store for tests.
+
+Documents are stored under their own ``id`` (a uuid4 string), never under TinyDB's
+integer ``doc_id``. Changes always *replace* a document object rather than mutate it, so
+the encrypted storage can find what changed by object identity (DESIGN.md §3).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage
+from tinydb.table import Document, Table
+
+
+class IdTable(Table):
+    """A TinyDB table whose document ids are our UUID strings."""
+
+    document_id_class = str
+
+    def put(self, doc: Mapping[str, Any]) -> str:
+        """Insert or replace the document whose ``id`` is ``doc["id"]``."""
+        doc_id = str(doc["id"])
+        new = dict(doc)
+
+        def updater(table: dict[str, dict]) -> None:
+            table[doc_id] = new
+
+        self._update_table(updater)
+        return doc_id
+
+    def put_many(self, docs: list[Mapping[str, Any]]) -> None:
+        """Insert or replace several documents in one table write."""
+        news = [(str(d["id"]), dict(d)) for d in docs]
+
+        def updater(table: dict[str, dict]) -> None:
+            for doc_id, new in news:
+                table[doc_id] = new
+
+        self._update_table(updater)
+
+    def get_id(self, doc_id: str) -> dict[str, Any] | None:
+        """The document with this id, or ``None``."""
+        found = self.get(doc_id=doc_id)
+        return dict(found) if found is not None else None
+
+    def delete_ids(self, doc_ids: list[str]) -> None:
+        """Remove documents for good (used by erasure and purge, not ordinary deletion)."""
+        wanted = set(doc_ids)
+
+        def updater(table: dict[str, dict]) -> None:
+            for doc_id in wanted & set(table):
+                del table[doc_id]
+
+        self._update_table(updater)
+
+    def insert(self, document: Mapping) -> int | str:
+        if not isinstance(document, Document) and "id" in document:
+            return self.put(document)
+        return super().insert(document)
+
+    def update(  # type: ignore[override]
+        self,
+        fields: Mapping | Callable[[Mapping], None],
+        cond: Any = None,
+        doc_ids: Any = None,
+    ) -> list:
+        """Like TinyDB's ``update`` but replaces each changed document object."""
+
+        def apply(old: dict) -> dict:
+            new = copy.deepcopy(old)
+            if callable(fields):
+                fields(new)
+            else:
+                new.update(fields)
+            return new
+
+        changed: list[str] = []
+
+        def updater(table: dict[str, dict]) -> None:
+            ids = list(doc_ids) if doc_ids is not None else list(table)
+            for doc_id in ids:
+                if doc_id not in table:
+                    continue
+                if cond is not None and not cond(table[doc_id]):
+                    continue
+                table[doc_id] = apply(table[doc_id])
+                changed.append(doc_id)
+
+        self._update_table(updater)
+        return changed
+
+    def upsert(self, document: Mapping, cond: Any = None) -> list:  # type: ignore[override]
+        if "id" in document:
+            return [self.put(document)]
+        raise TypeError("IdTable.upsert needs a document with an 'id' field")
+
+
+class IdTinyDB(TinyDB):
+    table_class = IdTable
+
+    def table(self, name: str, **kwargs: Any) -> IdTable:  # type: ignore[override]
+        return super().table(name, **kwargs)  # type: ignore[return-value]
+
+
+class MemoryStore:
+    """Same surface as :class:`ips_field.store.store.Store`, held in memory (tests, demo)."""
+
+    def __init__(self, node_id: str | None = None) -> None:
+        self.db = IdTinyDB(storage=MemoryStorage)
+        self.store_id = "memory"
+        self.generation = 0
+        self.path = None
+        self.locked = False
+
+    def table(self, name: str) -> IdTable:
+        return self.db.table(name, cache_size=0)
+
+    def tables(self) -> set[str]:
+        return self.db.tables()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        storage = self.db.storage
+        before = copy.deepcopy(storage.memory)
+        try:
+            yield
+        except BaseException:
+            storage.memory = before
+            self.db.clear_cache()
+            raise
+
+    def lock(self) -> None:
+        self.locked = True
+
+    def unlock(self, passphrase: str) -> None:
+        self.locked = False
+
+    def close(self) -> None:
+        self.db.close()
+
+    def compact(self, *, scrub_previous: bool = False) -> None:
+        """Nothing to compact in memory."""

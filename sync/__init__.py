@@ -1,0 +1,1 @@
+"""Signed, encrypted sync bundles between volunteers and the office (no Textual)."""
