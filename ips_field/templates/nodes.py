@@ -41,6 +41,9 @@ class Reader:
 
     def __init__(self, file: str) -> None:
         self.file = file
+        # Value node id -> its key node: a missing field is reported at the entry's key
+        # line ("transport:"), which is where a person looks, not at its first child.
+        self._keys: dict[int, yaml.Node] = {}
 
     def fail(self, node: yaml.Node, name: str, problem: str) -> TemplateError:
         return TemplateError(
@@ -58,6 +61,7 @@ class Reader:
             if key.value in out:
                 raise self.fail(key, key.value, "appears twice")
             out[key.value] = value
+            self._keys[id(value)] = key
         return out
 
     def fields(
@@ -73,7 +77,7 @@ class Reader:
         known = set(required) | set(optional)
         for key in required:
             if key not in found:
-                raise self.fail(node, key, "is missing")
+                raise self.fail(self._keys.get(id(node), node), key, "is missing")
         for key, value in found.items():
             if key not in known:
                 raise self.fail(value, key, "is not a known field")
