@@ -229,7 +229,7 @@ def load_templates(override_dir: Path | None = None) -> tuple[Templates, list[Te
     errors: list[TemplateError] = []
     folder = Path(override_dir) if override_dir is not None else None
     if folder is not None and not folder.is_dir():
-        errors.append(TemplateError(f"{folder.name} line 0: the override folder does not exist"))
+        errors.append(TemplateError(f"{folder.name}: the override folder was not found"))
         folder = None
 
     meeting_types = _read(PACKAGE_DIR / MEETING_TYPES, MEETING_TYPES, parse_meeting_types)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from dataclasses import dataclass, field
 
 import pytest
@@ -359,3 +361,13 @@ def test_due_items_sorted_and_only_open_cases() -> None:
     assert {"action", "consent", "supervision", "source", "preparation"} <= set(kinds)
     assert "cpd" not in kinds
     assert items[0].severity == "overdue"
+
+
+def test_domain_rules_import_no_io_or_ui_modules() -> None:
+    code = (
+        "import sys, ips_field.domain.due, ips_field.domain.conflicts, ips_field.domain.language;"
+        "bad = {'yaml', 'tinydb', 'textual', 'rich', 'ips_field.store', 'ips_field.templates'};"
+        "print(sorted(bad & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
