@@ -57,15 +57,19 @@ def test_meeting_types_have_grouped_checklists_and_rights(packaged: Templates) -
     assert len(all_ids) == len(set(all_ids)), "checklist ids are unique across meeting types"
 
 
-def test_rights_lines_are_neutral(packaged: Templates) -> None:
+def test_rights_checklists_and_role_statements_are_neutral(packaged: Templates) -> None:
     from ips_field.domain.language import check_text
 
     for mt in packaged.meeting_types.values():
-        for party, lines in mt.rights.items():
-            if party == "parent":
-                continue  # "You can ..." lines address the parent, that is fine
+        for lines in mt.rights.values():
             for line in lines:
                 assert check_text(line, packaged.language) == [], (mt.id, line)
+        for item in mt.checklist:
+            assert check_text(item.text, packaged.language) == [], item.id
+    for prof in packaged.profiles.values():
+        for role in prof.role_statements:
+            text = prof.role_statement(role, "V", "P")
+            assert check_text(text, packaged.language) == [], (prof.id, role)
 
 
 def test_profiles_have_role_statements_intervals_and_helpline(packaged: Templates) -> None:
