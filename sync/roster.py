@@ -189,7 +189,11 @@ class Roster:
         volunteers = {}
         for node_id, item in raw.items():
             entry = RosterEntry.from_dict(item)
-            if entry.public.node_id != node_id or entry.public.role != "volunteer":
+            if (
+                entry.public.node_id != node_id
+                or entry.public.role != "volunteer"
+                or node_id == office.node_id
+            ):
                 raise ValueError("bad roster entry")
             volunteers[node_id] = entry
         issued_at = data.get("issued_at", "")
