@@ -110,3 +110,22 @@ def test_command_line_writes_the_kit(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert (out / "manifest.json").exists() and (out / "ok.ipsb").exists()
     assert "manifest.json written" in result.stdout
+
+
+def test_kit_operations_follow_the_repository_op_format(kit) -> None:
+    from ips_field.domain.records import Case
+
+    _, cases = kit
+    by_name = {case.name: case for case in cases}
+    op_keys = {"id", "seq", "origin", "kind", "record_id", "case_id", "action", "fields"}
+    op_keys |= {"clocks", "at"}
+    for name in ("ok", "unauthorised_operation"):
+        payload, _ = testkit.open_case(by_name[name])
+        for op in payload["ops"]:
+            assert set(op) == op_keys
+            assert op["origin"] == payload["sender"]
+            assert set(op["clocks"]) == set(op["fields"])
+    ok, _ = testkit.open_case(by_name["ok"])
+    new_case = ok["ops"][0]
+    Case.from_dict({"id": new_case["record_id"], **new_case["fields"]}).validate()
+    Case.from_dict(testkit.kit_setup_records()[0]).validate()
