@@ -20,8 +20,8 @@ from typing import Any, Protocol, TypeVar
 
 from ips_field.domain.clock import HybridClock, Stamp, as_stamp
 from ips_field.domain.records import (
-    META_FIELDS,
     KINDS,
+    META_FIELDS,
     Case,
     Consent,
     Note,
@@ -68,7 +68,9 @@ class Repository:
             store.table(META).put(meta)
         self.node_id: str = meta["node_id"]
         self.clock = HybridClock(
-            self.node_id, wall=lambda: int(self.now().timestamp() * 1000), last=as_stamp(meta["clock"])
+            self.node_id,
+            wall=lambda: int(self.now().timestamp() * 1000),
+            last=as_stamp(meta["clock"]),
         )
         self._seq: int = int(meta.get("seq", 0))
 
@@ -246,7 +248,12 @@ class Repository:
         }
         self.store.table(OUTBOX).put(op)
         self.store.table(META).put(
-            {"id": "node", "node_id": self.node_id, "clock": list(self.clock.last), "seq": self._seq}
+            {
+                "id": "node",
+                "node_id": self.node_id,
+                "clock": list(self.clock.last),
+                "seq": self._seq,
+            }
         )
 
     def outbox(self, after_seq: int = 0) -> list[dict[str, Any]]:

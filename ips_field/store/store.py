@@ -1,0 +1,624 @@
+"""The encrypted store: one file, a base generation plus an encrypted append-only journal.
+
+Layout (see docs/store-format.md)::
+
+    MAGIC | u32 header length | header JSON | 32-byte header tag
+          | 16-byte salt | u64 body length | body ciphertext
+          | journal record* (u32 length | 16-byte salt | ciphertext)
+
+The header holds format, store id, generation and the key slots. The data key (DEK)
+opens from a slot; the header tag (HMAC under a key derived from the DEK) then proves the
+whole header unaltered, the body AEAD binds the header's core fields, and each journal record
+is sealed on its own with its sequence number and the hash of the record before it.
+
+A change costs one appended record (O(change)); when the journal outgrows the base, the store
+is compacted by an ordinary atomic rewrite (temp file, fsync, replace, folder fsync), and the
+previous generation is kept as ``<store>.prev``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import struct
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from tinydb.storages import Storage
+
+from ips_field.errors import (
+    StoreDamaged,
+    StoreExists,
+    StoreLocked,
+    StoreNotFound,
+    StoreWriteError,
+    WrongPassphrase,
+)
+from ips_field.store import osdeps
+from ips_field.store.crypto import (
+    KEY_BYTES,
+    SALT_BYTES,
+    KdfParams,
+    hkdf,
+    make_passphrase_slot,
+    make_recovery_slot,
+    open_passphrase_slot,
+    open_recovery_slot,
+    seal,
+    unseal,
+)
+from ips_field.store.table import IdTable, IdTinyDB
+
+__all__ = ["KdfParams", "Store", "StoreInfo", "default_store_path"]
+
+MAGIC = b"IPSF\x01\n"
+FORMAT = 1
+MAX_HEADER = 64 * 1024
+TAG_BYTES = 32
+BODY_INFO = b"ips-field body"
+RECORD_INFO = b"ips-field journal record"
+HEADER_INFO = b"ips-field header tag"
+COMPACT_MIN_BYTES = 4 * 1024 * 1024
+
+default_store_path = osdeps.default_store_path
+
+Data = dict[str, dict[str, dict]]
+
+
+def _dumps(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
+
+
+@dataclass
+class StoreInfo:
+    generation: int
+    journal_records: int
+    file_bytes: int
+    torn_tail_dropped: bool
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Parsed:
+    """A store file split into its regions (nothing decrypted yet)."""
+
+    header: dict[str, Any]
+    header_bytes: bytes  # MAGIC | length | header JSON
+    tag: bytes
+    salt: bytes
+    body: bytes
+    body_ad: bytes
+    journal_start: int
+    raw: bytes
+
+
+def _core_ad(header: dict[str, Any]) -> bytes:
+    core = {k: v for k, v in header.items() if k != "slots"}
+    return MAGIC + _dumps(core)
+
+
+def _parse(raw: bytes) -> _Parsed:
+    damaged = StoreDamaged("store file is damaged or was altered")
+    if len(raw) < len(MAGIC) + 4 or raw[: len(MAGIC)] != MAGIC:
+        raise StoreDamaged("not an ips-field store, or its first bytes are damaged")
+    (hlen,) = struct.unpack(">I", raw[len(MAGIC) : len(MAGIC) + 4])
+    pos = len(MAGIC) + 4
+    if hlen > MAX_HEADER or len(raw) < pos + hlen + TAG_BYTES + SALT_BYTES + 8:
+        raise damaged
+    try:
+        header = json.loads(raw[pos : pos + hlen])
+    except ValueError:
+        raise damaged from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise damaged
+    if not isinstance(header.get("store_id"), str) or not isinstance(header.get("slots"), list):
+        raise damaged
+    if not isinstance(header.get("generation"), int):
+        raise damaged
+    header_bytes = raw[: pos + hlen]
+    pos += hlen
+    tag = raw[pos : pos + TAG_BYTES]
+    pos += TAG_BYTES
+    salt = raw[pos : pos + SALT_BYTES]
+    pos += SALT_BYTES
+    (blen,) = struct.unpack(">Q", raw[pos : pos + 8])
+    body_ad = _core_ad(header) + salt + raw[pos : pos + 8]
+    pos += 8
+    if len(raw) < pos + blen:
+        raise StoreDamaged("store file is cut short (truncated)")
+    return _Parsed(header, header_bytes, tag, salt, raw[pos : pos + blen], body_ad, pos + blen, raw)
+
+
+def _header_tag(dek: bytes, header_bytes: bytes) -> bytes:
+    return hmac.new(hkdf(dek, b"", HEADER_INFO), header_bytes, hashlib.sha256).digest()
+
+
+def _header_bytes(header: dict[str, Any]) -> bytes:
+    body = _dumps(header)
+    return MAGIC + struct.pack(">I", len(body)) + body
+
+
+class _StoreStorage(Storage):
+    """TinyDB storage over the store's write-through cache."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def read(self) -> Data | None:
+        return self._store._read()
+
+    def write(self, data: Data) -> None:
+        self._store._write(data)
+
+    def close(self) -> None:
+        """The store closes itself."""
+
+
+class Store:
+    """An open, unlocked encrypted store. Create with :meth:`create` or :meth:`open`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._os_lock = osdeps.FileLock(self.path.with_name(self.path.name + ".lock"))
+        self._dek: bytes | None = None
+        self._cache: Data | None = None
+        self._pending: Data | None = None
+        self._depth = 0
+        self._fh: Any = None
+        self.header: dict[str, Any] = {}
+        self.store_id = ""
+        self.generation = 0
+        self.kdf: KdfParams | None = None
+        self._seq = 0
+        self._prev_hash = b""
+        self._valid_end = 0
+        self._base_bytes = 0
+        self._journal_bytes = 0
+        self.torn_tail_dropped = False
+        self.db = IdTinyDB(self, storage=_StoreStorage)
+
+    # -- opening --------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path | str, passphrase: str, *, kdf: KdfParams | None = None) -> Store:
+        """A new empty store at ``path``, its KDF calibrated unless ``kdf`` is given."""
+        path = Path(path)
+        if path.exists():
+            raise StoreExists("a store already exists there")
+        osdeps.make_private_dir(path.parent)
+        kdf = kdf or KdfParams.calibrate()
+        kdf.check_bounds()
+        store = cls(path)
+        store._os_lock.acquire()
+        try:
+            store.store_id = str(uuid.uuid4())
+            store.kdf = kdf
+            dek = os.urandom(KEY_BYTES)
+            slot = make_passphrase_slot(dek, passphrase, kdf, store.store_id)
+            slot["kdf"] = kdf.to_dict()
+            store.header = {
+                "format": FORMAT,
+                "store_id": store.store_id,
+                "generation": 0,
+                "aead": "chacha20poly1305",
+                "slots": [slot],
+            }
+            store._dek = dek
+            store._cache = {}
+            store._rewrite({}, keep_previous=False)
+        except BaseException:
+            store._os_lock.release()
+            raise
+        return store
+
+    @classmethod
+    def open(cls, path: Path | str, passphrase: str) -> Store:
+        """Open an existing store with its passphrase."""
+        return cls._open(Path(path), lambda header: cls._dek_from_passphrase(header, passphrase))
+
+    @classmethod
+    def open_with_recovery(cls, path: Path | str, private_key: X25519PrivateKey) -> Store:
+        """Open through the recovery slot with the office's offline recovery key."""
+
+        def unlock(header: dict[str, Any]) -> bytes:
+            for slot in header["slots"]:
+                if slot.get("type") == "recovery":
+                    with contextlib.suppress(WrongPassphrase):
+                        return open_recovery_slot(slot, private_key, header["store_id"])
+            raise WrongPassphrase("the recovery key does not open this store")
+
+        return cls._open(Path(path), unlock)
+
+    @staticmethod
+    def _dek_from_passphrase(header: dict[str, Any], passphrase: str) -> bytes:
+        slots = [
+            s for s in header["slots"] if isinstance(s, dict) and s.get("type") == "passphrase"
+        ]
+        if not slots:
+            raise StoreDamaged("store file is damaged or was altered (no key slot)")
+        slot = slots[0]
+        kdf = KdfParams.from_dict(slot.get("kdf"))  # bounds checked before any derivation
+        try:
+            return open_passphrase_slot(slot, passphrase, kdf, header["store_id"])
+        except (KeyError, ValueError, TypeError):
+            raise StoreDamaged("store file is damaged or was altered (key slot)") from None
+
+    @classmethod
+    def _open(cls, path: Path, unlock: Any) -> Store:
+        if not path.exists():
+            raise StoreNotFound("no store found there")
+        store = cls(path)
+        store._os_lock.acquire()
+        try:
+            store._load(unlock)
+        except BaseException:
+            store._os_lock.release()
+            raise
+        return store
+
+    def _load(self, unlock: Any) -> None:
+        raw = self.path.read_bytes()
+        parsed = _parse(raw)
+        dek = unlock(parsed.header)
+        if not hmac.compare_digest(_header_tag(dek, parsed.header_bytes), parsed.tag):
+            raise StoreDamaged("store header was altered")
+        try:
+            body = unseal(dek, parsed.salt, BODY_INFO, parsed.body, parsed.body_ad)
+            data = json.loads(body)
+        except (InvalidTag, ValueError):
+            raise StoreDamaged("store file is damaged or was altered") from None
+        header = parsed.header
+        self.header = header
+        self.store_id = header["store_id"]
+        self.generation = header["generation"]
+        pslots = [s for s in header["slots"] if s.get("type") == "passphrase"]
+        self.kdf = KdfParams.from_dict(pslots[0]["kdf"]) if pslots else None
+        self._dek = dek
+        self._base_bytes = parsed.journal_start
+        self._replay_journal(data, raw, parsed)
+        self._cache = data
+        self._pending = None
+        self.db.clear_cache()
+        self._open_handle()
+
+    def _replay_journal(self, data: Data, raw: bytes, parsed: _Parsed) -> None:
+        assert self._dek is not None
+        pos = parsed.journal_start
+        prev = hashlib.sha256(parsed.body).digest()
+        seq = 0
+        self.torn_tail_dropped = False
+        while pos < len(raw):
+            if len(raw) - pos < 4:
+                self.torn_tail_dropped = True
+                break
+            (length,) = struct.unpack(">I", raw[pos : pos + 4])
+            end = pos + 4 + length
+            if length < SALT_BYTES + 16 or end > len(raw):
+                self.torn_tail_dropped = True
+                break
+            salt = raw[pos + 4 : pos + 4 + SALT_BYTES]
+            ad = self._record_ad(seq + 1, prev)
+            try:
+                change = json.loads(
+                    unseal(self._dek, salt, RECORD_INFO, raw[pos + 4 + SALT_BYTES : end], ad)
+                )
+            except (InvalidTag, ValueError):
+                raise StoreDamaged(
+                    "store journal is damaged or was altered (a change record fails its check)"
+                ) from None
+            _apply_change(data, change)
+            seq += 1
+            prev = hashlib.sha256(raw[pos:end]).digest()
+            pos = end
+        self._seq = seq
+        self._prev_hash = prev
+        self._valid_end = pos
+        self._journal_bytes = pos - parsed.journal_start
+
+    def _record_ad(self, seq: int, prev: bytes) -> bytes:
+        return b"IPSJ1" + self.store_id.encode() + struct.pack(">QQ", self.generation, seq) + prev
+
+    def _open_handle(self) -> None:
+        self._close_handle()
+        self._fh = open(self.path, "r+b")  # noqa: SIM115 - held for appends while open
+
+    def _close_handle(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    # -- session ----------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self._dek is None
+
+    def lock(self) -> None:
+        """Drop the data key and every decrypted document; the OS lock stays held."""
+        with self._lock:
+            self._dek = None
+            self._cache = None
+            self._pending = None
+            self._depth = 0
+            self.db.clear_cache()
+            self._close_handle()
+
+    def unlock(self, passphrase: str) -> None:
+        """Reload from disk with the passphrase after :meth:`lock`."""
+        with self._lock:
+            self._load(lambda header: self._dek_from_passphrase(header, passphrase))
+
+    def close(self) -> None:
+        with self._lock:
+            self.lock()
+            self._os_lock.release()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- tables and transactions ----------------------------------------------------
+
+    def table(self, name: str) -> IdTable:
+        return self.db.table(name, cache_size=0)
+
+    def tables(self) -> set[str]:
+        return {name for name, docs in self._live().items() if docs}
+
+    def _live(self) -> Data:
+        if self._cache is None:
+            raise StoreLocked("the store is locked; unlock it with your passphrase")
+        return self._pending if self._pending is not None else self._cache
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group changes into one atomic write; nothing is written if the block raises."""
+        with self._lock:
+            self._live()
+            outer = self._depth == 0
+            if outer:
+                self._pending = dict(self._cache or {})
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._pending = None
+                    self.db.clear_cache()
+                raise
+            self._depth -= 1
+            if outer:
+                pending, self._pending = self._pending, None
+                if pending is not None:
+                    try:
+                        self._commit(pending)
+                    finally:
+                        self.db.clear_cache()
+
+    def _read(self) -> Data:
+        with self._lock:
+            return dict(self._live())
+
+    def _write(self, data: Data) -> None:
+        with self._lock:
+            self._live()
+            if self._depth:
+                self._pending = data
+            else:
+                self._commit(data)
+
+    # -- writing ----------------------------------------------------------------------
+
+    def _commit(self, data: Data) -> None:
+        old = self._cache
+        if old is None or self._dek is None:
+            raise StoreLocked("the store is locked; unlock it with your passphrase")
+        change = _diff(old, data)
+        if not change["t"] and not change["drop"]:
+            self._cache = data
+            return
+        if self._journal_bytes > max(COMPACT_MIN_BYTES, self._base_bytes):
+            self._rewrite(data, keep_previous=True)
+            self._cache = data
+            return
+        self._append(change)
+        self._cache = data
+
+    def _append(self, change: dict[str, Any]) -> None:
+        assert self._dek is not None and self._fh is not None
+        salt = os.urandom(SALT_BYTES)
+        seq = self._seq + 1
+        sealed = seal(
+            self._dek, salt, RECORD_INFO, _dumps(change), self._record_ad(seq, self._prev_hash)
+        )
+        frame = struct.pack(">I", len(salt) + len(sealed)) + salt + sealed
+        fh = self._fh
+        try:
+            fh.seek(self._valid_end)
+            fh.truncate()  # drops a torn tail left by a crash
+            fh.write(frame)
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError:
+            with contextlib.suppress(OSError):
+                fh.seek(self._valid_end)
+                fh.truncate()
+                fh.flush()
+            raise StoreWriteError(
+                "could not save (disk full or not writable); nothing was changed"
+            ) from None
+        self._seq = seq
+        self._prev_hash = hashlib.sha256(frame).digest()
+        self._valid_end += len(frame)
+        self._journal_bytes += len(frame)
+        self.torn_tail_dropped = False
+
+    def _rewrite(self, data: Data, *, keep_previous: bool) -> None:
+        """Write a whole new generation atomically; state changes only after success."""
+        assert self._dek is not None
+        header = dict(self.header)
+        if self._base_bytes:  # every rewrite after the first is a new generation
+            header["generation"] = self.generation + 1
+        hb = _header_bytes(header)
+        salt = os.urandom(SALT_BYTES)
+        plain = _dumps(data)
+        # Seal needs the final body length in its AD; ChaCha20-Poly1305 adds 16 bytes.
+        blen = struct.pack(">Q", len(plain) + 16)
+        body = seal(self._dek, salt, BODY_INFO, plain, _core_ad(header) + salt + blen)
+        blob = hb + _header_tag(self._dek, hb) + salt + blen + body
+        prev = self.path.with_name(self.path.name + ".prev")
+        try:
+            if keep_previous and self.path.exists():
+                self._replace_file(prev, self.path.read_bytes()[: self._valid_end or None])
+            self._replace_file(self.path, blob)
+        except OSError:
+            raise StoreWriteError(
+                "could not save (disk full or not writable); nothing was changed"
+            ) from None
+        self.header = header
+        self.generation = header["generation"]
+        self._base_bytes = len(blob)
+        self._valid_end = len(blob)
+        self._journal_bytes = 0
+        self._seq = 0
+        self._prev_hash = hashlib.sha256(body).digest()
+        self.torn_tail_dropped = False
+        self._open_handle()
+
+    def _replace_file(self, target: Path, blob: bytes) -> None:
+        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+        fd = osdeps.open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+        try:
+            try:
+                view = memoryview(blob)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        osdeps.fsync_dir(target.parent)
+
+    def compact(self, *, scrub_previous: bool = False) -> None:
+        """Rewrite as one base generation; ``scrub_previous`` also rewrites ``.prev``.
+
+        With ``scrub_previous`` the previous generation becomes a copy of the new one, so
+        nothing removed before the call (purged or erased families) survives in either file.
+        """
+        with self._lock:
+            data = self._live()
+            self._rewrite(data, keep_previous=not scrub_previous)
+            if scrub_previous:
+                prev = self.path.with_name(self.path.name + ".prev")
+                try:
+                    self._replace_file(prev, self.path.read_bytes())
+                except OSError:
+                    raise StoreWriteError("could not rewrite the previous generation") from None
+
+    # -- key slots --------------------------------------------------------------------
+
+    def change_passphrase(self, new: str, *, kdf: KdfParams | None = None) -> None:
+        """Replace the passphrase slot; the data key and the encrypted body stay as they are."""
+        with self._lock:
+            self._live()
+            assert self._dek is not None
+            kdf = kdf or self.kdf or KdfParams.calibrate()
+            slot = make_passphrase_slot(self._dek, new, kdf, self.store_id)
+            slot["kdf"] = kdf.to_dict()
+            slots = [s for s in self.header["slots"] if s.get("type") != "passphrase"]
+            self._rewrite_slots([slot, *slots])
+            self.kdf = kdf
+
+    def add_recovery_slot(self, public_key: X25519PublicKey) -> None:
+        """Seal the data key to the office's offline recovery key (replacing any earlier one)."""
+        with self._lock:
+            self._live()
+            assert self._dek is not None
+            slot = make_recovery_slot(self._dek, public_key, self.store_id)
+            slots = [s for s in self.header["slots"] if s.get("type") != "recovery"]
+            self._rewrite_slots([*slots, slot])
+
+    def has_recovery_slot(self) -> bool:
+        return any(s.get("type") == "recovery" for s in self.header.get("slots", []))
+
+    def _rewrite_slots(self, slots: list[dict]) -> None:
+        """Swap the header's slots in this file and in ``.prev``; bodies are copied unchanged."""
+        assert self._dek is not None
+        prev = self.path.with_name(self.path.name + ".prev")
+        targets = [self.path] + ([prev] if prev.exists() else [])
+        blobs: list[tuple[Path, bytes]] = []
+        for target in targets:
+            raw = target.read_bytes()
+            if target == self.path:
+                raw = raw[: self._valid_end]
+            parsed = _parse(raw)
+            hb = _header_bytes(dict(parsed.header, slots=slots))
+            rest = raw[len(parsed.header_bytes) + TAG_BYTES :]
+            blobs.append((target, hb + _header_tag(self._dek, hb) + rest))
+        try:
+            for target, blob in blobs:
+                self._replace_file(target, blob)
+        except OSError:
+            raise StoreWriteError("could not save the new key slot; nothing was changed") from None
+        shift = len(blobs[0][1]) - self._valid_end
+        self.header = dict(self.header, slots=slots)
+        self._valid_end += shift
+        self._base_bytes += shift
+        self._open_handle()
+
+    # -- information ------------------------------------------------------------------
+
+    def info(self) -> StoreInfo:
+        with self._lock:
+            live = self._live()
+            return StoreInfo(
+                generation=self.generation,
+                journal_records=self._seq,
+                file_bytes=self.path.stat().st_size,
+                torn_tail_dropped=self.torn_tail_dropped,
+                counts={name: len(docs) for name, docs in live.items()},
+            )
+
+
+def _diff(old: Data, new: Data) -> dict[str, Any]:
+    """What changed, by object identity: IdTable replaces documents, never mutates them."""
+    tables: dict[str, dict[str, Any]] = {}
+    for name, docs in new.items():
+        before = old.get(name, {})
+        if docs is before:
+            continue
+        changed = {k: v for k, v in docs.items() if before.get(k) is not v}
+        changed.update({k: None for k in before.keys() - docs.keys()})
+        if changed:
+            tables[name] = changed
+    dropped = [name for name in old if name not in new]
+    return {"t": tables, "drop": dropped}
+
+
+def _apply_change(data: Data, change: dict[str, Any]) -> None:
+    for name in change.get("drop", []):
+        data.pop(name, None)
+    for name, docs in change.get("t", {}).items():
+        table = data.setdefault(name, {})
+        for doc_id, doc in docs.items():
+            if doc is None:
+                table.pop(doc_id, None)
+            else:
+                table[doc_id] = doc
