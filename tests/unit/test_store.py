@@ -1,0 +1,371 @@
+"""The encrypted store: round trip, wrong passphrase, tampering, truncation, faults, lock, modes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import struct
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from ips_field.errors import (
+    StoreDamaged,
+    StoreExists,
+    StoreInUse,
+    StoreLocked,
+    StoreNotFound,
+    StoreWriteError,
+    UnsafeKdfParameters,
+    WrongPassphrase,
+)
+from ips_field.store import crypto
+from ips_field.store.store import MAGIC, TAG_BYTES, KdfParams, Store
+
+PASS = "correct horse battery staple"
+MARKER = "ZEBRAFINCH-7731"
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "volunteer.ipsf"
+
+
+def make(path: Path, docs: int = 3) -> None:
+    with Store.create(path, PASS, kdf=KdfParams.FOR_TESTS) as store:
+        for i in range(docs):
+            store.table("note").put({"id": f"n{i}", "text": f"{MARKER} note {i}"})
+
+
+def regions(raw: bytes) -> dict[str, tuple[int, int]]:
+    """Byte ranges of the file's regions, for targeted tampering."""
+    (hlen,) = struct.unpack(">I", raw[len(MAGIC) : len(MAGIC) + 4])
+    h0 = len(MAGIC) + 4
+    tag0 = h0 + hlen
+    salt0 = tag0 + TAG_BYTES
+    blen0 = salt0 + 16
+    (blen,) = struct.unpack(">Q", raw[blen0 : blen0 + 8])
+    body0 = blen0 + 8
+    return {
+        "magic": (0, len(MAGIC)),
+        "header": (h0, tag0),
+        "tag": (tag0, salt0),
+        "salt": (salt0, blen0),
+        "body": (body0, body0 + blen),
+        "journal": (body0 + blen, len(raw)),
+    }
+
+
+def test_round_trip(path: Path) -> None:
+    make(path)
+    with Store.open(path, PASS) as store:
+        assert sorted(d["id"] for d in store.table("note").all()) == ["n0", "n1", "n2"]
+        assert store.info().journal_records == 3
+
+
+def test_create_refuses_existing_and_open_needs_a_file(path: Path) -> None:
+    make(path)
+    with pytest.raises(StoreExists):
+        Store.create(path, PASS, kdf=KdfParams.FOR_TESTS)
+    with pytest.raises(StoreNotFound):
+        Store.open(path.with_name("other.ipsf"), PASS)
+
+
+def test_wrong_passphrase_is_not_damage(path: Path) -> None:
+    make(path)
+    with pytest.raises(WrongPassphrase) as err:
+        Store.open(path, "not the passphrase")
+    assert str(err.value) == "wrong passphrase"
+    assert not isinstance(err.value, StoreDamaged)
+
+
+def _rewrite_header(path: Path, change) -> None:
+    raw = path.read_bytes()
+    r = regions(raw)
+    header = json.loads(raw[r["header"][0] : r["header"][1]])
+    change(header)
+    body = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()
+    path.write_bytes(MAGIC + struct.pack(">I", len(body)) + body + raw[r["header"][1] :])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("generation", 9), ("format", 2), ("aead", "aes-256-gcm"), ("extra", "x")],
+)
+def test_altered_header_field_is_damage(path: Path, field: str, value: object) -> None:
+    make(path)
+    _rewrite_header(path, lambda h: h.__setitem__(field, value))
+    with pytest.raises(StoreDamaged):
+        Store.open(path, PASS)
+
+
+def test_altered_slot_reads_as_wrong_passphrase_or_damage(path: Path) -> None:
+    """A changed key slot cannot be told from a wrong passphrase: both refuse to open."""
+    make(path)
+
+    def flip_salt(h: dict) -> None:
+        salt = bytearray(crypto.unb64(h["slots"][0]["salt"]))
+        salt[0] ^= 1
+        h["slots"][0]["salt"] = crypto.b64(bytes(salt))
+
+    _rewrite_header(path, flip_salt)
+    with pytest.raises((WrongPassphrase, StoreDamaged)):
+        Store.open(path, PASS)
+
+
+@pytest.mark.parametrize("region", ["magic", "tag", "salt", "body", "journal"])
+def test_flipped_byte_in_each_region_is_refused(path: Path, region: str) -> None:
+    make(path)
+    raw = bytearray(path.read_bytes())
+    start, end = regions(bytes(raw))[region]
+    raw[(start + end) // 2] ^= 0x40
+    path.write_bytes(bytes(raw))
+    with pytest.raises(StoreDamaged):
+        Store.open(path, PASS)
+
+
+def test_truncated_base_is_damage(path: Path) -> None:
+    make(path)
+    raw = path.read_bytes()
+    body_end = regions(raw)["body"][1]
+    path.write_bytes(raw[: body_end - 10])
+    with pytest.raises(StoreDamaged):
+        Store.open(path, PASS)
+
+
+def test_torn_journal_tail_is_dropped_and_reported(path: Path) -> None:
+    make(path, docs=3)
+    raw = path.read_bytes()
+    path.write_bytes(raw[:-7])  # the last record cut short, as by a crash mid-append
+    with Store.open(path, PASS) as store:
+        assert store.info().torn_tail_dropped
+        assert sorted(d["id"] for d in store.table("note").all()) == ["n0", "n1"]
+        store.table("note").put({"id": "n9", "text": "after"})
+    with Store.open(path, PASS) as store:
+        assert sorted(d["id"] for d in store.table("note").all()) == ["n0", "n1", "n9"]
+        assert not store.info().torn_tail_dropped
+
+
+def _records(raw: bytes) -> tuple[bytes, list[bytes]]:
+    pos = regions(raw)["journal"][0]
+    base, out = raw[:pos], []
+    while pos < len(raw):
+        (n,) = struct.unpack(">I", raw[pos : pos + 4])
+        out.append(raw[pos : pos + 4 + n])
+        pos += 4 + n
+    return base, out
+
+
+@pytest.mark.parametrize("how", ["reorder", "remove_middle", "replay"])
+def test_journal_reordered_removed_or_replayed_is_damage(path: Path, how: str) -> None:
+    make(path, docs=3)
+    base, recs = _records(path.read_bytes())
+    if how == "reorder":
+        recs = [recs[1], recs[0], recs[2]]
+    elif how == "remove_middle":
+        recs = [recs[0], recs[2]]
+    else:
+        recs = [*recs, recs[1]]
+    path.write_bytes(base + b"".join(recs))
+    with pytest.raises(StoreDamaged):
+        Store.open(path, PASS)
+
+
+@pytest.mark.parametrize(
+    "kdf",
+    [
+        {"alg": "argon2id", "m": 1024, "t": 3, "p": 4},
+        {"alg": "argon2id", "m": 2 * 1024 * 1024, "t": 3, "p": 4},
+        {"alg": "argon2id", "m": 65536, "t": 0, "p": 4},
+        {"alg": "argon2id", "m": 65536, "t": 11, "p": 4},
+        {"alg": "argon2id", "m": 65536, "t": 3, "p": 9},
+        {"alg": "pbkdf2", "m": 65536, "t": 3, "p": 1},
+    ],
+)
+def test_weakened_kdf_refused_before_derivation(path: Path, kdf: dict, monkeypatch) -> None:
+    make(path)
+    _rewrite_header(path, lambda h: h["slots"][0].__setitem__("kdf", kdf))
+
+    def no_kdf(*args, **kwargs):
+        raise AssertionError("key derivation ran on an unsafe header")
+
+    monkeypatch.setattr(crypto, "Argon2id", no_kdf)
+    with pytest.raises(UnsafeKdfParameters):
+        Store.open(path, PASS)
+
+
+def test_fsync_failure_leaves_old_file_and_store_usable(path: Path, monkeypatch) -> None:
+    make(path)
+    before = path.read_bytes()
+    with Store.open(path, PASS) as store:
+        real = os.fsync
+
+        def broken(fd: int) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(os, "fsync", broken)
+        with pytest.raises(StoreWriteError):
+            store.table("note").put({"id": "lost", "text": "x"})
+        assert store.table("note").get_id("lost") is None
+        monkeypatch.setattr(os, "fsync", real)
+        assert path.read_bytes() == before
+        store.table("note").put({"id": "kept", "text": "y"})
+    with Store.open(path, PASS) as store:
+        ids = {d["id"] for d in store.table("note").all()}
+        assert "kept" in ids and "lost" not in ids
+
+
+def test_replace_failure_during_compaction_keeps_old_generation(path: Path, monkeypatch) -> None:
+    make(path)
+    with Store.open(path, PASS) as store:
+        before = path.read_bytes()
+
+        def broken(src, dst):
+            raise OSError(5, "I/O error")
+
+        monkeypatch.setattr(os, "replace", broken)
+        with pytest.raises(StoreWriteError):
+            store.compact()
+        monkeypatch.undo()
+        assert path.read_bytes() == before
+        assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+        store.table("note").put({"id": "after", "text": "z"})
+    with Store.open(path, PASS) as store:
+        assert store.table("note").get_id("after") is not None
+
+
+def test_transaction_is_one_write_or_none(path: Path) -> None:
+    make(path, docs=0)
+    with Store.open(path, PASS) as store:
+        with store.transaction():
+            store.table("case").put({"id": "c1"})
+            store.table("note").put({"id": "n1"})
+        assert store.info().journal_records == 1
+        with pytest.raises(RuntimeError), store.transaction():
+            store.table("case").put({"id": "c2"})
+            raise RuntimeError("boom")
+        assert store.table("case").get_id("c2") is None
+        assert store.info().journal_records == 1
+    with Store.open(path, PASS) as store:
+        assert store.table("case").get_id("c2") is None
+        assert store.table("note").get_id("n1") is not None
+
+
+def test_second_process_is_refused(path: Path) -> None:
+    make(path)
+    with Store.open(path, PASS):
+        code = (
+            "import sys\n"
+            "from ips_field.store.store import Store\n"
+            "from ips_field.errors import StoreInUse\n"
+            "try:\n"
+            f"    Store.open({str(path)!r}, {PASS!r})\n"
+            "except StoreInUse as e:\n"
+            "    print(e); sys.exit(3)\n"
+        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert result.returncode == 3, result.stderr
+        assert "open elsewhere" in result.stdout
+    with pytest.raises(StoreInUse), Store.open(path, PASS), Store.open(path, PASS):
+        pass
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_file_and_folder_modes(path: Path) -> None:
+    make(path)
+    with Store.open(path, PASS) as store:
+        store.compact()
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    for name in (path, path.with_name(path.name + ".prev")):
+        assert stat.S_IMODE(name.stat().st_mode) == 0o600
+
+
+def test_passphrase_change_keeps_body_and_refuses_old(path: Path) -> None:
+    make(path)
+    body_before = _body(path)
+    with Store.open(path, PASS) as store:
+        store.change_passphrase("a brand new passphrase", kdf=KdfParams.FOR_TESTS)
+    assert _body(path) == body_before  # only the slot was rewritten
+    with pytest.raises(WrongPassphrase):
+        Store.open(path, PASS)
+    with Store.open(path, "a brand new passphrase") as store:
+        assert len(store.table("note").all()) == 3
+
+
+def _body(path: Path) -> bytes:
+    raw = path.read_bytes()
+    s, e = regions(raw)["body"]
+    return raw[s:e]
+
+
+def test_recovery_slot_opens_with_office_key(path: Path) -> None:
+    make(path)
+    office = X25519PrivateKey.generate()
+    with Store.open(path, PASS) as store:
+        store.add_recovery_slot(office.public_key())
+    with pytest.raises(WrongPassphrase):
+        Store.open_with_recovery(path, X25519PrivateKey.generate())
+    with Store.open_with_recovery(path, office) as store:
+        assert len(store.table("note").all()) == 3
+        store.change_passphrase("recovered passphrase", kdf=KdfParams.FOR_TESTS)
+    with Store.open(path, "recovered passphrase") as store:
+        assert len(store.table("note").all()) == 3
+
+
+def test_lock_drops_everything_until_unlock(path: Path) -> None:
+    make(path)
+    with Store.open(path, PASS) as store:
+        store.lock()
+        assert store.locked
+        with pytest.raises(StoreLocked):
+            store.table("note").all()
+        with pytest.raises(WrongPassphrase):
+            store.unlock("nope")
+        store.unlock(PASS)
+        assert len(store.table("note").all()) == 3
+
+
+def test_scrubbed_compaction_leaves_no_trace(path: Path) -> None:
+    make(path)
+    with Store.open(path, PASS) as store:
+        store.compact()
+        store.table("note").delete_ids(["n0", "n1", "n2"])
+        store.compact(scrub_previous=True)
+    with Store.open(path, PASS) as store:
+        assert store.table("note").all() == []
+    prev = path.with_name(path.name + ".prev")
+    # Decrypt both generations and look for the marker in the plaintext.
+    for name in (path, prev):
+        tmp = name.with_name("check.ipsf")
+        tmp.write_bytes(name.read_bytes())
+        with Store.open(tmp, PASS) as copy:
+            assert MARKER not in json.dumps(copy._read())
+        tmp.unlink()
+        tmp.with_name("check.ipsf.lock").unlink(missing_ok=True)
+
+
+def test_no_plaintext_in_folder_or_temp(path: Path) -> None:
+    temp_before = set(Path(tempfile.gettempdir()).iterdir())
+    make(path, docs=5)
+    with Store.open(path, PASS) as store:
+        store.compact()
+        store.table("note").put({"id": "x", "text": MARKER})
+    needle = MARKER.encode()
+    for f in path.parent.iterdir():
+        assert needle not in f.read_bytes(), f.name
+    for f in set(Path(tempfile.gettempdir()).iterdir()) - temp_before:
+        if f.is_file():
+            assert needle not in f.read_bytes()
+
+
+def test_kdf_bounds_and_calibration_floor() -> None:
+    KdfParams.DEFAULT.check_bounds()
+    KdfParams.FOR_TESTS.check_bounds()
+    with pytest.raises(UnsafeKdfParameters):
+        KdfParams(32 * 1024, 3, 4).check_bounds()
+    assert KdfParams(256 * 1024, 3, 4) == KdfParams.DEFAULT
