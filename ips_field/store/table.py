@@ -22,6 +22,19 @@ class IdTable(Table):
 
     document_id_class = str
 
+    def _changed(self, updater: Callable[[dict[str, dict]], None], ids: Any) -> None:
+        """Run ``updater`` telling the storage which ids it touches, so a write of one
+        document does not have to compare the whole table to find what changed."""
+        storage = self._storage
+        if hasattr(storage, "change_hint"):
+            storage.change_hint = (self.name, ids)
+            try:
+                self._update_table(updater)
+            finally:
+                storage.change_hint = None
+        else:
+            self._update_table(updater)
+
     def put(self, doc: Mapping[str, Any]) -> str:
         """Insert or replace the document whose ``id`` is ``doc["id"]``."""
         doc_id = str(doc["id"])
@@ -30,7 +43,7 @@ class IdTable(Table):
         def updater(table: dict[str, dict]) -> None:
             table[doc_id] = new
 
-        self._update_table(updater)
+        self._changed(updater, {doc_id})
         return doc_id
 
     def put_many(self, docs: list[Mapping[str, Any]]) -> None:
@@ -41,7 +54,7 @@ class IdTable(Table):
             for doc_id, new in news:
                 table[doc_id] = new
 
-        self._update_table(updater)
+        self._changed(updater, {doc_id for doc_id, _ in news})
 
     def get_id(self, doc_id: str) -> dict[str, Any] | None:
         """The document with this id, or ``None``."""
@@ -56,7 +69,7 @@ class IdTable(Table):
             for doc_id in wanted & set(table):
                 del table[doc_id]
 
-        self._update_table(updater)
+        self._changed(updater, wanted)
 
     def insert(self, document: Mapping) -> int | str:
         if not isinstance(document, Document) and "id" in document:
