@@ -1,0 +1,212 @@
+"""The volunteer's app: unlock, then dashboard, cases, meetings. ``make_app`` is the seam.
+
+The app holds a :class:`Session` only while the store is unlocked. Locking (idle timeout or
+the quick-lock key) drops the data key in the store, forgets the session and removes every
+screen that shows a family, at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ips_field.errors import TemplateError
+from ips_field.store.repository import Repository
+from ips_field.templates import Templates, load_templates
+from ips_field.tui.session import Session
+from ips_field.tui.theme import HIGH_CONTRAST
+
+TEMPLATES_ENV = "IPS_FIELD_TEMPLATES"  # a service's override folder
+
+
+class IpsApp(App[None]):
+    """ips-field for volunteers."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "ips-field"
+    SUB_TITLE = "Independent Parental Supporter"
+    BINDINGS = [
+        Binding("ctrl+l", "lock", "Lock", id="lock", priority=True),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        session: Session | None = None,
+        store_path: Path | None = None,
+        templates: Templates | None = None,
+        template_errors: Iterable[TemplateError] = (),
+        today: Callable[[], dt.date] = dt.date.today,
+        idle_minutes: float = 5,
+        kdf: Any = None,
+    ) -> None:
+        super().__init__()
+        if templates is None:
+            override = os.environ.get(TEMPLATES_ENV)
+            templates, errors = load_templates(Path(override) if override else None)
+            template_errors = [*template_errors, *errors]
+        self.templates = templates
+        self.template_errors = [str(e) for e in template_errors]
+        self.session = session
+        self.store_path = store_path
+        self.today = today
+        self.idle_seconds = idle_minutes * 60
+        self.kdf = kdf  # only tests pass a cheap cost; None means calibrate
+        self.locked_store: Any = session.store if session else None
+        self._last_activity = time.monotonic()
+        self.register_theme(HIGH_CONTRAST)
+
+    # -- start-up ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        for message in self.template_errors:
+            self.notify(message, title="Template file ignored", severity="error", timeout=15)
+        self.set_interval(1.0, self._check_idle)
+        if self.session is not None:
+            self._show_home()
+        elif self.store_path is not None and self.store_path.exists():
+            self._show_unlock()
+        else:
+            from ips_field.tui.screens.wizard import WizardScreen
+
+            self.push_screen(WizardScreen())
+
+    def _show_home(self) -> None:
+        from ips_field.tui.screens.dashboard import DashboardScreen
+
+        me = self.session.repo.profile() if self.session else None
+        if me and me.settings.get("theme") in self.available_themes:
+            self.theme = me.settings["theme"]
+        self.push_screen(DashboardScreen())
+
+    def _show_unlock(self) -> None:
+        from ips_field.tui.screens.unlock import UnlockScreen
+
+        self.push_screen(UnlockScreen())
+
+    def unlocked(self, store: Any) -> None:
+        """Called by the unlock or wizard screen once the store is open."""
+        self.locked_store = store
+        self.session = Session(Repository(store), store, self.templates, self.today)
+        self._last_activity = time.monotonic()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._show_home()
+
+    def after_case_saved(self, case_id: str, *, created: bool) -> None:
+        """A new case opens at once; impartiality checks hook in here (issue 4)."""
+        if created:
+            from ips_field.tui.screens.case_view import CaseScreen
+
+            self.push_screen(CaseScreen(case_id))
+
+    def after_case_closed(self, case_id: str) -> None:
+        """Closing a case: the evaluation prompt hooks in here (issue 4)."""
+
+    # -- locking ------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.session is not None and time.monotonic() - self._last_activity > self.idle_seconds:
+            self.action_lock()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "lock":
+            return self.session is not None
+        return True
+
+    def action_lock(self) -> None:
+        """Drop the key and hide everything: only the passphrase brings it back."""
+        if self.session is None:
+            return
+        self.session.store.lock()
+        self.session = None
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._show_unlock()
+
+    def action_help(self) -> None:
+        from ips_field.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    # -- palette and themes -------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key action of the current screen, plus theme, keys, quit.
+
+        Textual's SVG screenshot command is left out on purpose: it would write what is on
+        screen (families' names) to disk in plain text.
+        """
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            node = active.node
+
+            def run(action: str = binding.action, node: Any = node) -> Any:
+                return self.run_action(action, node)
+
+            yield SystemCommand(binding.description, f"Key: {binding.key}", run)
+        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
+        yield SystemCommand("Keys", "Show the keys for this screen", self.action_show_help_panel)
+        yield SystemCommand("Quit", "Quit ips-field", self.action_quit)
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the chosen theme (inside the encrypted store)."""
+        session = getattr(self, "session", None)
+        if session is None:
+            return
+        me = session.repo.profile()
+        if me and me.settings.get("theme") != theme:
+            session.repo.save(me.replace(settings={**me.settings, "theme": theme}))
+
+
+def make_app(
+    *,
+    repository: Repository | None = None,
+    store: Any = None,
+    store_path: Path | None = None,
+    templates: Templates | None = None,
+    config: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> IpsApp:
+    """Build the app: with a repository (tests, demo) or a store path (real use)."""
+    config = config or {}
+    clock: Callable[[], dt.date] = (lambda: today) if today else dt.date.today
+    session = None
+    if repository is not None:
+        tpl = templates or load_templates()[0]
+        session = Session(repository, store or repository.store, tpl, clock)
+        templates = tpl
+    return IpsApp(
+        session=session,
+        store_path=store_path,
+        templates=templates,
+        template_errors=config.get("template_errors", ()),
+        today=clock,
+        idle_minutes=config.get("idle_minutes", 5),
+        kdf=config.get("kdf"),
+    )
+
+
+def run_app(store_path: Path) -> None:
+    """Entry point used by ``ips-field`` and ``ips-field demo``."""
+    make_app(store_path=Path(store_path)).run()

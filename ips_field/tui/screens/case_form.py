@@ -1,0 +1,188 @@
+"""New or edit case: case, family and parent or carer, child, school, local authority contact.
+
+Validation messages appear under the fields they are about; nothing is saved until every
+record is valid, and then all of them are saved in one atomic write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from ips_field.domain.records import EHCP_STATUSES, Case, Child, Family
+from ips_field.errors import ValidationError
+from ips_field.tui.screens.base import SessionScreen
+
+# (widget id, label, record, field path)
+FIELDS: list[tuple[str, str, str, str]] = [
+    ("reference", "Case reference", "case", "reference"),
+    ("school", "School or setting", "case", "school"),
+    ("local_authority", "Local authority", "case", "local_authority"),
+    ("la_name", "Local authority contact: name", "case", "la_contacts.0.name"),
+    ("la_role", "Local authority contact: role", "case", "la_contacts.0.role"),
+    ("la_phone", "Local authority contact: phone", "case", "la_contacts.0.phone"),
+    ("family_name", "Family name", "family", "family_name"),
+    ("area", "Family's area (neighbourhood or postcode district)", "family", "area"),
+    ("parent_name", "Parent or carer: name", "family", "parents.0.name"),
+    ("parent_relationship", "Relationship to the child", "family", "parents.0.relationship"),
+    ("parent_phone", "Phone", "family", "parents.0.phone"),
+    ("parent_email", "Email", "family", "parents.0.email"),
+    ("parent_language", "Language", "family", "parents.0.language"),
+    ("parent_access", "Access needs", "family", "parents.0.access_needs"),
+    ("child_name", "Child's name", "child", "name"),
+    ("date_of_birth", "Child's date of birth (YYYY-MM-DD)", "child", "date_of_birth"),
+    ("year_group", "Year group", "child", "year_group"),
+    ("needs", "Needs", "child", "needs"),
+]
+ERROR_FIELD = {(rec, path): wid for wid, _, rec, path in FIELDS}
+ERROR_FIELD[("family", "parents")] = "parent_name"
+
+
+class CaseFormScreen(SessionScreen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Cancel", id="cancel"),
+        Binding("ctrl+s", "save", "Save", id="save"),
+    ]
+
+    def __init__(self, case_id: str | None = None) -> None:
+        super().__init__()
+        self.case_id = case_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        title = "Edit case" if self.case_id else "New case"
+        yield Static(f"{title} (ctrl+s saves)", classes="title")
+        with VerticalScroll(classes="form", id="form"):
+            for wid, label, _, _ in FIELDS:
+                yield Label(label)
+                yield Input(id=wid)
+                yield Static("", id=f"err-{wid}", classes="field-error", markup=False)
+            yield Label("EHC plan status")
+            yield Select(
+                [(s, s) for s in EHCP_STATUSES], value="none", allow_blank=False, id="ehcp"
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if not self.case_id:
+            self.query_one("#reference", Input).value = self._next_reference()
+            return
+        repo = self.session.repo
+        case = repo.get(Case, self.case_id)
+        assert case is not None
+        records = {
+            "case": case.to_dict(),
+            "family": (self.session.family(case.id) or Family(case_id=case.id)).to_dict(),
+            "child": (self.session.child(case.id) or Child(case_id=case.id)).to_dict(),
+        }
+        for wid, _, rec, path in FIELDS:
+            self.query_one(f"#{wid}", Input).value = str(_get(records[rec], path) or "")
+        self.query_one("#ehcp", Select).value = records["child"].get("ehcp_status") or "none"
+
+    def _next_reference(self) -> str:
+        existing = {c.reference for c in self.session.repo.all(Case, include_deleted=True)}
+        n = len(existing) + 1
+        while f"C{n:04d}" in existing:
+            n += 1
+        return f"C{n:04d}"
+
+    def _values(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {"case": {}, "family": {}, "child": {}}
+        for wid, _, rec, path in FIELDS:
+            _set(out[rec], path, self.query_one(f"#{wid}", Input).value.strip())
+        out["child"]["ehcp_status"] = self.query_one("#ehcp", Select).value
+        if not any(out["case"].get("la_contacts", [{}])[0].values()):
+            out["case"]["la_contacts"] = []
+        if not out["child"].get("date_of_birth"):
+            out["child"]["date_of_birth"] = None
+        return out
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.app.pop_screen()
+
+    def action_save(self) -> None:
+        for wid, *_ in FIELDS:
+            self.query_one(f"#err-{wid}", Static).update("")
+        repo = self.session.repo
+        values = self._values()
+        today = self.session.today().isoformat()
+        if self.case_id:
+            case = repo.get(Case, self.case_id)
+            assert case is not None
+            family = self.session.family(case.id) or Family(case_id=case.id)
+            child = self.session.child(case.id) or Child(case_id=case.id)
+            old_family = family.parents
+            family_lists = {
+                "parents": [
+                    {**(old_family[0] if old_family else {}), **values["family"]["parents"][0]}
+                ]
+            }
+        else:
+            case = Case(opened_on=today, assigned_to=repo.node_id)
+            family = Family(case_id=case.id)
+            child = Child(case_id=case.id)
+            family_lists = {}
+        case = case.replace(**values["case"])
+        family = family.replace(**{**values["family"], **family_lists}, case_id=case.id)
+        child = child.replace(**values["child"], case_id=case.id)
+        problems: dict[str, str] = {}
+        for name, record in (("case", case), ("family", family), ("child", child)):
+            try:
+                record.validate()
+            except ValidationError as err:
+                for field, message in err.errors.items():
+                    wid = ERROR_FIELD.get((name, field)) or ERROR_FIELD.get(
+                        (name, field.split(".")[0])
+                    )
+                    problems.setdefault(wid or "reference", message)
+        if problems:
+            for wid, message in problems.items():
+                self.query_one(f"#err-{wid}", Static).update(message)
+            first = next(iter(problems))
+            self.query_one(f"#{first}", Input).focus()
+            self.notify(f"{len(problems)} field(s) need attention", severity="warning")
+            return
+        with repo.transaction():
+            case = repo.save(case)
+            repo.save(family)
+            repo.save(child)
+        self.app.pop_screen()
+        self.ips.after_case_saved(case.id, created=self.case_id is None)
+
+
+def _get(doc: dict[str, Any], path: str) -> Any:
+    cur: Any = doc
+    for part in path.split("."):
+        if isinstance(cur, list):
+            idx = int(part)
+            cur = cur[idx] if idx < len(cur) else None
+        elif isinstance(cur, dict):
+            cur = cur.get(part)
+        if cur is None:
+            return None
+    return cur
+
+
+def _set(doc: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    if len(parts) == 1:
+        doc[parts[0]] = value
+        return
+    name, idx, key = parts
+    items = doc.setdefault(name, [])
+    while len(items) <= int(idx):
+        items.append({})
+    items[int(idx)][key] = value

@@ -1,0 +1,306 @@
+"""One case: overview, consent, meetings, notes and contacts, in tabs."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from ips_field.domain.records import (
+    CONSENT_PURPOSES,
+    VOICES,
+    Case,
+    Consent,
+    Contact,
+    Meeting,
+)
+from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.dialogs import AskDialog
+
+
+class CaseScreen(SessionScreen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("k", "consent", "Consent", id="consent"),
+        Binding("w", "withdraw", "Withdraw consent", id="withdraw"),
+        Binding("m", "new_meeting", "New meeting", id="new_meeting"),
+        Binding("s", "summary", "Summary", id="summary"),
+        Binding("a", "contact", "Log contact", id="contact"),
+        Binding("x", "close_case", "Close case", id="close_case"),
+    ]
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__()
+        self.case_id = case_id
+
+    @property
+    def case(self) -> Case:
+        case = self.session.repo.get(Case, self.case_id)
+        assert case is not None
+        return case
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="case-title", classes="title", markup=False)
+        yield Static("", id="badges")
+        with TabbedContent(id="tabs"):
+            with TabPane("Overview", id="overview"), VerticalScroll():
+                yield Static("", id="overview-text", markup=False)
+            with TabPane("Consent", id="consent-tab"):
+                yield DataTable(id="consents", cursor_type="row")
+            with TabPane("Meetings", id="meetings-tab"):
+                yield DataTable(id="meetings", cursor_type="row")
+            with TabPane("Notes", id="notes-tab"):
+                yield DataTable(id="notes", cursor_type="row")
+            with TabPane("Contacts", id="contacts-tab"):
+                yield DataTable(id="contacts", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#consents", DataTable).add_columns(
+            "Purpose", "State", "Given by", "Given on", "How", "Expires", "Withdrawn"
+        )
+        self.query_one("#meetings", DataTable).add_columns(
+            "When", "Type", "Your role", "Status", "Prepared"
+        )
+        self.query_one("#notes", DataTable).add_columns("Written", "Voice", "Who", "Note")
+        self.query_one("#contacts", DataTable).add_columns(
+            "On", "How", "With", "Minutes", "Summary"
+        )
+        self.refresh_all()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_all()
+
+    def refresh_all(self) -> None:
+        if self.ips.session is None:
+            return
+        s = self.session
+        case = self.case
+        family = s.family(case.id)
+        child = s.child(case.id)
+        self.query_one("#case-title", Static).update(
+            f"{s.case_label(case)} · {case.school} · {case.status}"
+        )
+        parts: list[tuple[str, str]] = []
+        for purpose, state in s.consent_badges(case.id):
+            style = "$success" if state == "current" else "bold $error"
+            parts.append((f" {CONSENT_PURPOSES.get(purpose, purpose)}: {state} ", style))
+        if case.blocked_reason:
+            parts.append((f" BLOCKED: {case.blocked_reason} ", "bold $error"))
+        if not parts:
+            parts.append((" No consent recorded yet ", "bold $warning"))
+        self.query_one("#badges", Static).update(Content.assemble(*parts))
+        lines = [
+            f"Reference: {case.reference}",
+            f"Status: {case.status}"
+            + (f" (closed {case.closed_on}: {case.outcome})" if case.status == "closed" else ""),
+            f"Opened: {case.opened_on}",
+            f"School or setting: {case.school}",
+            f"Local authority: {case.local_authority}",
+        ]
+        for contact in case.la_contacts:
+            c = contact.get
+            lines.append(f"  LA contact: {c('name', '')} ({c('role', '')}) {c('phone', '')}")
+        if family:
+            lines.append(f"Family: {family.family_name}, area {family.area}")
+            for p in family.parents:
+                g = p.get
+                lines.append(
+                    f"  {g('name', '')} ({g('relationship', '')}) {g('phone', '')} {g('email', '')}"
+                    f" language: {g('language', '')} access: {g('access_needs', '')}"
+                )
+        if child:
+            age = child.year_group or child.date_of_birth
+            lines.append(f"Child: {child.name}, {age}, EHC plan: {child.ehcp_status}")
+            lines.append(f"  Needs: {child.needs}")
+        self.query_one("#overview-text", Static).update("\n".join(lines))
+        self._fill_consents()
+        self._fill_meetings()
+        self._fill_notes()
+        self._fill_contacts()
+
+    def _fill_consents(self) -> None:
+        table = self.query_one("#consents", DataTable)
+        table.clear()
+        today = self.session.today()
+        for c in sorted(
+            self.session.repo.for_case(Consent, self.case_id), key=lambda c: c.given_on
+        ):
+            table.add_row(
+                CONSENT_PURPOSES.get(c.purpose, c.purpose),
+                c.state_on(today),
+                c.given_by,
+                c.given_on,
+                c.how_given,
+                c.expires_on or "",
+                c.withdrawn_on or "",
+                key=c.id,
+            )
+
+    def _fill_meetings(self) -> None:
+        table = self.query_one("#meetings", DataTable)
+        table.clear()
+        types = self.ips.templates.meeting_types
+        for m in sorted(
+            self.session.repo.for_case(Meeting, self.case_id), key=lambda m: m.starts_at
+        ):
+            mtype = types.get(m.meeting_type)
+            total = len(mtype.checklist) if mtype else 0
+            done = sum(1 for v in m.checklist.values() if v)
+            table.add_row(
+                m.starts_at.replace("T", " "),
+                mtype.name if mtype else m.meeting_type,
+                m.volunteer_role,
+                m.status,
+                f"{done}/{total}",
+                key=m.id,
+            )
+
+    def _fill_notes(self) -> None:
+        table = self.query_one("#notes", DataTable)
+        table.clear()
+        for n in self.session.repo.current_notes(self.case_id):
+            who = n.speaker or n.owner
+            mark = " (corrected)" if n.supersedes else ""
+            table.add_row(
+                n.written_at.replace("T", " "),
+                VOICES.get(n.voice, n.voice) + mark,
+                who,
+                n.text[:80],
+                key=n.id,
+            )
+
+    def _fill_contacts(self) -> None:
+        table = self.query_one("#contacts", DataTable)
+        table.clear()
+        for c in sorted(self.session.repo.for_case(Contact, self.case_id), key=lambda c: c.on):
+            table.add_row(c.on, c.method, c.with_whom, str(c.minutes), c.summary[:60], key=c.id)
+
+    # -- actions ----------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        from ips_field.tui.screens.case_form import CaseFormScreen
+
+        self.app.push_screen(CaseFormScreen(self.case_id))
+
+    def action_consent(self) -> None:
+        from ips_field.tui.screens.consent import ConsentDialog
+
+        def done(consent: Consent | None) -> None:
+            if consent is not None:
+                self.session.repo.save(consent)
+                self.notify(f"Consent recorded: {CONSENT_PURPOSES[consent.purpose]}")
+                self.refresh_all()
+
+        self.app.push_screen(
+            ConsentDialog(
+                self.case_id,
+                self.session.today().isoformat(),
+                given_by=self.session.parent_names(self.case_id),
+            ),
+            done,
+        )
+
+    def action_withdraw(self) -> None:
+        table = self.query_one("#consents", DataTable)
+        self.query_one("#tabs", TabbedContent).active = "consent-tab"
+        if table.row_count == 0:
+            self.notify("No consent to withdraw", severity="warning")
+            return
+        consent_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        consent = self.session.repo.get(Consent, consent_id)
+        if consent is None or consent.withdrawn_on:
+            self.notify("That consent is already withdrawn", severity="warning")
+            return
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self.session.repo.save(
+                    consent.replace(
+                        withdrawn_on=self.session.today().isoformat(), withdrawal_reason=reason
+                    )
+                )
+                self.notify(f"Consent withdrawn: {CONSENT_PURPOSES[consent.purpose]}")
+                self.refresh_all()
+
+        self.app.push_screen(
+            AskDialog(f"Withdraw consent to: {CONSENT_PURPOSES[consent.purpose]}. Reason?"), done
+        )
+
+    def action_new_meeting(self) -> None:
+        from ips_field.tui.screens.meeting_prep import NewMeetingDialog
+
+        self.app.push_screen(NewMeetingDialog(self.case_id), self._meeting_created)
+
+    def _meeting_created(self, meeting: Meeting | None) -> None:
+        if meeting is not None:
+            from ips_field.tui.screens.meeting_prep import MeetingPrepScreen
+
+            meeting = self.session.repo.save(meeting)
+            self.app.push_screen(MeetingPrepScreen(meeting.id))
+
+    @on(DataTable.RowSelected, "#meetings")
+    def _open_meeting(self, event: DataTable.RowSelected) -> None:
+        from ips_field.tui.screens.meeting_prep import MeetingPrepScreen
+
+        self.app.push_screen(MeetingPrepScreen(str(event.row_key.value)))
+
+    @on(DataTable.RowSelected, "#notes")
+    def _correct_note(self, event: DataTable.RowSelected) -> None:
+        from ips_field.tui.screens.summary import NoteHistoryScreen
+
+        self.app.push_screen(NoteHistoryScreen(str(event.row_key.value)))
+
+    def action_summary(self) -> None:
+        from ips_field.tui.screens.summary import SummaryScreen
+
+        self.app.push_screen(SummaryScreen(self.case_id))
+
+    def action_contact(self) -> None:
+        def done(summary: str | None) -> None:
+            if summary:
+                self.session.repo.save(
+                    Contact(
+                        case_id=self.case_id,
+                        on=self.session.today().isoformat(),
+                        method="phone",
+                        with_whom=self.session.parent_names(self.case_id),
+                        summary=summary,
+                    )
+                )
+                self.refresh_all()
+
+        self.app.push_screen(
+            AskDialog("Log a contact (phone call today): what was it about?"), done
+        )
+
+    def action_close_case(self) -> None:
+        case = self.case
+        if case.status == "closed":
+            self.notify("This case is already closed", severity="warning")
+            return
+
+        def done(outcome: str | None) -> None:
+            if not outcome:
+                return
+            self.session.repo.save(
+                case.replace(
+                    status="closed", closed_on=self.session.today().isoformat(), outcome=outcome
+                )
+            )
+            self.refresh_all()
+            self.ips.after_case_closed(self.case_id)
+
+        self.app.push_screen(AskDialog("Close this case. What was the outcome?"), done)

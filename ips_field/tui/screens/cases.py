@@ -1,0 +1,96 @@
+"""All cases: a filter box (reference, family, child, school) and a status filter."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Select
+
+from ips_field.domain.records import Case, Child, Family
+from ips_field.tui.screens.base import SessionScreen
+
+STATUS = [("Open cases", "open"), ("Closed cases", "closed"), ("All cases", "all")]
+
+
+class CasesScreen(SessionScreen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("n", "new_case", "New case", id="new_case"),
+        Binding("slash", "focus_filter", "Filter", id="filter"),
+    ]
+    AUTO_FOCUS = "#filter"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder="Filter: reference, family, child, school", id="filter")
+            yield Select(STATUS, value="open", allow_blank=False, id="status")
+        yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#cases", DataTable).add_columns(
+            "Ref", "Family", "Child", "School or setting", "Status", "Consent"
+        )
+        self._rows = self._build_rows()
+        self.apply_filter()
+
+    def on_screen_resume(self) -> None:
+        self._rows = self._build_rows()
+        self.apply_filter()
+
+    def _build_rows(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(case id, search text, cells) once; filtering then only scans strings."""
+        repo = self.session.repo
+        families = {f.case_id: f for f in repo.all(Family)}
+        children = {c.case_id: c for c in repo.all(Child)}
+        rows = []
+        for case in sorted(repo.all(Case), key=lambda c: c.reference):
+            fam = families.get(case.id)
+            child = children.get(case.id)
+            badges = " ".join(
+                f"{p}:{s}" for p, s in self.session.consent_badges(case.id) if s != "current"
+            )
+            cells = (
+                case.reference,
+                fam.family_name if fam else "",
+                child.name if child else "",
+                case.school,
+                case.status + (" (blocked)" if case.blocked_reason else ""),
+                badges or "ok",
+            )
+            rows.append((case.id, " ".join(cells[:4]).lower(), cells))
+        return rows
+
+    @on(Input.Changed, "#filter")
+    @on(Select.Changed, "#status")
+    def apply_filter(self) -> None:
+        text = self.query_one("#filter", Input).value.lower().split()
+        status = self.query_one("#status", Select).value
+        table = self.query_one("#cases", DataTable)
+        table.clear()
+        for case_id, haystack, cells in self._rows:
+            if status != "all" and not cells[4].startswith(str(status)):
+                continue
+            if all(word in haystack for word in text):
+                table.add_row(*cells, key=case_id)
+
+    @on(Input.Submitted, "#filter")
+    def _to_table(self) -> None:
+        self.query_one("#cases", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#cases")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from ips_field.tui.screens.case_view import CaseScreen
+
+        self.app.push_screen(CaseScreen(str(event.row_key.value)))
+
+    def action_new_case(self) -> None:
+        from ips_field.tui.screens.case_form import CaseFormScreen
+
+        self.app.push_screen(CaseFormScreen())
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()

@@ -1,0 +1,78 @@
+"""Record or renew consent for one purpose (typed dialog returning the new Consent)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from ips_field.domain.records import CONSENT_HOW, CONSENT_PURPOSES, Consent
+from ips_field.errors import ValidationError
+
+
+class ConsentDialog(ModalScreen[Consent | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(
+        self, case_id: str, today: str, *, purpose: str = "record", given_by: str = ""
+    ) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.today = today
+        self.purpose = purpose
+        self.given_by = given_by
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog form"):
+            yield Static("Record consent", classes="title")
+            yield Label("Purpose")
+            yield Select(
+                [(label, key) for key, label in CONSENT_PURPOSES.items()],
+                value=self.purpose,
+                allow_blank=False,
+                id="purpose",
+            )
+            yield Label("Named party (only for sharing with a named party)")
+            yield Input(id="named_party")
+            yield Label("Given by")
+            yield Input(value=self.given_by, id="given_by")
+            yield Label("Given on (YYYY-MM-DD)")
+            yield Input(value=self.today, id="given_on")
+            yield Label("How given")
+            yield Select([(h, h) for h in CONSENT_HOW], value="verbal", allow_blank=False, id="how")
+            yield Label("Expires on (YYYY-MM-DD, optional)")
+            yield Input(id="expires_on")
+            yield Static("", id="problem", classes="field-error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        def val(wid: str) -> str:
+            return self.query_one(f"#{wid}", Input).value.strip()
+
+        consent = Consent(
+            case_id=self.case_id,
+            purpose=str(self.query_one("#purpose", Select).value),
+            named_party=val("named_party"),
+            given_by=val("given_by"),
+            given_on=val("given_on"),
+            how_given=str(self.query_one("#how", Select).value),
+            expires_on=val("expires_on") or None,
+        )
+        try:
+            consent.validate()
+        except ValidationError as err:
+            self.query_one("#problem", Static).update(
+                "\n".join(f"{k.replace('_', ' ')}: {v}" for k, v in err.errors.items())
+            )
+            return
+        self.dismiss(consent)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

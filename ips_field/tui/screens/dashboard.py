@@ -1,0 +1,85 @@
+"""The dashboard: what is due in the next days, and the way into cases."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ips_field.domain.records import Case
+from ips_field.tui.screens.base import SessionScreen
+
+SEVERITY = {"overdue": "OVERDUE", "due": "due", "soon": "soon"}
+
+
+class DashboardScreen(SessionScreen):
+    BINDINGS = [
+        Binding("c", "cases", "Cases", id="cases"),
+        Binding("n", "new_case", "New case", id="new_case"),
+        Binding("r", "refresh", "Refresh", show=False, id="refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="greeting", classes="title")
+        yield Static("", id="template-errors", classes="error")
+        yield DataTable(id="due", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#due", DataTable)
+        table.add_columns("When", "", "What", "Case")
+        self.refresh_due()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_due()
+
+    def refresh_due(self) -> None:
+        session = self.ips.session
+        if session is None:
+            return
+        me = session.repo.profile()
+        name = me.name if me else "volunteer"
+        items = session.due_items()
+        self.query_one("#greeting", Static).update(
+            f"Hello {name}. {len(items)} things due or coming up "
+            f"({session.profile.name}). Today is {session.today():%A %d %B %Y}."
+        )
+        errors = self.ips.template_errors
+        self.query_one("#template-errors", Static).update(
+            "\n".join(f"Template file ignored: {e}" for e in errors)
+        )
+        table = self.query_one("#due", DataTable)
+        table.clear()
+        cases = {c.id: c for c in session.repo.all(Case)}
+        for i, item in enumerate(items):
+            case = cases.get(item.case_id) if item.case_id else None
+            table.add_row(
+                item.due_on.strftime("%d %b"),
+                SEVERITY.get(item.severity, item.severity),
+                item.title,
+                session.case_label(case) if case else "",
+                key=f"{i}:{item.case_id or ''}",
+            )
+
+    @on(DataTable.RowSelected, "#due")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        case_id = str(event.row_key.value).split(":", 1)[1]
+        if case_id:
+            from ips_field.tui.screens.case_view import CaseScreen
+
+            self.app.push_screen(CaseScreen(case_id))
+
+    def action_cases(self) -> None:
+        from ips_field.tui.screens.cases import CasesScreen
+
+        self.app.push_screen(CasesScreen())
+
+    def action_new_case(self) -> None:
+        from ips_field.tui.screens.case_form import CaseFormScreen
+
+        self.app.push_screen(CaseFormScreen())
+
+    def action_refresh(self) -> None:
+        self.refresh_due()

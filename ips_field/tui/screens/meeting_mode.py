@@ -1,0 +1,264 @@
+"""Meeting mode: the role statement large, then attributed notes in the current voice.
+
+Voices switch with single keys (1-5 when not typing, F2-F6 at any time). A professional's
+view asks who said it; an agreed action asks who will do it and by when. Every note is
+shown exactly as typed (square brackets included) and checked for directive wording.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, Static
+
+from ips_field.domain.language import check_text, flags_as_dicts
+from ips_field.domain.records import VOICES, Meeting, Note
+from ips_field.errors import ValidationError
+from ips_field.tui.screens.base import SessionScreen
+
+VOICE_KEYS = [
+    ("1", "f2", "parent_view"),
+    ("2", "f3", "procedure"),
+    ("3", "f4", "option"),
+    ("4", "f5", "professional_view"),
+    ("5", "f6", "agreed_action"),
+]
+
+
+class WhoSaidIt(ModalScreen[tuple[str, str] | None]):
+    """Pick the attendee whose view this is (name, role)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, attendees: list[dict[str, str]]) -> None:
+        super().__init__()
+        self.attendees = [a for a in attendees if a.get("role", "").lower() != "parent"]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Whose view is this?", classes="title")
+            yield OptionList(
+                *[f"{a.get('name', '')} ({a.get('role', '')})" for a in self.attendees],
+                id="who",
+                markup=False,
+            )
+            yield Label("Or someone else: name (role)")
+            yield Input(id="other")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#who", OptionList)
+        if self.attendees:
+            options.highlighted = 0
+            options.focus()
+        else:
+            self.query_one("#other", Input).focus()
+
+    @on(OptionList.OptionSelected, "#who")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        a = self.attendees[event.option_index]
+        self.dismiss((a.get("name", ""), a.get("role", "")))
+
+    @on(Input.Submitted, "#other")
+    def _other(self, event: Input.Submitted) -> None:
+        name, _, role = event.value.partition("(")
+        if name.strip():
+            self.dismiss((name.strip(), role.rstrip(")").strip()))
+
+
+class ActionDetails(ModalScreen[tuple[str, str] | None]):
+    """Who will do the agreed action, and by when."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, default_due: str) -> None:
+        super().__init__()
+        self.default_due = default_due
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Static("Agreed action", classes="title")
+            yield Label("Who will do it")
+            yield Input(id="owner")
+            yield Label("Due on (YYYY-MM-DD)")
+            yield Input(value=self.default_due, id="due")
+            yield Static("", id="problem", classes="field-error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("OK", id="ok", variant="primary")
+
+    @on(Button.Pressed, "#ok")
+    @on(Input.Submitted)
+    def _ok(self) -> None:
+        owner = self.query_one("#owner", Input).value.strip()
+        due = self.query_one("#due", Input).value.strip()
+        try:
+            dt.date.fromisoformat(due)
+        except ValueError:
+            self.query_one("#problem", Static).update("Give the due date like 2026-03-31")
+            return
+        if not owner:
+            self.query_one("#problem", Static).update("Say who will do it")
+            return
+        self.dismiss((owner, due))
+
+
+class MeetingModeScreen(SessionScreen):
+    BINDINGS = [
+        Binding("escape", "leave", "Back", id="back"),
+        Binding("r", "role_stated", "Role stated", id="role_stated"),
+        *[
+            Binding(f"{digit},{fkey}", f"voice('{voice}')", VOICES[voice], id=f"voice_{voice}")
+            for digit, fkey, voice in VOICE_KEYS
+        ],
+        Binding("s", "summary", "Summary", id="summary"),
+    ]
+
+    def __init__(self, meeting_id: str) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.voice = "parent_view"
+        self.speaker: tuple[str, str] = ("", "")
+        self.action_owner: tuple[str, str] = ("", "")
+
+    @property
+    def meeting(self) -> Meeting:
+        m = self.session.repo.get(Meeting, self.meeting_id)
+        assert m is not None
+        return m
+
+    def compose(self) -> ComposeResult:
+        m = self.meeting
+        yield Header()
+        with VerticalScroll(id="statement-box"):
+            yield Static("Read this out first:", classes="hint")
+            yield Static(m.role_statement, id="statement", markup=False)
+        yield Static("", id="voice", classes="title", markup=False)
+        yield Input(placeholder="Type the note, Enter saves it (Esc stops typing)", id="note")
+        yield Static("", id="language", classes="warning-box", markup=False)
+        yield DataTable(id="notes", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#notes", DataTable).add_columns("Time", "Voice", "Who", "Note")
+        self.query_one("#language").display = False
+        self._show_voice()
+        self._fill()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Letter and digit keys type into the note box while it has focus.
+        typing = isinstance(self.focused, Input)
+        return not (typing and action in ("role_stated", "summary"))
+
+    def _fill(self) -> None:
+        table = self.query_one("#notes", DataTable)
+        table.clear()
+        for n in self.session.repo.current_notes(self.meeting.case_id, self.meeting_id):
+            who = n.speaker + (f" ({n.speaker_role})" if n.speaker_role else "") or n.owner
+            table.add_row(n.written_at[11:16], VOICES[n.voice], who, n.text, key=n.id)
+        table.move_cursor(row=table.row_count - 1)
+
+    def _show_voice(self) -> None:
+        extra = ""
+        if self.voice == "professional_view" and self.speaker[0]:
+            extra = f" — {self.speaker[0]} ({self.speaker[1]})"
+        if self.voice == "agreed_action" and self.action_owner[0]:
+            extra = f" — {self.action_owner[0]} by {self.action_owner[1]}"
+        stated = (
+            " · role stated" if self.meeting.role_stated_at else " · role NOT stated yet (press r)"
+        )
+        self.query_one("#voice", Static).update(f"Voice: {VOICES[self.voice]}{extra}{stated}")
+
+    def action_role_stated(self) -> None:
+        m = self.meeting
+        if m.role_stated_at:
+            self.notify("Role already recorded as stated")
+            return
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        repo = self.session.repo
+        with repo.transaction():
+            repo.add_note(
+                Note(
+                    case_id=m.case_id,
+                    meeting_id=m.id,
+                    voice="ips_role_statement",
+                    text=m.role_statement or f"Role: {m.volunteer_role}",
+                    written_at=now,
+                )
+            )
+            repo.save(m.replace(role_stated_at=now, status="held"))
+        self.notify(f"Role statement recorded at {now[11:16]}")
+        self._show_voice()
+        self._fill()
+
+    def action_voice(self, voice: str) -> None:
+        self.voice = voice
+        if voice == "professional_view":
+            self.app.push_screen(WhoSaidIt(self.meeting.attendees), self._got_speaker)
+        elif voice == "agreed_action":
+            due = (self.session.today() + dt.timedelta(days=14)).isoformat()
+            self.app.push_screen(ActionDetails(due), self._got_owner)
+        self._show_voice()
+        self.query_one("#note", Input).focus()
+
+    def _got_speaker(self, who: tuple[str, str] | None) -> None:
+        if who is None:
+            self.voice = "parent_view"
+        else:
+            self.speaker = who
+        self._show_voice()
+        self.query_one("#note", Input).focus()
+
+    def _got_owner(self, owner: tuple[str, str] | None) -> None:
+        if owner is None:
+            self.voice = "parent_view"
+        else:
+            self.action_owner = owner
+        self._show_voice()
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Changed, "#note")
+    def _language(self, event: Input.Changed) -> None:
+        flags = check_text(event.value, self.ips.templates.language)
+        box = self.query_one("#language", Static)
+        box.display = bool(flags)
+        box.update("\n".join(f'"{f.phrase}" is directive: try "{f.alternative}"' for f in flags))
+
+    @on(Input.Submitted, "#note")
+    def _save_note(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        m = self.meeting
+        if not m.role_stated_at:
+            self.notify("State your role first (press Esc, then r)", severity="warning")
+            return
+        flags = flags_as_dicts(check_text(text, self.ips.templates.language))
+        note = Note(case_id=m.case_id, meeting_id=m.id, voice=self.voice, text=text, flags=flags)
+        if self.voice == "professional_view":
+            note = note.replace(speaker=self.speaker[0], speaker_role=self.speaker[1])
+        if self.voice == "agreed_action":
+            note = note.replace(owner=self.action_owner[0], due_on=self.action_owner[1])
+        try:
+            self.session.repo.add_note(note)
+        except ValidationError as err:
+            self.notify(str(err), severity="error")
+            return
+        event.input.value = ""
+        if flags:
+            self.notify("Saved; the wording was flagged for neutral language", severity="warning")
+        self._fill()
+
+    def action_leave(self) -> None:
+        if isinstance(self.focused, Input):
+            self.set_focus(None)
+            return
+        self.app.pop_screen()
+
+    def action_summary(self) -> None:
+        from ips_field.tui.screens.summary import SummaryScreen
+
+        self.app.push_screen(SummaryScreen(self.meeting.case_id, self.meeting_id))

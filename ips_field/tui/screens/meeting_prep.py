@@ -1,0 +1,303 @@
+"""Meeting preparation: checklist, the parent's views, the volunteer's role and statement.
+
+"Represent" is refused without current consent to represent the parent's views: the
+policies allow speaking for the parent only with their permission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
+
+from ips_field.domain.records import VOLUNTEER_ROLES, Meeting
+from ips_field.errors import ValidationError
+from ips_field.tui.screens.base import SessionScreen
+
+PARTY_NAMES = {
+    "parent": "Parent or carer",
+    "school": "School or setting",
+    "local_authority": "Local authority",
+    "ips_volunteer": "You, the IPS volunteer",
+}
+
+
+class NewMeetingDialog(ModalScreen[Meeting | None]):
+    """Pick the meeting type, when and where."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__()
+        self.case_id = case_id
+
+    def compose(self) -> ComposeResult:
+        types = self.app.templates.meeting_types  # type: ignore[attr-defined]
+        tomorrow = self.app.today() + dt.timedelta(days=1)  # type: ignore[attr-defined]
+        with VerticalScroll(classes="dialog form"):
+            yield Static("New meeting", classes="title")
+            yield Label("Meeting type")
+            yield Select([(t.name, t.id) for t in types.values()], allow_blank=False, id="type")
+            yield Label("Date and time (YYYY-MM-DD HH:MM)")
+            yield Input(value=f"{tomorrow.isoformat()} 10:00", id="when")
+            yield Label("Place")
+            yield Input(id="place")
+            yield Static("", id="problem", classes="field-error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Create", id="create", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#create")
+    def _create(self) -> None:
+        when = self.query_one("#when", Input).value.strip().replace(" ", "T", 1)
+        meeting = Meeting(
+            case_id=self.case_id,
+            meeting_type=str(self.query_one("#type", Select).value),
+            starts_at=when,
+            place=self.query_one("#place", Input).value.strip(),
+        )
+        try:
+            meeting.validate()
+        except ValidationError as err:
+            self.query_one("#problem", Static).update("; ".join(err.errors.values()))
+            return
+        self.dismiss(meeting)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+def parse_attendees(text: str) -> list[dict[str, str]]:
+    """``Ms Senco (SENCO); Jo Caseworker (LA)`` → attendee dicts."""
+    out = []
+    for part in text.replace("\n", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        name, _, role = part.partition("(")
+        out.append({"name": name.strip(), "role": role.rstrip(")").strip()})
+    return out
+
+
+def format_attendees(attendees: list[dict[str, str]]) -> str:
+    return "; ".join(
+        f"{a.get('name', '')} ({a['role']})" if a.get("role") else a.get("name", "")
+        for a in attendees
+    )
+
+
+class MeetingPrepScreen(SessionScreen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+s", "save", "Save", id="save"),
+        Binding("ctrl+r", "regenerate", "Role statement from template", id="regenerate"),
+        Binding("ctrl+g", "start", "Start meeting", id="start"),
+    ]
+
+    def __init__(self, meeting_id: str) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+
+    @property
+    def meeting(self) -> Meeting:
+        m = self.session.repo.get(Meeting, self.meeting_id)
+        assert m is not None
+        return m
+
+    def compose(self) -> ComposeResult:
+        m = self.meeting
+        mtype = self.ips.templates.meeting_types.get(m.meeting_type)
+        yield Header()
+        name = mtype.name if mtype else m.meeting_type
+        yield Static(
+            f"Preparing: {name} · {m.starts_at.replace('T', ' ')} · {m.place}",
+            classes="title",
+            markup=False,
+        )
+        with VerticalScroll(classes="form", id="prep"):
+            yield Static(mtype.description if mtype else "", classes="hint", markup=False)
+            yield Label("Checklist (space ticks an item)")
+            yield ProgressBar(
+                total=max(1, len(mtype.checklist) if mtype else 1), show_eta=False, id="progress"
+            )
+            selections = []
+            if mtype:
+                for section, items in mtype.sections():
+                    for item in items:
+                        selections.append(
+                            (
+                                Content(f"{section}: {item.text}"),
+                                item.id,
+                                bool(m.checklist.get(item.id)),
+                            )
+                        )
+            yield SelectionList[str](*selections, id="checklist")
+            yield Label("Who will attend (name (role); ...)")
+            yield Input(value=format_attendees(m.attendees), id="attendees")
+            yield Label("The parent's views, in their words")
+            yield TextArea(m.parent_views, id="views")
+            yield Label("What the parent hopes for (wishes)")
+            yield TextArea(m.parent_wishes, id="wishes")
+            yield Static("", id="language", classes="warning-box", markup=False)
+            yield Checkbox("The parent has approved this wording", m.parent_approved, id="approved")
+            yield Label("Questions agreed with the parent (one per line)")
+            yield TextArea("\n".join(m.questions), id="questions")
+            yield Label("Your role in this meeting")
+            yield Select(
+                [(label, key) for key, label in VOLUNTEER_ROLES.items()],
+                value=m.volunteer_role,
+                allow_blank=False,
+                id="role",
+            )
+            yield Static("", id="role-problem", classes="field-error", markup=False)
+            yield Label("Role statement to read out at the start (you can edit it)")
+            yield TextArea(m.role_statement or self._statement(m.volunteer_role), id="statement")
+            yield Static("Rights and responsibilities", classes="title")
+            yield Static(self._rights_text(), id="rights", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save-btn", variant="primary")
+                yield Button("Start meeting", id="start-btn", variant="success")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._update_progress()
+        self._check_language()
+
+    def _statement(self, role: str) -> str:
+        s = self.session
+        return s.profile.role_statement(
+            role, s.volunteer_name, s.parent_names(self.meeting.case_id)
+        )
+
+    def _rights_text(self) -> str:
+        mtype = self.ips.templates.meeting_types.get(self.meeting.meeting_type)
+        if not mtype:
+            return ""
+        lines = []
+        for party, items in mtype.rights.items():
+            lines.append(PARTY_NAMES.get(party, party))
+            lines += [f"  • {line}" for line in items]
+        return "\n".join(lines)
+
+    @on(SelectionList.SelectedChanged, "#checklist")
+    def _update_progress(self) -> None:
+        done = len(self.query_one("#checklist", SelectionList).selected)
+        self.query_one("#progress", ProgressBar).update(progress=done)
+
+    @on(TextArea.Changed, "#views")
+    @on(TextArea.Changed, "#wishes")
+    def _check_language(self) -> None:
+        from ips_field.domain.language import check_text
+
+        rules = self.ips.templates.language
+        text = (
+            self.query_one("#views", TextArea).text
+            + "\n"
+            + self.query_one("#wishes", TextArea).text
+        )
+        flags = check_text(text, rules)
+        box = self.query_one("#language", Static)
+        box.display = bool(flags)
+        box.update(
+            "\n".join(
+                f'Directive wording "{f.phrase}": try "{f.alternative}" ({f.why})' for f in flags
+            )
+        )
+
+    @on(Select.Changed, "#role")
+    def _role_changed(self, event: Select.Changed) -> None:
+        role = str(event.value)
+        problem = self.query_one("#role-problem", Static)
+        if role == "represent" and not self._may_represent():
+            problem.update(
+                "You cannot represent this parent: there is no current consent to represent "
+                "their views. Record it on the case's Consent tab first."
+            )
+            event.select.value = (
+                self.meeting.volunteer_role
+                if self.meeting.volunteer_role != "represent"
+                else "support"
+            )
+            return
+        problem.update("")
+        self.query_one("#statement", TextArea).text = self._statement(role)
+
+    def _may_represent(self) -> bool:
+        s = self.session
+        return s.repo.has_consent(self.meeting.case_id, "represent_views", s.today())
+
+    def _collect(self) -> Meeting:
+        m = self.meeting
+        selected = set(self.query_one("#checklist", SelectionList).selected)
+        mtype = self.ips.templates.meeting_types.get(m.meeting_type)
+        ids = mtype.item_ids() if mtype else list(m.checklist)
+        return m.replace(
+            checklist={i: i in selected for i in ids},
+            attendees=parse_attendees(self.query_one("#attendees", Input).value),
+            parent_views=self.query_one("#views", TextArea).text,
+            parent_wishes=self.query_one("#wishes", TextArea).text,
+            parent_approved=self.query_one("#approved", Checkbox).value,
+            questions=[
+                q.strip()
+                for q in self.query_one("#questions", TextArea).text.splitlines()
+                if q.strip()
+            ],
+            volunteer_role=str(self.query_one("#role", Select).value),
+            role_statement=self.query_one("#statement", TextArea).text,
+        )
+
+    def action_save(self) -> bool:
+        meeting = self._collect()
+        if meeting.volunteer_role == "represent" and not self._may_represent():
+            self.notify(
+                "Represent needs current consent to represent the parent's views", severity="error"
+            )
+            return False
+        try:
+            self.session.repo.save(meeting)
+        except ValidationError as err:
+            self.notify(str(err), severity="error")
+            return False
+        self.notify("Preparation saved")
+        return True
+
+    @on(Button.Pressed, "#save-btn")
+    def _save_btn(self) -> None:
+        self.action_save()
+
+    def action_regenerate(self) -> None:
+        self.query_one("#statement", TextArea).text = self._statement(
+            str(self.query_one("#role", Select).value)
+        )
+
+    @on(Button.Pressed, "#start-btn")
+    def _start_btn(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        if self.action_save():
+            from ips_field.tui.screens.meeting_mode import MeetingModeScreen
+
+            self.app.push_screen(MeetingModeScreen(self.meeting_id))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

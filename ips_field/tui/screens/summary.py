@@ -1,0 +1,225 @@
+"""After the meeting: the summary by voice, corrections with history, and an explicit export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+
+from ips_field.domain.records import VOICES, Case, Meeting, Note
+from ips_field.errors import ValidationError
+from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
+
+ORDER = [
+    "ips_role_statement",
+    "parent_view",
+    "procedure",
+    "option",
+    "professional_view",
+    "agreed_action",
+    "general",
+]
+EXPORT_WARNING = (
+    "This writes the summary to a file OUTSIDE the encrypted store, in plain text, with the "
+    "family's names. Only do this if you need it (for example to send to the parent), keep "
+    "it safe and delete it when done."
+)
+
+
+def attribution(note: Note) -> str:
+    if note.voice == "professional_view":
+        return f"{note.speaker} ({note.speaker_role})" if note.speaker_role else note.speaker
+    if note.voice == "agreed_action":
+        return f"{note.owner}, by {note.due_on}" if note.due_on else note.owner
+    if note.voice == "parent_view":
+        return "parent"
+    if note.voice in ("procedure", "ips_role_statement"):
+        return "IPS volunteer"
+    return ""
+
+
+def summary_markdown(title: str, notes: list[Note]) -> str:
+    """The read-back summary: one section per voice, each line attributed."""
+    lines = [f"# {title}", ""]
+    for voice in ORDER:
+        group = [n for n in notes if n.voice == voice]
+        if not group:
+            continue
+        lines += [f"## {VOICES[voice]}", ""]
+        for n in group:
+            who = attribution(n)
+            lines.append(f"- {n.text}" + (f" — {who}" if who else ""))
+        lines.append("")
+    return "\n".join(lines)
+
+
+class SummaryScreen(SessionScreen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("c", "correct", "Correct a note", id="correct"),
+        Binding("h", "history", "History", id="history"),
+        Binding("ctrl+e", "export", "Export Markdown", id="export"),
+    ]
+
+    def __init__(self, case_id: str, meeting_id: str | None = None) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.meeting_id = meeting_id
+
+    def _title(self) -> str:
+        s = self.session
+        case = s.repo.get(Case, self.case_id)
+        label = s.case_label(case) if case else ""
+        if self.meeting_id:
+            m = s.repo.get(Meeting, self.meeting_id)
+            if m:
+                mtype = self.ips.templates.meeting_types.get(m.meeting_type)
+                return f"{label}: {mtype.name if mtype else m.meeting_type}, {m.starts_at[:10]}"
+        return f"{label}: all notes"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static("", id="summary", markup=False)
+        yield DataTable(id="notes", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#notes", DataTable).add_columns("Voice", "Who", "Note")
+        self.refresh_summary()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_summary()
+
+    def notes(self) -> list[Note]:
+        return self.session.repo.current_notes(self.case_id, self.meeting_id)
+
+    def refresh_summary(self) -> None:
+        if self.ips.session is None:
+            return
+        notes = self.notes()
+        self.query_one("#summary", Static).update(summary_markdown(self._title(), notes))
+        table = self.query_one("#notes", DataTable)
+        table.clear()
+        for n in notes:
+            mark = " (corrected)" if n.supersedes else ""
+            table.add_row(VOICES[n.voice] + mark, attribution(n), n.text, key=n.id)
+
+    def _selected(self) -> str | None:
+        table = self.query_one("#notes", DataTable)
+        if table.row_count == 0:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_correct(self) -> None:
+        note_id = self._selected()
+        if note_id:
+            self.app.push_screen(CorrectNoteDialog(note_id), lambda _: self.refresh_summary())
+
+    def action_history(self) -> None:
+        note_id = self._selected()
+        if note_id:
+            self.app.push_screen(NoteHistoryScreen(note_id))
+
+    def action_export(self) -> None:
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.app.push_screen(
+                    AskDialog(
+                        "Save the Markdown file as:", value=str(Path.home() / "meeting-summary.md")
+                    ),
+                    self._write,
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(EXPORT_WARNING, yes="Export anyway", warning=True), confirmed
+        )
+
+    def _write(self, target: str | None) -> None:
+        if not target:
+            return
+        path = Path(target).expanduser()
+        try:
+            path.write_text(summary_markdown(self._title(), self.notes()), encoding="utf-8")
+        except OSError as err:
+            self.notify(f"Could not write the file: {err.strerror}", severity="error")
+            return
+        self.notify(
+            f"Written to {path}. It is NOT encrypted: delete it when done.", severity="warning"
+        )
+
+
+class CorrectNoteDialog(ModalScreen[bool]):
+    """A correction is a new note that supersedes the old one, with a reason."""
+
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, note_id: str) -> None:
+        super().__init__()
+        self.note_id = note_id
+
+    def compose(self) -> ComposeResult:
+        note = self.app.session.repo.get(Note, self.note_id)  # type: ignore[attr-defined]
+        with Vertical(classes="dialog form"):
+            yield Static("Correct a note (the original stays in the history)", classes="title")
+            yield Static(note.text if note else "", markup=False, classes="hint")
+            yield Label("Corrected text")
+            yield Input(value=note.text if note else "", id="text")
+            yield Label("Reason for the correction")
+            yield Input(id="reason")
+            yield Static("", id="problem", classes="field-error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save correction", id="ok", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        repo = self.app.session.repo  # type: ignore[attr-defined]
+        try:
+            repo.correct_note(
+                self.note_id,
+                self.query_one("#text", Input).value.strip(),
+                self.query_one("#reason", Input).value.strip(),
+            )
+        except ValidationError as err:
+            self.query_one("#problem", Static).update("; ".join(err.errors.values()))
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(False)
+
+
+class NoteHistoryScreen(ModalScreen[None]):
+    """Every version of a note, oldest first, with the reasons for corrections."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("c", "correct", "Correct"),
+    ]
+
+    def __init__(self, note_id: str) -> None:
+        super().__init__()
+        self.note_id = note_id
+
+    def compose(self) -> ComposeResult:
+        chain = self.app.session.repo.note_history(self.note_id)  # type: ignore[attr-defined]
+        lines = []
+        for i, n in enumerate(chain):
+            head = f"Version {i + 1}, {n.written_at.replace('T', ' ')}, {VOICES[n.voice]}"
+            if n.reason:
+                head += f" — corrected because: {n.reason}"
+            lines += [head, f"  {n.text}", ""]
+        with VerticalScroll(classes="dialog"):
+            yield Static("Note history", classes="title")
+            yield Static("\n".join(lines), id="history", markup=False)
+
+    def action_correct(self) -> None:
+        self.app.push_screen(CorrectNoteDialog(self.note_id), lambda _: self.dismiss())

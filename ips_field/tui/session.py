@@ -1,0 +1,83 @@
+"""What the screens share once the store is open: repository, templates, today. No Textual."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ips_field.domain import due
+from ips_field.domain.records import (
+    Case,
+    Child,
+    Consent,
+    CpdEntry,
+    Evaluation,
+    Family,
+    Meeting,
+    Note,
+    SupervisionEntry,
+)
+from ips_field.store.repository import Repository
+from ips_field.templates import ServiceProfile, Templates
+
+
+@dataclass
+class Session:
+    repo: Repository
+    store: object
+    templates: Templates
+    today: Callable[[], dt.date] = field(default=dt.date.today)
+
+    @property
+    def profile(self) -> ServiceProfile:
+        me = self.repo.profile()
+        return self.templates.profile(me.service if me else "generic")
+
+    @property
+    def volunteer_name(self) -> str:
+        me = self.repo.profile()
+        return me.name if me else "your volunteer"
+
+    def family(self, case_id: str) -> Family | None:
+        found = self.repo.for_case(Family, case_id)
+        return found[0] if found else None
+
+    def child(self, case_id: str) -> Child | None:
+        found = self.repo.for_case(Child, case_id)
+        return found[0] if found else None
+
+    def parent_names(self, case_id: str) -> str:
+        family = self.family(case_id)
+        if not family:
+            return "the parent"
+        return (
+            " and ".join(p.get("name", "") for p in family.parents if p.get("name")) or "the parent"
+        )
+
+    def case_label(self, case: Case) -> str:
+        family = self.family(case.id)
+        return f"{case.reference} {family.family_name}" if family else case.reference
+
+    def consent_badges(self, case_id: str) -> list[tuple[str, str]]:
+        """(purpose, state) for the latest consent per purpose: current, expired, withdrawn."""
+        latest: dict[str, Consent] = {}
+        for c in sorted(self.repo.for_case(Consent, case_id), key=lambda c: c.given_on):
+            latest[c.purpose] = c
+        return [(p, c.state_on(self.today())) for p, c in sorted(latest.items())]
+
+    def due_items(self) -> list[due.DueItem]:
+        r = self.repo
+        return due.due_items(
+            today=self.today(),
+            profile=self.profile,
+            cases=r.all(Case),
+            meetings=r.all(Meeting),
+            notes=r.all(Note),
+            consents=r.all(Consent),
+            evaluations=r.all(Evaluation),
+            cpd=r.all(CpdEntry),
+            supervision=r.all(SupervisionEntry),
+            sources=self.templates.signposting_for(self.profile.id),
+            meeting_types=self.templates.meeting_types,
+        )

@@ -1,0 +1,71 @@
+"""Small typed dialogs: confirm, ask for text. Every one binds escape."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no, with the question shown as plain text."""
+
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, question: str, *, yes: str = "Yes", warning: bool = False) -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.warning = warning
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, markup=False, classes="warning-box" if self.warning else "")
+            with Horizontal(classes="buttons"):
+                yield Button(self.yes, id="yes", variant="warning" if self.warning else "primary")
+                yield Button("Cancel", id="no")
+
+    @on(Button.Pressed, "#yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+
+class AskDialog(ModalScreen[str | None]):
+    """One line of text (a reason, an outcome); empty is refused with a message."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, question: str, *, placeholder: str = "", value: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.placeholder = placeholder
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, markup=False)
+            yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+            yield Label("", id="problem", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("OK", id="ok", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        text = self.query_one("#answer", Input).value.strip()
+        if not text:
+            self.query_one("#problem", Label).update("Please write something first.")
+            return
+        self.dismiss(text)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
