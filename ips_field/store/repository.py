@@ -47,7 +47,8 @@ class StoreLike(Protocol):
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    """Now, as an aware local time (shown to the volunteer as wall-clock time)."""
+    return dt.datetime.now().astimezone()
 
 
 class Repository:

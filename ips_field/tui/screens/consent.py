@@ -14,7 +14,10 @@ from ips_field.errors import ValidationError
 
 
 class ConsentDialog(ModalScreen[Consent | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
 
     def __init__(
         self, case_id: str, today: str, *, purpose: str = "record", given_by: str = ""
@@ -51,7 +54,10 @@ class ConsentDialog(ModalScreen[Consent | None]):
                 yield Button("Cancel", id="cancel")
 
     @on(Button.Pressed, "#save")
-    def _save(self) -> None:
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
         def val(wid: str) -> str:
             return self.query_one(f"#{wid}", Input).value.strip()
 

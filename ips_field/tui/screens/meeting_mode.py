@@ -177,8 +177,8 @@ class MeetingModeScreen(SessionScreen):
         if m.role_stated_at:
             self.notify("Role already recorded as stated")
             return
-        now = dt.datetime.now().isoformat(timespec="seconds")
         repo = self.session.repo
+        now = repo.now().isoformat(timespec="seconds")
         with repo.transaction():
             repo.add_note(
                 Note(

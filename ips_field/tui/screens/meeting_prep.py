@@ -227,16 +227,17 @@ class MeetingPrepScreen(SessionScreen):
     def _role_changed(self, event: Select.Changed) -> None:
         role = str(event.value)
         problem = self.query_one("#role-problem", Static)
+        if getattr(self, "_bounced", False):  # our own reset after a refusal
+            self._bounced = False
+            return
         if role == "represent" and not self._may_represent():
             problem.update(
                 "You cannot represent this parent: there is no current consent to represent "
                 "their views. Record it on the case's Consent tab first."
             )
-            event.select.value = (
-                self.meeting.volunteer_role
-                if self.meeting.volunteer_role != "represent"
-                else "support"
-            )
+            saved = self.meeting.volunteer_role
+            self._bounced = True
+            event.select.value = saved if saved != "represent" else "support"
             return
         problem.update("")
         self.query_one("#statement", TextArea).text = self._statement(role)

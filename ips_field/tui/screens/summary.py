@@ -179,6 +179,7 @@ class CorrectNoteDialog(ModalScreen[bool]):
                 yield Button("Cancel", id="cancel")
 
     @on(Button.Pressed, "#ok")
+    @on(Input.Submitted)
     def _ok(self) -> None:
         repo = self.app.session.repo  # type: ignore[attr-defined]
         try:

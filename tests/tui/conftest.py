@@ -1,0 +1,33 @@
+"""Pilot-test fixtures: a demo repository in memory with a frozen clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ips_field.demo import build_demo
+from ips_field.store.repository import Repository
+from ips_field.store.table import MemoryStore
+from ips_field.templates import load_templates
+
+TODAY = dt.date(2026, 11, 22)
+NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="session")
+def templates():
+    return load_templates()[0]
+
+
+@pytest.fixture
+def repo() -> Repository:
+    clock = iter(NOW + dt.timedelta(seconds=i) for i in range(10**6))
+    r = Repository(MemoryStore(), node_id="volunteer-node", now=lambda: next(clock))
+    build_demo(r, today=TODAY)
+    return r
+
+
+@pytest.fixture
+def empty_repo() -> Repository:
+    return Repository(MemoryStore(), node_id="volunteer-node", now=lambda: NOW)
