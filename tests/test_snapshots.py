@@ -1,0 +1,99 @@
+"""SVG snapshots of the key screens (frozen day, fixed clock, deterministic demo data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from ips_field.demo import build_demo
+from ips_field.domain.records import Case, Meeting
+from ips_field.store.repository import Repository
+from ips_field.store.store import KdfParams, Store
+from ips_field.store.table import MemoryStore
+from ips_field.tui.app import IpsApp, make_app
+from ips_field.tui.screens.case_view import CaseScreen
+from ips_field.tui.screens.meeting_mode import MeetingModeScreen
+from ips_field.tui.screens.meeting_prep import MeetingPrepScreen
+
+TODAY = dt.date(2026, 11, 22)
+NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.UTC)
+
+
+def demo_app() -> tuple[IpsApp, Repository]:
+    clock = iter(NOW + dt.timedelta(seconds=i) for i in range(10**6))
+    repo = Repository(MemoryStore(), node_id="volunteer-node", now=lambda: next(clock))
+    build_demo(repo, today=TODAY)
+    return make_app(repository=repo, today=TODAY), repo
+
+
+async def no_blink(pilot) -> None:
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+    await pilot.pause()
+
+
+def case_id(repo: Repository, ref: str) -> str:
+    return next(c.id for c in repo.all(Case) if c.reference == ref)
+
+
+def test_lock_screen(snap_compare, tmp_path: Path) -> None:
+    path = tmp_path / "v.ipsf"
+    Store.create(path, "snapshot passphrase", kdf=KdfParams.FOR_TESTS).close()
+    app = IpsApp(store_path=path, today=lambda: TODAY)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=no_blink)
+
+
+def test_dashboard(snap_compare) -> None:
+    app, _ = demo_app()
+    assert snap_compare(app, terminal_size=(120, 40), run_before=no_blink)
+
+
+def test_dashboard_80x24(snap_compare) -> None:
+    app, _ = demo_app()
+    assert snap_compare(app, terminal_size=(80, 24), run_before=no_blink)
+
+
+def test_case_view(snap_compare) -> None:
+    app, repo = demo_app()
+
+    async def open_case(pilot) -> None:
+        pilot.app.push_screen(CaseScreen(case_id(repo, "DEMO-008")))
+        await no_blink(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_case)
+
+
+def _meeting(repo: Repository) -> str:
+    cid = case_id(repo, "DEMO-001")
+    return next(m.id for m in repo.all(Meeting) if m.case_id == cid)
+
+
+def test_meeting_preparation(snap_compare) -> None:
+    app, repo = demo_app()
+
+    async def open_prep(pilot) -> None:
+        pilot.app.push_screen(MeetingPrepScreen(_meeting(repo)))
+        await no_blink(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_prep)
+
+
+@pytest.mark.parametrize("size", [(120, 40)])
+def test_meeting_mode(snap_compare, size) -> None:
+    app, repo = demo_app()
+
+    async def open_mode(pilot) -> None:
+        meeting = repo.get(Meeting, _meeting(repo))
+        repo.save(meeting.replace(role_statement="I am here to support the parent [read aloud]."))
+        pilot.app.push_screen(MeetingModeScreen(meeting.id))
+        await pilot.pause()
+        await pilot.press("r", "1")
+        pilot.app.screen.query_one("#note", Input).value = "Would like a [quiet] space"
+        await pilot.press("enter")
+        await no_blink(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_mode)
