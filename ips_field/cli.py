@@ -116,12 +116,12 @@ def main(ctx: click.Context, store_path: Path | None) -> None:
 
 
 @one_line_errors(PROG)
-def launch(store_path: Path) -> None:
+def launch(store_path: Path, unlock_hint: str = "") -> None:
     try:
         from ips_field.tui.app import run_app
     except ImportError:
         fail("the app screens are not installed in this build")
-    run_app(store_path=store_path)
+    run_app(store_path=store_path, unlock_hint=unlock_hint)
 
 
 @main.command()
@@ -204,7 +204,7 @@ def demo(store_path: Path | None, create_only: bool) -> None:
     click.echo(f"Demo store (fictional families) written to {path}")
     click.echo("Its passphrase is: demo")
     if not create_only:
-        launch(path)
+        launch(path, "This is the demo store of fictional families: its passphrase is  demo")
 
 
 try:

@@ -50,8 +50,10 @@ class IpsApp(App[None]):
         today: Callable[[], dt.date] = dt.date.today,
         idle_minutes: float = 5,
         kdf: Any = None,
+        unlock_hint: str = "",
     ) -> None:
         super().__init__()
+        self.unlock_hint = unlock_hint
         if templates is None:
             override = os.environ.get(TEMPLATES_ENV)
             templates, errors = load_templates(Path(override) if override else None)
@@ -207,6 +209,8 @@ def make_app(
     )
 
 
-def run_app(store_path: Path) -> None:
+def run_app(store_path: Path, *, unlock_hint: str = "") -> None:
     """Entry point used by ``ips-field`` and ``ips-field demo``."""
-    make_app(store_path=Path(store_path)).run()
+    app = make_app(store_path=Path(store_path))
+    app.unlock_hint = unlock_hint
+    app.run()

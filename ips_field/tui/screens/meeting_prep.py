@@ -66,6 +66,7 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
                 yield Button("Cancel", id="cancel")
 
     @on(Button.Pressed, "#create")
+    @on(Input.Submitted)
     def _create(self) -> None:
         when = self.query_one("#when", Input).value.strip().replace(" ", "T", 1)
         meeting = Meeting(
@@ -135,7 +136,7 @@ class MeetingPrepScreen(SessionScreen):
         )
         with VerticalScroll(classes="form", id="prep"):
             yield Static(mtype.description if mtype else "", classes="hint", markup=False)
-            yield Label("Checklist (space ticks an item)")
+            yield Label("Checklist (space ticks an item)", id="progress-label")
             yield ProgressBar(
                 total=max(1, len(mtype.checklist) if mtype else 1), show_eta=False, id="progress"
             )
@@ -200,8 +201,12 @@ class MeetingPrepScreen(SessionScreen):
 
     @on(SelectionList.SelectedChanged, "#checklist")
     def _update_progress(self) -> None:
-        done = len(self.query_one("#checklist", SelectionList).selected)
+        checklist = self.query_one("#checklist", SelectionList)
+        done = len(checklist.selected)
         self.query_one("#progress", ProgressBar).update(progress=done)
+        self.query_one("#progress-label", Label).update(
+            f"Checklist: {done} of {checklist.option_count} done (space ticks an item)"
+        )
 
     @on(TextArea.Changed, "#views")
     @on(TextArea.Changed, "#wishes")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Center, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, LoadingIndicator, Static
 
@@ -28,12 +28,14 @@ class UnlockScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Center(), Vertical(classes="dialog", id="unlock-box"):
+        with Vertical(classes="dialog", id="unlock-box"):
             yield Static("ips-field is locked", classes="title")
             yield Static(
                 "Your case notes are encrypted. Enter your passphrase to open them.",
                 classes="hint",
             )
+            if self.ips.unlock_hint:
+                yield Static(self.ips.unlock_hint, classes="hint", id="unlock-hint")
             yield Input(password=True, placeholder="Passphrase", id="passphrase")
             yield LoadingIndicator(id="working")
             yield Label("", id="problem", classes="error")
