@@ -106,15 +106,46 @@ class IpsApp(App[None]):
             self.pop_screen()
         self._show_home()
 
-    def after_case_saved(self, case_id: str, *, created: bool) -> None:
-        """A new case opens at once; impartiality checks hook in here (issue 4)."""
+    def after_case_saved(self, case_id: str, *, created: bool, recheck: bool = True) -> None:
+        """Open a new case, and check it against the declared interests (DESIGN.md §7)."""
+        from ips_field.services.impartiality import run_conflict_check
+
         if created:
             from ips_field.tui.screens.case_view import CaseScreen
 
             self.push_screen(CaseScreen(case_id))
+        if created or recheck:
+            trigger = "case created" if created else "case changed"
+            outcome = run_conflict_check(self.session.repo, case_id, trigger=trigger)
+            if outcome.result.outcome != "clear":
+                self.show_conflict(case_id, outcome.result, trigger)
+
+    def show_conflict(self, case_id: str, result: Any, trigger: str) -> None:
+        from ips_field.services.impartiality import run_conflict_check
+        from ips_field.tui.screens.conflict_dialog import ConflictDialog
+
+        def answered(reason: str | None) -> None:
+            if reason and self.session is not None:
+                run_conflict_check(
+                    self.session.repo, case_id, trigger=trigger, override_reason=reason
+                )
+                self.notify("Reason recorded; the check is kept on the case for the office")
+            if isinstance(self.screen, _refreshable()):
+                self.screen.refresh_all()
+
+        self.push_screen(ConflictDialog(result), answered)
 
     def after_case_closed(self, case_id: str) -> None:
-        """Closing a case: the evaluation prompt hooks in here (issue 4)."""
+        """Closing a case: prompt to send the evaluation when the parent agreed to be asked."""
+        from ips_field.services.impartiality import may_contact_for_evaluation
+        from ips_field.tui.screens.evaluations import EvaluationSentDialog
+
+        if self.session and may_contact_for_evaluation(self.session.repo, case_id, self.today()):
+            self.push_screen(EvaluationSentDialog(case_id, "closing"))
+        else:
+            self.notify(
+                "No consent to contact for evaluation: no evaluation will be sent", timeout=8
+            )
 
     # -- locking ------------------------------------------------------------------------
 
@@ -179,6 +210,12 @@ class IpsApp(App[None]):
         me = session.repo.profile()
         if me and me.settings.get("theme") != theme:
             session.repo.save(me.replace(settings={**me.settings, "theme": theme}))
+
+
+def _refreshable() -> type:
+    from ips_field.tui.screens.case_view import CaseScreen
+
+    return CaseScreen
 
 
 def make_app(

@@ -155,12 +155,25 @@ class CaseFormScreen(SessionScreen):
             self.query_one(f"#{first}", Input).focus()
             self.notify(f"{len(problems)} field(s) need attention", severity="warning")
             return
+        before = (
+            repo.get(Case, case.id),
+            self.session.family(case.id),
+            self.session.child(case.id),
+        )
         with repo.transaction():
             case = repo.save(case)
-            repo.save(family)
-            repo.save(child)
+            family = repo.save(family)
+            child = repo.save(child)
+        changed = (
+            before[0] is None
+            or before[0].school != case.school
+            or before[1] is None
+            or (before[1].parents, before[1].area) != (family.parents, family.area)
+            or before[2] is None
+            or before[2].name != child.name
+        )
         self.app.pop_screen()
-        self.ips.after_case_saved(case.id, created=self.case_id is None)
+        self.ips.after_case_saved(case.id, created=self.case_id is None, recheck=changed)
 
 
 def _get(doc: dict[str, Any], path: str) -> Any:

@@ -38,6 +38,9 @@ class CaseScreen(SessionScreen):
         Binding("s", "summary", "Summary", id="summary"),
         Binding("a", "contact", "Log contact", id="contact"),
         Binding("x", "close_case", "Close case", id="close_case"),
+        Binding("g", "signpost", "Signpost", id="signpost"),
+        Binding("v", "evaluation", "Evaluation sent", id="evaluation"),
+        Binding("o", "conflict", "Conflict check", id="conflict"),
     ]
 
     def __init__(self, case_id: str) -> None:
@@ -125,6 +128,16 @@ class CaseScreen(SessionScreen):
             age = child.year_group or child.date_of_birth
             lines.append(f"Child: {child.name}, {age}, EHC plan: {child.ehcp_status}")
             lines.append(f"  Needs: {child.needs}")
+        from ips_field.domain.records import Signposting
+        from ips_field.services.impartiality import checks_for
+
+        for check in checks_for(s.repo, case.id)[-3:]:
+            why = f" (reason: {check.override_reason})" if check.override_reason else ""
+            lines.append(
+                f"Conflict check {check.checked_at[:10]} ({check.trigger}): {check.outcome}{why}"
+            )
+        for sp in s.repo.for_case(Signposting, case.id):
+            lines.append(f"Signposted to {sp.source_name} on {sp.on}")
         self.query_one("#overview-text", Static).update("\n".join(lines))
         self._fill_consents()
         self._fill_meetings()
@@ -285,6 +298,49 @@ class CaseScreen(SessionScreen):
         self.app.push_screen(
             AskDialog("Log a contact (phone call today): what was it about?"), done
         )
+
+    def action_signpost(self) -> None:
+        from ips_field.services.impartiality import is_stale, record_signposting
+        from ips_field.tui.screens.signposting import SignpostDialog
+
+        s = self.session
+        sources = self.ips.templates.signposting_for(s.profile.id)
+        stale = {x.id for x in sources if is_stale(x, s.today(), s.profile.stale_information_days)}
+
+        def picked(source) -> None:
+            if source is not None:
+                record_signposting(s.repo, self.case_id, source, s.today())
+                self.notify(f"Signposted to {source.name}")
+                self.refresh_all()
+
+        self.app.push_screen(SignpostDialog(sources, stale), picked)
+
+    def action_evaluation(self) -> None:
+        from ips_field.services.impartiality import may_contact_for_evaluation
+        from ips_field.tui.screens.evaluations import EvaluationSentDialog
+
+        s = self.session
+        if not may_contact_for_evaluation(s.repo, self.case_id, s.today()):
+            self.notify(
+                "No current consent to contact for evaluation: record it first (k)",
+                severity="warning",
+            )
+            return
+        stage = "closing" if self.case.status == "closed" else "midway"
+        self.app.push_screen(
+            EvaluationSentDialog(self.case_id, stage), lambda _: self.refresh_all()
+        )
+
+    def action_conflict(self) -> None:
+        from ips_field.services.impartiality import assess_case, run_conflict_check
+
+        result = assess_case(self.session.repo, self.case_id)
+        if result.outcome == "clear":
+            run_conflict_check(self.session.repo, self.case_id, trigger="checked by volunteer")
+            self.notify("No conflict of interest found; the check is kept on the case")
+            self.refresh_all()
+            return
+        self.ips.show_conflict(self.case_id, result, "checked by volunteer")
 
     def action_close_case(self) -> None:
         case = self.case

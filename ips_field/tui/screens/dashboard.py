@@ -17,6 +17,10 @@ class DashboardScreen(SessionScreen):
     BINDINGS = [
         Binding("c", "cases", "Cases", id="cases"),
         Binding("n", "new_case", "New case", id="new_case"),
+        Binding("i", "open('interests')", "Interests", id="interests"),
+        Binding("p", "open('cpd')", "CPD", id="cpd"),
+        Binding("u", "open('supervision')", "Supervision", id="supervision"),
+        Binding("o", "open('outreach')", "Outreach", show=False, id="outreach"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh"),
     ]
 
@@ -80,6 +84,20 @@ class DashboardScreen(SessionScreen):
         from ips_field.tui.screens.case_form import CaseFormScreen
 
         self.app.push_screen(CaseFormScreen())
+
+    def action_open(self, name: str) -> None:
+        from ips_field.tui.screens.cpd import CpdScreen
+        from ips_field.tui.screens.interests import InterestsScreen
+        from ips_field.tui.screens.outreach import OutreachScreen
+        from ips_field.tui.screens.supervision import SupervisionScreen
+
+        screens = {
+            "interests": InterestsScreen,
+            "cpd": CpdScreen,
+            "supervision": SupervisionScreen,
+            "outreach": OutreachScreen,
+        }
+        self.app.push_screen(screens[name]())
 
     def action_refresh(self) -> None:
         self.refresh_due()

@@ -1,0 +1,1 @@
+"""Use cases that combine several records (no Textual): impartiality checks, retention."""
