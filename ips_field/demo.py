@@ -390,8 +390,25 @@ def build_demo(repo: Repository, *, today: dt.date, seed: int = 7) -> None:
             )
 
 
+def check_demo_cases(repo: Repository) -> None:
+    """Run the conflict check on every demo case, as the app does when a case is opened."""
+    from ips_field.services.impartiality import run_conflict_check
+
+    for case in repo.all(Case):
+        outcome = run_conflict_check(repo, case.id, trigger="case created")
+        if outcome.result.outcome == "warn":
+            run_conflict_check(
+                repo,
+                case.id,
+                trigger="case created",
+                override_reason="Lives on the other side of the area; agreed with the office",
+            )
+
+
 def create_demo_store(path: Path, *, today: dt.date | None = None) -> Path:
     """Write a new demo store at ``path`` (passphrase ``demo``)."""
     with Store.create(Path(path), DEMO_PASSPHRASE, kdf=KdfParams(64 * 1024, 1, 1)) as store:
-        build_demo(Repository(store), today=today or dt.date.today())
+        repo = Repository(store)
+        build_demo(repo, today=today or dt.date.today())
+        check_demo_cases(repo)
     return Path(path)

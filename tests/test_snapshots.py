@@ -97,3 +97,33 @@ def test_meeting_mode(snap_compare, size) -> None:
         await no_blink(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=open_mode)
+
+
+def test_interests_register(snap_compare) -> None:
+    app, _ = demo_app()
+    assert snap_compare(app, terminal_size=(120, 40), press=["i"], run_before=no_blink)
+
+
+def test_blocked_case(snap_compare) -> None:
+    from ips_field.domain.records import Interest
+    from ips_field.services.impartiality import run_conflict_check
+
+    app, repo = demo_app()
+    repo.save(
+        Interest(interest_type="governor", organisation="Kestrel Academy", declared_on="2026-01-01")
+    )
+    cid = case_id(repo, "DEMO-002")
+    run_conflict_check(repo, cid, trigger="interest declared")
+
+    async def open_case(pilot) -> None:
+        pilot.app.push_screen(CaseScreen(cid))
+        await no_blink(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_case)
+
+
+def test_cpd_and_supervision_screens(snap_compare) -> None:
+    app, _ = demo_app()
+    assert snap_compare(app, terminal_size=(120, 40), press=["u"], run_before=no_blink)
+    app2, _ = demo_app()
+    assert snap_compare(app2, terminal_size=(120, 40), press=["p"], run_before=no_blink)

@@ -187,6 +187,7 @@ class Repository:
         old = self.get(Note, old_id)
         if old is None:
             raise ValidationError({"supersedes": "That note no longer exists"})
+        changes.setdefault("flags", [])  # the new wording is checked afresh by the caller
         new = old.replace(
             id=new_id(),
             text=text,

@@ -181,12 +181,16 @@ class CorrectNoteDialog(ModalScreen[bool]):
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)
     def _ok(self) -> None:
+        from ips_field.services.impartiality import note_flags
+
         repo = self.app.session.repo  # type: ignore[attr-defined]
+        text = self.query_one("#text", Input).value.strip()
         try:
             repo.correct_note(
                 self.note_id,
-                self.query_one("#text", Input).value.strip(),
+                text,
                 self.query_one("#reason", Input).value.strip(),
+                flags=note_flags(text, self.app.templates.language),  # type: ignore[attr-defined]
             )
         except ValidationError as err:
             self.query_one("#problem", Static).update("; ".join(err.errors.values()))
