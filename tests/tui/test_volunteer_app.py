@@ -332,7 +332,9 @@ async def test_auto_lock_after_idle_drops_the_key(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
         await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen), timeout=5)
+        await pilot.pause(0.2)  # let the lock screen finish mounting before the app closes
         assert store.locked and app.session is None
+        assert app.screen.query_one("#passphrase", Input).value == ""
     store.close()
 
 
