@@ -1,0 +1,208 @@
+"""Merge shipped operations into a repository: commutative, associative, idempotent.
+
+- Field edits: last writer wins by clock ``(wall_ms, counter, node)``. The losing value is
+  kept in table ``sync_conflict``, keyed by (record, field, losing clock) so the same loss
+  is recorded once whatever the order of arrival. Consent records and a case's
+  ``safeguarding`` field never auto-resolve: their conflicts are flagged ``needs_review``
+  and stay open until a supervisor decides (the LWW value is shown meanwhile so every
+  copy agrees).
+- Notes are append-only: a note op may create a note but never change an existing note's
+  fixed fields (that op is invalid).
+- Ops are idempotent by op id (table ``sync_applied``).
+- ``erase`` (office only) removes every record of a case.
+- The office clamps clocks far in the future to its own now + the allowed skew.
+All of a call's ops are applied in one store transaction, or none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ips_field.domain.records import KINDS
+from ips_field.store.repository import NOTE_FIELDS_FIXED, Repository
+from sync.errors import InvalidOperation
+from sync.ops import validate_op
+
+APPLIED = "sync_applied"
+CONFLICTS = "sync_conflict"
+NEVER_AUTO = {("consent", None), ("case", "safeguarding")}
+MAX_SKEW_MS = 10 * 60 * 1000
+
+
+@dataclass
+class MergeResult:
+    applied: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    erased_cases: list[str] = field(default_factory=list)
+    by_kind: dict[str, int] = field(default_factory=dict)
+    cases: set[str] = field(default_factory=set)
+
+
+def _never_auto(kind: str, name: str) -> bool:
+    return (kind, None) in NEVER_AUTO or (kind, name) in NEVER_AUTO
+
+
+def conflict_id(kind: str, record_id: str, name: str, loser: list) -> str:
+    raw = f"{kind}|{record_id}|{name}|{loser[0]}|{loser[1]}|{loser[2]}".encode()
+    return hashlib.sha256(raw).hexdigest()[:32]
+
+
+def apply_ops(
+    repo: Repository,
+    ops: list[dict[str, Any]],
+    *,
+    is_office: bool = False,
+    now_ms: int | None = None,
+    max_skew_ms: int = MAX_SKEW_MS,
+) -> MergeResult:
+    """Apply ``ops`` (already authorised) in one transaction; return what changed."""
+    result = MergeResult()
+    for op in ops:
+        validate_op(op)
+    limit = (now_ms if now_ms is not None else int(time.time() * 1000)) + max_skew_ms
+    with repo.transaction():
+        applied = repo.table(APPLIED)
+        for op in ops:
+            if applied.get_id(op["id"]) is not None:
+                result.duplicates += 1
+                continue
+            if op["action"] == "erase":
+                erase_case(repo, op["case_id"])
+                result.erased_cases.append(op["case_id"])
+            else:
+                clocks = {k: list(v) for k, v in op["clocks"].items()}
+                if is_office:
+                    clocks = {k: _clamp(v, limit) for k, v in clocks.items()}
+                result.conflicts += _merge_fields(repo, op, clocks)
+                result.by_kind[op["kind"]] = result.by_kind.get(op["kind"], 0) + 1
+                if op.get("case_id"):
+                    result.cases.add(op["case_id"])
+                for stamp in clocks.values():
+                    repo.observe((stamp[0], stamp[1], stamp[2]))
+            applied.put({"id": op["id"], "origin": op["origin"], "seq": op["seq"]})
+            result.applied += 1
+    return result
+
+
+def _clamp(stamp: list, limit: int) -> list:
+    return [limit, stamp[1], stamp[2]] if stamp[0] > limit else stamp
+
+
+def _merge_fields(repo: Repository, op: dict[str, Any], clocks: dict[str, list]) -> int:
+    kind, rid = op["kind"], op["record_id"]
+    old = repo.raw(kind, rid)
+    doc = dict(old) if old else {"id": rid, "kind": kind, "clocks": {}, "deleted": False}
+    doc["clocks"] = dict(doc.get("clocks", {}))
+    fields = op["fields"]
+    if kind == "note" and old is not None:
+        for name in NOTE_FIELDS_FIXED & set(fields):
+            if old.get(name) != fields[name]:
+                raise InvalidOperation("bundle tries to change a note (notes are append-only)")
+    conflicts = 0
+    if "created_at" in fields:  # the creating op is authoritative, whenever it arrives
+        doc["created_at"] = fields["created_at"]
+        doc["origin"] = fields.get("origin", op["origin"])
+    for name, value in fields.items():
+        if name in ("created_at", "origin"):
+            continue
+        remote = clocks[name]
+        local = doc["clocks"].get(name)
+        if local is None:
+            doc[name] = value
+            doc["clocks"][name] = remote
+            continue
+        if tuple(remote) == tuple(local):
+            continue
+        if tuple(remote) > tuple(local):
+            if doc.get(name) != value:
+                conflicts += _record_conflict(
+                    repo, kind, rid, name, doc.get(name), local, value, remote
+                )
+            doc[name] = value
+            doc["clocks"][name] = remote
+        elif doc.get(name) != value:
+            conflicts += _record_conflict(
+                repo, kind, rid, name, value, remote, doc.get(name), local
+            )
+    doc.setdefault("created_at", "")
+    doc.setdefault("origin", "")
+    doc["updated_at"] = max(str(doc.get("updated_at", "")), str(op.get("at", "")))
+    cls = KINDS[kind]
+    for name in cls.data_fields():
+        if name not in doc:
+            doc[name] = getattr(cls(), name)
+    repo.put_raw(doc)
+    return conflicts
+
+
+def _record_conflict(
+    repo: Repository,
+    kind: str,
+    rid: str,
+    name: str,
+    loser_value: Any,
+    loser_clock: list,
+    winner_value: Any,
+    winner_clock: list,
+) -> int:
+    table = repo.table(CONFLICTS)
+    cid = conflict_id(kind, rid, name, loser_clock)
+    if table.get_id(cid) is not None:
+        return 0
+    table.put(
+        {
+            "id": cid,
+            "kind": kind,
+            "record_id": rid,
+            "field": name,
+            "loser_value": loser_value,
+            "loser_clock": list(loser_clock),
+            "status": "open",
+            "needs_review": _never_auto(kind, name),
+        }
+    )
+    return 1
+
+
+def erase_case(repo: Repository, case_id: str) -> int:
+    """Remove every record of ``case_id`` (and its conflicts); returns how many."""
+    removed = 0
+    gone: set[str] = set()
+    for kind, cls in KINDS.items():
+        if cls.CASE_FIELD is None:
+            continue
+        table = repo.table(kind)
+        ids = [d["id"] for d in table.all() if d.get(cls.CASE_FIELD) == case_id]
+        table.delete_ids(ids)
+        gone.update(ids)
+        removed += len(ids)
+    conflicts = repo.table(CONFLICTS)
+    conflicts.delete_ids([c["id"] for c in conflicts.all() if c["record_id"] in gone])
+    outbox = repo.table("outbox")
+    outbox.delete_ids(
+        [o["id"] for o in outbox.all() if o.get("case_id") == case_id or o["record_id"] in gone]
+    )
+    return removed
+
+
+def open_conflicts(repo: Repository) -> list[dict[str, Any]]:
+    return [c for c in repo.table(CONFLICTS).all() if c["status"] == "open"]
+
+
+def resolve_conflict(repo: Repository, conflict_id_: str, value: Any) -> None:
+    """A supervisor's decision: the chosen value becomes a new edit (it ships as an op)."""
+    table = repo.table(CONFLICTS)
+    conflict = table.get_id(conflict_id_)
+    if conflict is None:
+        raise InvalidOperation("no such conflict")
+    record = repo.record(conflict["kind"], conflict["record_id"])
+    if record is None:
+        raise InvalidOperation("the record of this conflict no longer exists")
+    with repo.transaction():
+        if getattr(record, conflict["field"]) != value:
+            repo.save(record.replace(**{conflict["field"]: value}))
+        table.put({**conflict, "status": "resolved", "resolved_value": value})

@@ -1,0 +1,120 @@
+"""A sync node (volunteer or office): identity, roster and per-peer state inside its store."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+
+from ips_field.domain.records import KINDS
+from ips_field.store.repository import OUTBOX, Repository
+from sync.keys import IDENTITY_TABLE, NodeIdentity, PublicIdentity, load_or_create_identity
+from sync.roster import Roster, verify_roster
+
+STATE = "sync_state"
+PEERS = "sync_peer"
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+class SyncNode:
+    """Everything sync keeps in a store: who we are, who we trust, what each peer has seen."""
+
+    def __init__(self, store: Any, role: str, *, repo: Repository | None = None) -> None:
+        self.store = store
+        self.role = role
+        self.repo = repo or Repository(store)
+        self.identity: NodeIdentity = load_or_create_identity(store, role, self.repo.node_id)
+
+    @property
+    def node_id(self) -> str:
+        return self.identity.node_id
+
+    # -- state -------------------------------------------------------------------------
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return self.store.table(STATE).get_id("self") or {"id": "self"}
+
+    def save_state(self, **changes: Any) -> None:
+        self.store.table(STATE).put({**self.state, **changes})
+
+    @property
+    def office_public(self) -> PublicIdentity | None:
+        if self.role == "office":
+            return self.identity.public
+        data = self.state.get("office")
+        return PublicIdentity.from_dict(data) if data else None
+
+    @property
+    def roster(self) -> Roster | None:
+        signed = self.state.get("roster")
+        office = self.office_public
+        if office is None:
+            return None
+        if not signed:
+            return Roster.provisional(office)
+        return verify_roster(unb64(signed), office)
+
+    def set_roster(self, signed: bytes) -> Roster:
+        office = self.office_public
+        assert office is not None
+        roster = verify_roster(signed, office, current=self._current_or_none())
+        self.save_state(roster=b64(signed), roster_version=roster.version)
+        return roster
+
+    def _current_or_none(self) -> Roster | None:
+        return self.roster if self.state.get("roster") else None
+
+    # -- peers -------------------------------------------------------------------------
+
+    def peer(self, peer_id: str) -> dict[str, Any]:
+        return self.store.table(PEERS).get_id(peer_id) or {
+            "id": peer_id,
+            "sent_seq": 0,  # last bundle sequence we sent them
+            "seen_seq": 0,  # last bundle sequence we accepted from them
+            "received_n": 0,  # highest stream position of theirs we applied (our ack)
+            "their_ack": 0,  # highest stream position of ours they applied
+            "last_sent_at": "",
+            "last_received_at": "",
+        }
+
+    def save_peer(self, peer: dict[str, Any]) -> None:
+        self.store.table(PEERS).put(peer)
+
+    def now(self) -> str:
+        return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def rename_node(store: Any, old: str, new: str) -> None:
+    """Give a volunteer store the node id its enrolment invitation names (one transaction).
+
+    Records made before enrolment carry the old id as origin, owner and clock node; they
+    are rewritten so the office sees one volunteer.
+    """
+    if old == new:
+        return
+
+    def fix(value: Any) -> Any:
+        if value == old:
+            return new
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        if isinstance(value, dict):
+            return {k: fix(v) for k, v in value.items()}
+        return value
+
+    with store.transaction():
+        for name in [*KINDS, OUTBOX, "meta"]:
+            table = store.table(name)
+            docs = [fix(d) for d in table.all()]
+            if docs:
+                table.put_many(docs)
+        if store.table(IDENTITY_TABLE).get_id("self") is not None:
+            store.table(IDENTITY_TABLE).delete_ids(["self"])

@@ -1,0 +1,354 @@
+"""The office's master record: enrolment, roster, routing to volunteers, assignment,
+erasure, revocation, and the offline recovery key.
+
+The master record is an encrypted store of its own with a Repository whose node is the
+office. Volunteers' operations are merged into it; the office's own changes (assignments,
+conflict decisions, acknowledgements) are routed into a per-volunteer feed by the case's
+assignee, and a newly assigned volunteer receives the whole case as operations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from ips_field.domain.conflicts import check_conflicts
+from ips_field.domain.records import KINDS, Case, Family, Interest
+from ips_field.errors import IpsError, ValidationError, WrongPassphrase
+from ips_field.store.crypto import KdfParams, seal, unseal
+from ips_field.store.repository import OUTBOX, Repository
+from ips_field.store.store import Store
+from sync.enrol import make_invitation, read_invitation, read_reply
+from sync.errors import EnrolmentError
+from sync.exchange import FEED, export_bundle
+from sync.keys import PublicIdentity, fingerprint, load_or_create_identity
+from sync.merge import erase_case
+from sync.node import SyncNode, b64, rename_node, unb64
+from sync.roster import Roster, sign_roster
+
+PENDING = "sync_pending"
+NAMES = "volunteer_names"
+RECOVERY_MAGIC = b"IPSRK\x01"
+
+
+# -- opening -------------------------------------------------------------------------------
+
+
+def init_office(
+    path: Path, passphrase: str, recovery_passphrase: str, recovery_out: Path, *, kdf=None
+) -> SyncNode:
+    """A new master record, its signed roster, and the offline recovery key file."""
+    if Path(recovery_out).exists():
+        raise IpsError("the recovery key file already exists; nothing was changed")
+    store = Store.create(path, passphrase, kdf=kdf)
+    node = SyncNode(store, "office")
+    recovery = X25519PrivateKey.generate()
+    write_recovery_key(recovery, recovery_out, recovery_passphrase, kdf=kdf)
+    public = recovery.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    with store.transaction():
+        node.save_state(
+            roster=b64(sign_roster(Roster.initial(node.identity.public), node.identity)),
+            roster_version=1,
+            recovery_public=b64(public),
+        )
+    return node
+
+
+def open_office(path: Path, passphrase: str) -> SyncNode:
+    store = Store.open(path, passphrase)
+    try:
+        return SyncNode(store, "office")
+    except ValueError:
+        store.close()
+        raise IpsError("that store is not an office master record") from None
+
+
+def write_recovery_key(key: X25519PrivateKey, out: Path, passphrase: str, *, kdf=None) -> None:
+    """The recovery private key, sealed under its own passphrase (Argon2id + ChaCha20-Poly1305)."""
+    kdf = kdf or KdfParams.calibrate()
+    salt = os.urandom(16)
+    raw = key.private_bytes_raw()
+    sealed = seal(
+        kdf.derive(passphrase, salt), salt, b"ips-field recovery key", raw, RECOVERY_MAGIC
+    )
+    header = json.dumps(kdf.to_dict()).encode()
+    blob = RECOVERY_MAGIC + len(header).to_bytes(2, "big") + header + salt + sealed
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(blob)
+
+
+def read_recovery_key(path: Path, passphrase: str) -> X25519PrivateKey:
+    blob = Path(path).read_bytes()
+    if not blob.startswith(RECOVERY_MAGIC):
+        raise IpsError("not a recovery key file")
+    n = int.from_bytes(blob[6:8], "big")
+    kdf = KdfParams.from_dict(json.loads(blob[8 : 8 + n]))
+    salt, sealed = blob[8 + n : 24 + n], blob[24 + n :]
+    try:
+        raw = unseal(
+            kdf.derive(passphrase, salt), salt, b"ips-field recovery key", sealed, RECOVERY_MAGIC
+        )
+    except InvalidTag:
+        raise WrongPassphrase("wrong recovery passphrase") from None
+    return X25519PrivateKey.from_private_bytes(raw)
+
+
+def recover_volunteer_store(
+    store_path: Path, key_file: Path, key_passphrase: str, new_passphrase: str
+) -> None:
+    """Passphrase recovery: open a volunteer's store with the offline key, set a new passphrase."""
+    key = read_recovery_key(key_file, key_passphrase)
+    with Store.open_with_recovery(store_path, key) as store:
+        store.change_passphrase(new_passphrase)
+
+
+# -- enrolment -----------------------------------------------------------------------------
+
+
+def enrol(node: SyncNode, display_name: str) -> tuple[bytes, str, str]:
+    """Invitation bytes, one-time code, new volunteer id; the pending entry is kept encrypted."""
+    volunteer_id = str(uuid.uuid4())
+    roster = node.roster
+    assert roster is not None
+    data, code = make_invitation(node.identity, roster.version, volunteer_id, display_name)
+    nonce = read_invitation(data).nonce
+    with node.store.transaction():
+        node.store.table(PENDING).put({"id": volunteer_id, "nonce": b64(nonce), "code": code})
+        node.store.table(NAMES).put({"id": volunteer_id, "name": display_name})
+    return data, code, volunteer_id
+
+
+def read_enrolment_reply(node: SyncNode, data: bytes) -> PublicIdentity:
+    pending = {p["id"]: (unb64(p["nonce"]), p["code"]) for p in node.store.table(PENDING).all()}
+    return read_reply(data, node.identity, pending)
+
+
+def confirm_enrolment(node: SyncNode, volunteer: PublicIdentity, confirm: str) -> Roster:
+    """Add the volunteer once the fingerprint read out in person matches."""
+    if _digits(confirm) != _digits(fingerprint(volunteer)):
+        raise EnrolmentError("fingerprint does not match; the volunteer was not added")
+    roster = node.roster
+    assert roster is not None
+    new = roster.with_volunteer(volunteer)
+    with node.store.transaction():
+        node.save_state(roster=b64(sign_roster(new, node.identity)), roster_version=new.version)
+        node.store.table(PENDING).delete_ids([volunteer.node_id])
+    return new
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def volunteer_enrol(store: Store, invitation: bytes, code: str) -> tuple[bytes, str, str]:
+    """Volunteer side: the reply file bytes, our fingerprint and the office's fingerprint."""
+    from sync.enrol import make_reply
+
+    invite = read_invitation(invitation)
+    invite.check_code(code)
+    old = Repository(store).node_id  # makes the node record if the store is new
+    if old != invite.volunteer_id:
+        if store.table("sync_state").get_id("self"):
+            raise EnrolmentError("this store is already enrolled with an office")
+        rename_node(store, old, invite.volunteer_id)
+    identity = load_or_create_identity(store, "volunteer", invite.volunteer_id)
+    reply = make_reply(invite, code, identity)
+    node = SyncNode(store, "volunteer")
+    with store.transaction():
+        node.save_state(office=invite.office.to_dict(), roster_version=0)
+    return reply, identity.fingerprint(), fingerprint(invite.office)
+
+
+# -- routing to volunteers -------------------------------------------------------------------
+
+
+def _feed_add(node: SyncNode, volunteer: str, op: dict[str, Any]) -> None:
+    table = node.store.table(FEED)
+    counters = node.state.get("feed_n", {})
+    n = counters.get(volunteer, 0) + 1
+    table.put({"id": f"{volunteer}:{n}", "volunteer": volunteer, "n": n, "op": op})
+    node.save_state(feed_n={**counters, volunteer: n})
+
+
+def case_snapshot(node: SyncNode, case_id: str) -> list[dict[str, Any]]:
+    """Every record of a case as put operations (ids derived from content: idempotent)."""
+    ops = []
+    for kind, cls in KINDS.items():
+        if cls.CASE_FIELD is None:
+            continue
+        for doc in node.repo.table(kind).all():
+            if doc.get(cls.CASE_FIELD) != case_id:
+                continue
+            clocks = doc.get("clocks", {})
+            fields = {k: doc[k] for k in clocks if k in doc}
+            fields.update(created_at=doc.get("created_at", ""), origin=doc.get("origin", ""))
+            digest = hashlib.sha256(json.dumps([doc["id"], clocks], sort_keys=True).encode())
+            ops.append(
+                {
+                    "id": "snap-" + digest.hexdigest()[:27],
+                    "seq": 1,
+                    "origin": node.node_id,
+                    "kind": kind,
+                    "record_id": doc["id"],
+                    "case_id": case_id,
+                    "action": "put",
+                    "fields": fields,
+                    "clocks": clocks,
+                    "at": doc.get("updated_at", ""),
+                }
+            )
+    return ops
+
+
+def route(node: SyncNode) -> None:
+    """Queue the office's new operations for the volunteers who hold the cases."""
+    done = node.state.get("routed_seq", 0)
+    for op in node.repo.outbox(after_seq=done):
+        case = node.repo.raw("case", op["case_id"]) if op.get("case_id") else None
+        if case is None:
+            continue
+        target = case.get("assigned_to")
+        if op["kind"] == "case" and "assigned_to" in op["fields"]:
+            for snap in case_snapshot(node, case["id"]):
+                _feed_add(node, target, snap)
+            old = op.get("previous_assignee")
+            if old and old != target:
+                _feed_add(node, old, op)
+        elif target:
+            _feed_add(node, target, op)
+        done = op["seq"]
+    node.save_state(routed_seq=done)
+
+
+def acknowledge_closed(node: SyncNode, case_ids: set[str]) -> None:
+    """Tell volunteers the office now holds their closed cases (they may purge later)."""
+    today = node.now()[:10]
+    for case_id in case_ids:
+        case = node.repo.get(Case, case_id)
+        if case is not None and case.status == "closed" and not case.office_confirmed_on:
+            node.repo.save(case.replace(office_confirmed_on=today))
+
+
+# -- supervisor actions --------------------------------------------------------------------
+
+
+def volunteer_interests(node: SyncNode, volunteer_id: str) -> list[Interest]:
+    return [i for i in node.repo.all(Interest) if i.origin == volunteer_id]
+
+
+def assign_case(node: SyncNode, case_id: str, volunteer_id: str, *, reason: str = "") -> Case:
+    """Assign (or reassign) after checking the volunteer's declared interests."""
+    case = node.repo.get(Case, case_id)
+    if case is None:
+        raise ValidationError({"case": "No such case"})
+    roster = node.roster
+    if (
+        roster is None
+        or volunteer_id not in roster.volunteers
+        or not roster.volunteers[volunteer_id].active
+    ):
+        raise ValidationError({"volunteer": "That volunteer is not active on the roster"})
+    families = node.repo.for_case(Family, case_id)
+    people = [p.get("name", "") for f in families for p in f.parents]
+    result = check_conflicts(
+        volunteer_interests(node, volunteer_id),
+        school=case.school,
+        people=people,
+        area=families[0].area if families else "",
+    )
+    if result.outcome == "block":
+        raise ValidationError({"volunteer": "Blocked: " + "; ".join(result.reasons)})
+    if result.outcome == "warn" and not reason:
+        raise ValidationError(
+            {"reason": "Warning: " + "; ".join(result.reasons) + " (give a reason)"}
+        )
+    previous = case.assigned_to
+    with node.store.transaction():
+        case = node.repo.save(case.replace(assigned_to=volunteer_id, blocked_reason=""))
+        last = node.repo.outbox()[-1]
+        node.repo.table(OUTBOX).put({**last, "previous_assignee": previous})
+        route(node)
+    return case
+
+
+def erase_family(node: SyncNode, case_id: str) -> dict[str, Any]:
+    """Erase every trace of a family here and tell the volunteer holding it to do the same."""
+    case = node.repo.raw("case", case_id)
+    if case is None:
+        raise ValidationError({"case": "No such case"})
+    target = case.get("assigned_to")
+    with node.store.transaction():
+        counts = erase_case(node.repo, case_id)
+        feed = node.store.table(FEED)
+        feed.delete_ids([e["id"] for e in feed.all() if e["op"].get("case_id") == case_id])
+        op = {
+            "id": str(uuid.uuid4()),
+            "seq": 1,
+            "origin": node.node_id,
+            "record_id": case_id,
+            "case_id": case_id,
+            "action": "erase",
+            "at": node.now(),
+        }
+        if target:
+            _feed_add(node, target, op)
+        stub = {"id": case_id, "erased_at": node.now(), "records": counts}
+        node.store.table("erasure_stub").put(stub)
+    node.store.compact(scrub_previous=True)
+    return stub
+
+
+def revoke(node: SyncNode, volunteer_id: str) -> Roster:
+    """Refuse the volunteer's later bundles; queue a signed wipe instruction for them."""
+    roster = node.roster
+    assert roster is not None
+    if volunteer_id not in roster.volunteers:
+        raise ValidationError({"volunteer": "No such volunteer on the roster"})
+    seen = node.peer(volunteer_id)["seen_seq"]
+    new = roster.with_revoked(volunteer_id, seen)
+    with node.store.transaction():
+        node.save_state(
+            roster=b64(sign_roster(new, node.identity)),
+            roster_version=new.version,
+            wipe=[*node.state.get("wipe", []), volunteer_id],
+        )
+    return new
+
+
+def export_for(node: SyncNode, volunteer_id: str, out_dir: Path) -> Path:
+    """A bundle for one volunteer with the roster, recovery key and any wipe instruction."""
+    extra: dict[str, Any] = {
+        "roster": node.state["roster"],
+        "recovery_public": node.state.get("recovery_public"),
+    }
+    if volunteer_id in node.state.get("wipe", []):
+        extra["wipe"] = True
+    return export_bundle(node, volunteer_id, out_dir, extra)
+
+
+def export_all(node: SyncNode, out_dir: Path, only: str | None = None) -> list[Path]:
+    roster = node.roster
+    assert roster is not None
+    targets = [only] if only else list(roster.volunteers)
+    out = []
+    for vid in targets:
+        entry = roster.volunteers.get(vid)
+        if entry is None:
+            raise ValidationError({"volunteer": "No such volunteer on the roster"})
+        if entry.active or vid in node.state.get("wipe", []):
+            out.append(export_for(node, vid, out_dir))
+    return out
+
+
+def volunteer_name(node: SyncNode, volunteer_id: str) -> str:
+    doc = node.store.table(NAMES).get_id(volunteer_id)
+    return doc["name"] if doc else volunteer_id[:8]
