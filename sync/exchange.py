@@ -36,6 +36,8 @@ class ImportResult:
     sender: str = ""
     notes: int = 0
     cases: set[str] = field(default_factory=set)
+    erased: int = 0
+    error: Exception | None = None
 
 
 # -- outgoing ------------------------------------------------------------------------------
@@ -119,7 +121,9 @@ def import_bundle(node: SyncNode, path: Path, quarantine: Path) -> ImportResult:
     except Replayed as err:
         return ImportResult(path, "replay", f"already imported ({err.line})")
     except SyncError as err:
-        return _quarantine(path, quarantine, str(err))
+        result = _quarantine(path, quarantine, str(err))
+        result.error = err
+        return result
 
 
 def _apply(node: SyncNode, path: Path, payload: dict[str, Any]) -> ImportResult:
@@ -133,12 +137,15 @@ def _apply(node: SyncNode, path: Path, payload: dict[str, Any]) -> ImportResult:
     ops = []
     top = peer["received_n"]
     for entry in raw_ops:
-        if not isinstance(entry, dict) or type(entry.get("n")) is not int:
+        if not isinstance(entry, dict):
+            raise InvalidOperation("bundle holds a malformed operation")
+        n = entry.get("n", entry.get("seq"))  # a volunteer's stream position is its op seq
+        if type(n) is not int or n < 1:
             raise InvalidOperation("bundle holds a malformed operation")
         op = validate_op({k: v for k, v in entry.items() if k != "n"})
-        if entry["n"] > peer["received_n"]:
+        if n > peer["received_n"]:
             ops.append(op)
-        top = max(top, entry["n"])
+        top = max(top, n)
     is_office = node.role == "office"
     if is_office:
         authorise_volunteer_ops(node.repo, sender, ops)
@@ -173,7 +180,9 @@ def _apply(node: SyncNode, path: Path, payload: dict[str, Any]) -> ImportResult:
         parts.append(f"{result.conflicts} conflicts to review")
     if result.erased_cases:
         parts.append(f"{len(result.erased_cases)} families erased at the office's request")
-    return ImportResult(path, "imported", ", ".join(parts), sender, notes, result.cases)
+    return ImportResult(
+        path, "imported", ", ".join(parts), sender, notes, result.cases, len(result.erased_cases)
+    )
 
 
 def _office_extras(node: SyncNode, payload: dict[str, Any]) -> None:

@@ -102,6 +102,9 @@ def _merge_fields(repo: Repository, op: dict[str, Any], clocks: dict[str, list])
         for name in NOTE_FIELDS_FIXED & set(fields):
             if old.get(name) != fields[name]:
                 raise InvalidOperation("bundle tries to change a note (notes are append-only)")
+    doc["prev"] = dict(doc.get("prev", {}))
+    op_prev = op.get("prev", {})
+    zero = (0, 0, "")
     conflicts = 0
     if "created_at" in fields:  # the creating op is authoritative, whenever it arrives
         doc["created_at"] = fields["created_at"]
@@ -110,25 +113,29 @@ def _merge_fields(repo: Repository, op: dict[str, Any], clocks: dict[str, list])
         if name in ("created_at", "origin"):
             continue
         remote = clocks[name]
+        remote_prev = tuple(op_prev.get(name) or zero)
         local = doc["clocks"].get(name)
         if local is None:
             doc[name] = value
             doc["clocks"][name] = remote
+            doc["prev"][name] = op_prev.get(name)
             continue
         if tuple(remote) == tuple(local):
             continue
         if tuple(remote) > tuple(local):
-            if doc.get(name) != value:
+            # A conflict only if the remote writer had not seen our value.
+            if doc.get(name) != value and tuple(local) > remote_prev:
                 conflicts += _record_conflict(
                     repo, kind, rid, name, doc.get(name), local, value, remote
                 )
             doc[name] = value
             doc["clocks"][name] = remote
-        elif doc.get(name) != value:
+            doc["prev"][name] = op_prev.get(name)
+        elif doc.get(name) != value and tuple(remote) > tuple(doc["prev"].get(name) or zero):
+            # Our writer had not seen the remote value either.
             conflicts += _record_conflict(
                 repo, kind, rid, name, value, remote, doc.get(name), local
             )
-    doc.setdefault("created_at", "")
     doc.setdefault("origin", "")
     doc["updated_at"] = max(str(doc.get("updated_at", "")), str(op.get("at", "")))
     cls = KINDS[kind]

@@ -55,6 +55,11 @@ def validate_op(op: Any) -> dict[str, Any]:
             raise bad
     if set(fields) - set(clocks) - {"created_at", "origin"}:
         raise bad
+    prev = op.get("prev", {})
+    if not isinstance(prev, dict) or any(
+        name not in clocks or not _stamp_ok(stamp) for name, stamp in prev.items()
+    ):
+        raise bad
     if (
         cls.CASE_FIELD == "case_id"
         and "case_id" in fields

@@ -153,17 +153,24 @@ class Repository:
                 return record.from_dict(old)
         new["updated_at"] = now_iso
         clocks = dict(old["clocks"]) if old else {}
+        # Each edited field remembers the clock of the value it replaced, so a merge can
+        # tell an overwrite of a seen value from a concurrent edit (a conflict).
+        prev = dict(old.get("prev", {})) if old else {}
         with self.transaction():
             stamp = self.clock.tick()
+            replaced = {name: clocks.get(name) for name in changed}
             for name in changed:
+                prev[name] = clocks.get(name)
                 clocks[name] = list(stamp)
             new["clocks"] = clocks
+            new["prev"] = prev
             table.put(new)
             fields = {name: new[name] for name in changed}
             if old is None:
                 fields["created_at"] = new["created_at"]
                 fields["origin"] = new["origin"]
-            self._emit(record, "put" if not new.get("deleted") else "delete", fields, stamp)
+            action = "put" if not new.get("deleted") else "delete"
+            self._emit(record, action, fields, stamp, replaced)
         return record.from_dict(new)
 
     def create(self, record: R) -> R:
@@ -234,7 +241,9 @@ class Repository:
 
     # -- operations ---------------------------------------------------------------------
 
-    def _emit(self, record: Record, action: str, fields: dict, stamp: Stamp) -> None:
+    def _emit(
+        self, record: Record, action: str, fields: dict, stamp: Stamp, replaced: dict
+    ) -> None:
         self._seq += 1
         op = {
             "id": new_id(),
@@ -245,7 +254,8 @@ class Repository:
             "case_id": record.case_ref(),
             "action": action,
             "fields": fields,
-            "clocks": {name: list(stamp) for name in fields},
+            "clocks": {name: list(stamp) for name in fields if name in replaced},
+            "prev": {name: clock for name, clock in replaced.items() if clock is not None},
             "at": self.now().isoformat(timespec="seconds"),
         }
         self.store.table(OUTBOX).put(op)

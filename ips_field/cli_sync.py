@@ -1,0 +1,92 @@
+"""``ips-field enrol`` and ``ips-field sync export|import`` (names are a contract)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ips_field.cli import PROG, ask_passphrase, fail, one_line_errors, resolve, store_option
+from ips_field.store.store import Store
+
+
+def _open(store_path: Path | None) -> Store:
+    return Store.open(resolve(store_path), ask_passphrase("IPS_FIELD_PASSPHRASE"))
+
+
+@click.command()
+@click.argument("invite", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--code", default=None, help="The one-time code from the office (asked if absent).")
+@store_option
+@one_line_errors(PROG)
+def enrol(invite: Path, out_dir: Path, code: str | None, store_path: Path | None) -> None:
+    """Answer an office invitation: writes an enrolment reply to take back to the office."""
+    from sync.bundle import bundle_filename
+    from sync.office import volunteer_enrol
+
+    code = code or click.prompt("One-time code from the office", err=True)
+    with _open(store_path) as store:
+        reply, mine, office = volunteer_enrol(store, invite.read_bytes(), code)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / bundle_filename().replace(".ipsb", ".ipsr")
+    target.write_bytes(reply)
+    click.echo(f"Enrolment reply written to {target}")
+    click.echo(f"Your fingerprint:       {mine}")
+    click.echo(f"The office fingerprint: {office}")
+    click.echo("Compare both fingerprints with your supervisor in person before trusting them.")
+
+
+@click.group()
+def sync() -> None:
+    """Exchange sealed bundles with the office (USB stick, email, shared folder)."""
+
+
+@sync.command("export")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@store_option
+@one_line_errors(PROG)
+def sync_export(out_dir: Path, store_path: Path | None) -> None:
+    """Seal everything the office has not acknowledged into a new bundle file."""
+    from sync.exchange import export_bundle, pending_count
+    from sync.node import SyncNode
+
+    with _open(store_path) as store:
+        node = SyncNode(store, "volunteer")
+        office = node.office_public
+        if office is None:
+            fail("this store is not enrolled with an office yet (use ips-field enrol)")
+        count = pending_count(node, office.node_id)
+        path = export_bundle(node, office.node_id, out_dir)
+    click.echo(f"{path.name}: {count} changes sealed for the office")
+
+
+@sync.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@store_option
+@one_line_errors(PROG)
+def sync_import(files: tuple[Path, ...], store_path: Path | None) -> None:
+    """Import bundles from the office; bad ones go to a quarantine folder beside them."""
+    from sync.exchange import bundle_files, import_bundle, wipe_store
+    from sync.node import SyncNode
+
+    failed = False
+    with _open(store_path) as store:
+        node = SyncNode(store, "volunteer")
+        for path in bundle_files(list(files)):
+            result = import_bundle(node, path, path.parent / "quarantine")
+            click.echo(f"{path.name}: {result.summary}")
+            failed |= result.status == "quarantined"
+            if result.erased:  # leave no trace of erased families in either generation
+                store.compact(scrub_previous=True)
+            if result.status == "wiped":
+                wipe_store(store)
+                click.echo("This computer's store was erased at the office's request.")
+                return
+    if failed:
+        raise SystemExit(1)
+
+
+def register(main: click.Group) -> None:
+    main.add_command(enrol)
+    main.add_command(sync)

@@ -1,0 +1,222 @@
+"""``ips-office``: the supervisors' command line over the master record (names are a contract).
+
+Every error is one line on stderr prefixed ``ips-office:``, exit status 1, no traceback.
+The office passphrase comes from a prompt or ``IPS_OFFICE_PASSPHRASE``; the recovery key's
+passphrase from a prompt or ``IPS_OFFICE_RECOVERY_PASSPHRASE``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ips_field.cli import ask_new_passphrase, ask_passphrase, kdf_choice, one_line_errors
+from ips_field.store.osdeps import default_store_path
+
+PROG = "ips-office"
+
+
+def office_store_option(func: Any) -> Any:
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="IPS_OFFICE_STORE",
+        default=None,
+        help="Master record file (default: the office data folder; env IPS_OFFICE_STORE).",
+    )(func)
+
+
+def resolve(store_path: Path | None) -> Path:
+    return store_path or default_store_path("office.ipsf", "ips-office")
+
+
+def open_node(store_path: Path | None) -> Any:
+    from sync.office import open_office
+
+    return open_office(
+        resolve(store_path), ask_passphrase("IPS_OFFICE_PASSPHRASE", "Office passphrase")
+    )
+
+
+@click.group()
+@click.version_option(package_name="ips-field", prog_name=PROG)
+def main() -> None:
+    """The office's master record: enrol volunteers, import and export bundles, report."""
+
+
+@main.command()
+@office_store_option
+@click.option(
+    "--recovery-key",
+    "recovery_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the offline recovery key (default: beside the store).",
+)
+@one_line_errors(PROG)
+def init(store_path: Path | None, recovery_out: Path | None) -> None:
+    """Create the master record and the offline recovery key pair."""
+    from sync.office import init_office
+
+    path = resolve(store_path)
+    if path.exists():
+        raise click.ClickException("a master record already exists there")
+    passphrase = ask_new_passphrase("IPS_OFFICE_PASSPHRASE")
+    recovery = os.environ.get("IPS_OFFICE_RECOVERY_PASSPHRASE") or click.prompt(
+        "Passphrase for the offline recovery key (keep it apart from the office passphrase)",
+        hide_input=True,
+        confirmation_prompt=True,
+        err=True,
+    )
+    out = recovery_out or path.with_name("office-recovery.key")
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    node = init_office(path, passphrase, recovery, out, kdf=kdf_choice())
+    click.echo(f"Created the master record {path}")
+    click.echo(f"Office fingerprint: {node.identity.fingerprint()}")
+    click.echo(f"Recovery key written to {out}: keep it OFFLINE (e.g. a USB stick in the safe).")
+    node.store.close()
+
+
+@main.command()
+@click.argument("name")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@office_store_option
+@one_line_errors(PROG)
+def enrol(name: str, out: Path, store_path: Path | None) -> None:
+    """Invite a volunteer: writes the invitation file and prints the one-time code."""
+    from sync.office import enrol as make
+
+    node = open_node(store_path)
+    try:
+        data, code, volunteer_id = make(node, name)
+    finally:
+        node.store.close()
+    out.write_bytes(data)
+    click.echo(f"Invitation written to {out} (volunteer id {volunteer_id}).")
+    click.echo(f"One-time code (give it in person or by phone, never with the file): {code}")
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--confirm", default=None, help="Volunteer fingerprint, checked in person (scripts).")
+@click.option("--quarantine", type=click.Path(file_okay=False, path_type=Path), default=None)
+@office_store_option
+@one_line_errors(PROG)
+def import_(
+    paths: tuple[Path, ...], confirm: str | None, quarantine: Path | None, store_path: Path | None
+) -> None:
+    """Import enrolment replies and volunteers' bundles (files or folders)."""
+    from sync.enrol import REPLY_MAGIC
+    from sync.exchange import bundle_files, import_bundle
+    from sync.keys import fingerprint
+    from sync.office import confirm_enrolment, read_enrolment_reply, volunteer_name
+
+    node = open_node(store_path)
+    failed = False
+    try:
+        files = []
+        for p in paths:
+            if p.is_dir():
+                files += sorted(x for x in p.iterdir() if x.suffix in (".ipsb", ".ipsr"))
+            else:
+                files.append(p)
+        for path in files:
+            if path.is_file() and path.read_bytes()[: len(REPLY_MAGIC)] == REPLY_MAGIC:
+                public = read_enrolment_reply(node, path.read_bytes())
+                click.echo(
+                    f"{path.name}: enrolment reply from {volunteer_name(node, public.node_id)}"
+                )
+                click.echo(f"  volunteer fingerprint: {fingerprint(public)}")
+                click.echo(f"  office fingerprint:    {node.identity.fingerprint()}")
+                given = confirm or click.prompt(
+                    "Type the volunteer's fingerprint as they read it out", err=True
+                )
+                roster = confirm_enrolment(node, public, given)
+                click.echo(f"  added to the roster (version {roster.version})")
+                continue
+            for bundle in bundle_files([path]):
+                result = import_bundle(node, bundle, quarantine or bundle.parent / "quarantine")
+                who = f" from {volunteer_name(node, result.sender)}" if result.sender else ""
+                click.echo(f"{bundle.name}: {result.summary}{who}")
+                failed |= result.status == "quarantined"
+    finally:
+        node.store.close()
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--volunteer", default=None, help="Only this volunteer id.")
+@office_store_option
+@one_line_errors(PROG)
+def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> None:
+    """Write one sealed bundle per volunteer (assignments, acknowledgements, roster)."""
+    from sync.office import export_all, volunteer_name
+
+    node = open_node(store_path)
+    try:
+        for path in export_all(node, out_dir, volunteer):
+            click.echo(f"{path.name}: bundle written")
+        names = ", ".join(
+            volunteer_name(node, v) for v in ([volunteer] if volunteer else node.roster.volunteers)
+        )
+    finally:
+        node.store.close()
+    click.echo(f"for: {names or 'no volunteers yet'}")
+
+
+@main.command()
+@click.argument("volunteer")
+@office_store_option
+@one_line_errors(PROG)
+def revoke(volunteer: str, store_path: Path | None) -> None:
+    """Revoke a volunteer: later bundles refused; their next bundle carries a wipe instruction."""
+    from sync.office import revoke as do_revoke
+
+    node = open_node(store_path)
+    try:
+        roster = do_revoke(node, volunteer)
+    finally:
+        node.store.close()
+    click.echo(
+        f"Revoked; roster is now version {roster.version}. Export to deliver the wipe instruction."
+    )
+
+
+@main.command()
+@click.argument("volunteer_store", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--key", "key_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@one_line_errors(PROG)
+def recover(volunteer_store: Path, key_file: Path) -> None:
+    """Passphrase recovery for a volunteer's store with the offline recovery key."""
+    from sync.office import recover_volunteer_store
+
+    key_pass = os.environ.get("IPS_OFFICE_RECOVERY_PASSPHRASE") or click.prompt(
+        "Recovery key passphrase", hide_input=True, err=True
+    )
+    new = ask_new_passphrase("IPS_FIELD_NEW_PASSPHRASE")
+    recover_volunteer_store(volunteer_store, key_file, key_pass, new)
+    click.echo("The store now opens with the new passphrase.")
+
+
+def _register_optional() -> None:
+    """Commands that live in their own modules (reports, demo) join when present."""
+    for module in ("ips_field.office_report", "ips_field.office_demo"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ImportError:
+            continue
+        mod.register(main)
+
+
+_register_optional()
+
+if __name__ == "__main__":
+    main()
