@@ -21,6 +21,7 @@ class DashboardScreen(SessionScreen):
         Binding("p", "open('cpd')", "CPD", id="cpd"),
         Binding("u", "open('supervision')", "Supervision", id="supervision"),
         Binding("o", "open('outreach')", "Outreach", show=False, id="outreach"),
+        Binding("y", "open('sync')", "Sync", id="sync"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh"),
     ]
 
@@ -90,12 +91,14 @@ class DashboardScreen(SessionScreen):
         from ips_field.tui.screens.interests import InterestsScreen
         from ips_field.tui.screens.outreach import OutreachScreen
         from ips_field.tui.screens.supervision import SupervisionScreen
+        from ips_field.tui.screens.sync_screen import SyncScreen
 
         screens = {
             "interests": InterestsScreen,
             "cpd": CpdScreen,
             "supervision": SupervisionScreen,
             "outreach": OutreachScreen,
+            "sync": SyncScreen,
         }
         self.app.push_screen(screens[name]())
 

@@ -1,0 +1,123 @@
+"""Sync with the office: what is waiting to go, last sent and received, export and import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, LoadingIndicator, Static
+
+from ips_field.errors import IpsError
+from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.dialogs import AskDialog
+
+
+class SyncScreen(SessionScreen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("x", "export", "Export to folder", id="export"),
+        Binding("m", "import", "Import from folder", id="import"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Sync with the office", classes="title")
+        yield Static("", id="status", markup=False)
+        yield LoadingIndicator(id="working")
+        yield Static("", id="result", markup=False, classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#working").display = False
+        self.refresh_status()
+
+    def _node(self):
+        from sync.node import SyncNode
+
+        return SyncNode(self.session.store, "volunteer", repo=self.session.repo)
+
+    def refresh_status(self) -> None:
+        from sync.exchange import pending_count
+
+        try:
+            node = self._node()
+        except ValueError as err:
+            self.query_one("#status", Static).update(str(err))
+            return
+        office = node.office_public
+        if office is None:
+            self.query_one("#status", Static).update(
+                "This computer is not enrolled with an office yet. Ask your supervisor for an "
+                "invitation and run:  ips-field enrol INVITE --out FOLDER"
+            )
+            return
+        peer = node.peer(office.node_id)
+        lines = [
+            f"Waiting to go to the office: {pending_count(node, office.node_id)} changes",
+            f"Last sent: {peer['last_sent_at'] or 'never'}",
+            f"Last received: {peer['last_received_at'] or 'never'}",
+            "Bundles are sealed to the office: a lost USB stick reveals nothing.",
+        ]
+        self.query_one("#status", Static).update("\n".join(lines))
+
+    def action_export(self) -> None:
+        self.app.push_screen(
+            AskDialog(
+                "Export to which folder (USB stick or shared folder)?", value=str(Path.home())
+            ),
+            lambda folder: folder and self._run("export", folder),
+        )
+
+    def action_import(self) -> None:
+        self.app.push_screen(
+            AskDialog("Import the bundles in which folder?", value=str(Path.home())),
+            lambda folder: folder and self._run("import", folder),
+        )
+
+    def _run(self, what: str, folder: str) -> None:
+        self.query_one("#working").display = True
+        self.query_one("#result", Static).update("Working...")
+        self._work(what, folder)
+
+    @work(thread=True, exit_on_error=False, exclusive=True)
+    def _work(self, what: str, folder: str) -> None:
+        from sync.exchange import bundle_files, export_bundle, import_bundle
+
+        lines: list[str] = []
+        try:
+            node = self._node()
+            office = node.office_public
+            if office is None:
+                raise IpsError("not enrolled with an office yet")
+            target = Path(folder).expanduser()
+            if what == "export":
+                path = export_bundle(node, office.node_id, target)
+                lines.append(f"Written {path.name} to {target}. Take it to the office.")
+            else:
+                files = bundle_files([target])
+                if not files:
+                    lines.append("No bundle files (.ipsb) in that folder.")
+                for path in files:
+                    result = import_bundle(node, path, target / "quarantine")
+                    lines.append(f"{path.name}: {result.summary}")
+                    if result.erased:
+                        self.session.store.compact(scrub_previous=True)
+                    if result.status == "wiped":
+                        from sync.exchange import wipe_store
+
+                        wipe_store(self.session.store)
+                        self.app.call_from_thread(
+                            self.app.exit,
+                            message="The office asked this computer to erase its store.",
+                        )
+                        return
+        except (IpsError, OSError) as err:
+            lines.append(f"Could not {what}: {err}")
+        self.app.call_from_thread(self._done, "\n".join(lines))
+
+    def _done(self, text: str) -> None:
+        self.query_one("#working").display = False
+        self.query_one("#result", Static).update(text)
+        self.refresh_status()
