@@ -16,15 +16,17 @@ from ips_field.store.table import MemoryStore
 from sync.merge import CONFLICTS, apply_ops
 
 NODES = ["vol-a", "vol-b", "vol-c", "office"]
-TICK = itertools.count()
-
-
-def clock():
-    base = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
-    return base + dt.timedelta(milliseconds=next(TICK) % 7)  # walls collide: counters decide
+BASE = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
 
 
 def replicas() -> dict[str, Repository]:
+    """Fresh replicas sharing one clock that repeats every 7 ms, so walls collide and the
+    counters and node ids decide; fresh per run so examples replay identically."""
+    tick = itertools.count()
+
+    def clock() -> dt.datetime:
+        return BASE + dt.timedelta(milliseconds=next(tick) % 7)
+
     return {n: Repository(MemoryStore(), node_id=n, now=clock) for n in NODES}
 
 
