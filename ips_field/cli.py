@@ -7,99 +7,24 @@ nothing changed. Passphrases never travel in argv: they are asked for, or read f
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from ips_field.domain.passphrase import assess
-from ips_field.errors import IpsError
-from ips_field.store.osdeps import default_store_path
+from ips_field.cli_common import (
+    PROG,
+    ask_new_passphrase,
+    fail,
+    kdf_choice,
+    one_line_errors,
+    open_store,
+    resolve,
+    store_option,
+)
 from ips_field.store.repository import Repository
-from ips_field.store.store import KdfParams, Store
-
-F = TypeVar("F", bound=Callable[..., Any])
-PROG = "ips-field"
-TEST_KDF_ENV = "IPS_FIELD_TEST_KDF"  # test-only: cheap KDF inside the bounds; never the default
-
-
-def fail(message: str) -> None:
-    click.echo(f"{PROG}: {message}", err=True)
-    sys.exit(1)
-
-
-def one_line_errors(prog: str) -> Callable[[F], F]:
-    """Turn every expected failure into one line on stderr and exit status 1."""
-
-    def wrap(func: F) -> F:
-        @functools.wraps(func)
-        def inner(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return func(*args, **kwargs)
-            except IpsError as err:
-                click.echo(f"{prog}: {err}", err=True)
-            except (KeyboardInterrupt, click.Abort, EOFError):
-                click.echo(f"{prog}: cancelled", err=True)
-            except PermissionError:
-                click.echo(f"{prog}: permission denied for that file or folder", err=True)
-            except OSError as err:
-                click.echo(f"{prog}: {err.strerror or 'file system error'}", err=True)
-            sys.exit(1)
-
-        return inner  # type: ignore[return-value]
-
-    return wrap
-
-
-def store_option(func: F) -> F:
-    return click.option(
-        "--store",
-        "store_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        envvar="IPS_FIELD_STORE",
-        default=None,
-        help="Store file (default: your data folder; env IPS_FIELD_STORE).",
-    )(func)
-
-
-def resolve(store_path: Path | None) -> Path:
-    return store_path or default_store_path()
-
-
-def kdf_choice() -> KdfParams | None:
-    """``None`` means calibrate; the test-only variable picks the cheapest allowed cost."""
-    return KdfParams.FOR_TESTS if os.environ.get(TEST_KDF_ENV) == "1" else None
-
-
-def ask_passphrase(env: str, prompt: str = "Passphrase") -> str:
-    value = os.environ.get(env)
-    if value is not None:
-        return value
-    return click.prompt(prompt, hide_input=True, err=True)
-
-
-def ask_new_passphrase(env: str) -> str:
-    """A new passphrase, asked twice with a strength check (or from ``env``)."""
-    value = os.environ.get(env)
-    if value is None:
-        value = click.prompt("New passphrase", hide_input=True, err=True)
-        again = click.prompt("Repeat it", hide_input=True, err=True)
-        if value != again:
-            raise IpsError("the two passphrases do not match; nothing was changed")
-    strength = assess(value)
-    if not strength.ok:
-        raise IpsError(f"passphrase too weak: {strength.message}")
-    return value
-
-
-def open_store(store_path: Path | None) -> Store:
-    return Store.open(resolve(store_path), ask_passphrase("IPS_FIELD_PASSPHRASE"))
+from ips_field.store.store import Store
 
 
 @click.group(invoke_without_command=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ips_field.cli import ask_new_passphrase, ask_passphrase, kdf_choice, one_line_errors
+from ips_field.cli_common import ask_new_passphrase, ask_passphrase, kdf_choice, one_line_errors
 from ips_field.store.osdeps import default_store_path
 
 PROG = "ips-office"

@@ -66,35 +66,54 @@ def apply_ops(
     limit = (now_ms if now_ms is not None else int(time.time() * 1000)) + max_skew_ms
     with repo.transaction():
         applied = repo.table(APPLIED)
+        # Changed documents are gathered here and written once per table at the end: a
+        # table write costs O(table), so one per op would make a bundle O(ops x store).
+        staged: dict[str, dict[str, dict]] = {}
+        done: list[dict] = []
+        seen: set[str] = set()
         for op in ops:
-            if applied.get_id(op["id"]) is not None:
+            if op["id"] in seen or applied.get_id(op["id"]) is not None:
                 result.duplicates += 1
                 continue
+            seen.add(op["id"])
             if op["action"] == "erase":
+                _flush(repo, staged)
                 erase_case(repo, op["case_id"])
                 result.erased_cases.append(op["case_id"])
             else:
                 clocks = {k: list(v) for k, v in op["clocks"].items()}
                 if is_office:
                     clocks = {k: _clamp(v, limit) for k, v in clocks.items()}
-                result.conflicts += _merge_fields(repo, op, clocks)
+                result.conflicts += _merge_fields(repo, op, clocks, staged)
                 result.by_kind[op["kind"]] = result.by_kind.get(op["kind"], 0) + 1
                 if op.get("case_id"):
                     result.cases.add(op["case_id"])
                 for stamp in clocks.values():
                     repo.observe((stamp[0], stamp[1], stamp[2]))
-            applied.put({"id": op["id"], "origin": op["origin"], "seq": op["seq"]})
+            done.append({"id": op["id"], "origin": op["origin"], "seq": op["seq"]})
             result.applied += 1
+        _flush(repo, staged)
+        if done:
+            applied.put_many(done)
     return result
+
+
+def _flush(repo: Repository, staged: dict[str, dict[str, dict]]) -> None:
+    for kind, docs in staged.items():
+        if docs:
+            repo.table(kind).put_many(list(docs.values()))
+    staged.clear()
 
 
 def _clamp(stamp: list, limit: int) -> list:
     return [limit, stamp[1], stamp[2]] if stamp[0] > limit else stamp
 
 
-def _merge_fields(repo: Repository, op: dict[str, Any], clocks: dict[str, list]) -> int:
+def _merge_fields(
+    repo: Repository, op: dict[str, Any], clocks: dict[str, list], staged: dict
+) -> int:
     kind, rid = op["kind"], op["record_id"]
-    old = repo.raw(kind, rid)
+    old = staged.get(kind, {}).get(rid) or repo.raw(kind, rid)
     doc = dict(old) if old else {"id": rid, "kind": kind, "clocks": {}, "deleted": False}
     doc["clocks"] = dict(doc.get("clocks", {}))
     fields = op["fields"]
@@ -142,7 +161,7 @@ def _merge_fields(repo: Repository, op: dict[str, Any], clocks: dict[str, list])
     for name in cls.data_fields():
         if name not in doc:
             doc[name] = getattr(cls(), name)
-    repo.put_raw(doc)
+    staged.setdefault(kind, {})[rid] = doc
     return conflicts
 
 

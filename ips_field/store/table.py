@@ -22,6 +22,16 @@ class IdTable(Table):
 
     document_id_class = str
 
+    def _update_table(self, updater: Callable[[dict[str, dict]], None]) -> None:
+        """TinyDB's version converts every key twice per write; our keys are already
+        strings, so a shallow dict copy (one C-level pass) is enough."""
+        tables = self._storage.read() or {}
+        table = dict(tables.get(self.name, {}))
+        updater(table)
+        tables[self.name] = table
+        self._storage.write(tables)
+        self.clear_cache()
+
     def _changed(self, updater: Callable[[dict[str, dict]], None], ids: Any) -> None:
         """Run ``updater`` telling the storage which ids it touches, so a write of one
         document does not have to compare the whole table to find what changed."""
