@@ -175,6 +175,7 @@ class Store:
         self._dek: bytes | None = None
         self._cache: Data | None = None
         self._pending: Data | None = None
+        self._txn_hints: dict[str, set[str]] | None = None
         self._depth = 0
         self._fh: Any = None
         self.header: dict[str, Any] = {}
@@ -392,6 +393,7 @@ class Store:
             outer = self._depth == 0
             if outer:
                 self._pending = dict(self._cache or {})
+                self._txn_hints: dict[str, set[str]] | None = {}
             self._depth += 1
             try:
                 yield
@@ -404,9 +406,10 @@ class Store:
             self._depth -= 1
             if outer:
                 pending, self._pending = self._pending, None
+                hints, self._txn_hints = self._txn_hints, None
                 if pending is not None:
                     try:
-                        self._commit(pending)
+                        self._commit(pending, hints)
                     finally:
                         self.db.clear_cache()
 
@@ -419,12 +422,16 @@ class Store:
             self._live()
             if self._depth:
                 self._pending = data
+                if hint is None or self._txn_hints is None:
+                    self._txn_hints = None  # an unhinted write: find changes by comparison
+                else:
+                    self._txn_hints.setdefault(hint[0], set()).update(hint[1])
             else:
-                self._commit(data, hint)
+                self._commit(data, {hint[0]: hint[1]} if hint else None)
 
     # -- writing ----------------------------------------------------------------------
 
-    def _commit(self, data: Data, hint: tuple[str, set[str]] | None = None) -> None:
+    def _commit(self, data: Data, hint: dict[str, set[str]] | None = None) -> None:
         old = self._cache
         if old is None or self._dek is None:
             raise StoreLocked("the store is locked; unlock it with your passphrase")
@@ -632,11 +639,13 @@ def _diff(old: Data, new: Data) -> dict[str, Any]:
     return {"t": tables, "drop": dropped}
 
 
-def _hinted(new: Data, hint: tuple[str, set[str]]) -> dict[str, Any]:
-    """The change when the table says which ids its one write touched."""
-    name, ids = hint
-    docs = new.get(name, {})
-    return {"t": {name: {i: docs.get(i) for i in ids}}, "drop": []}
+def _hinted(new: Data, hints: dict[str, set[str]]) -> dict[str, Any]:
+    """The change when the tables said which ids their writes touched."""
+    tables = {}
+    for name, ids in hints.items():
+        docs = new.get(name, {})
+        tables[name] = {i: docs.get(i) for i in ids}
+    return {"t": {k: v for k, v in tables.items() if v}, "drop": []}
 
 
 def _apply_change(data: Data, change: dict[str, Any]) -> None:
