@@ -1,0 +1,179 @@
+"""Domain validation and the repository's operation log and clocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ips_field.domain.clock import HybridClock
+from ips_field.domain.records import (
+    KINDS,
+    Case,
+    Child,
+    ConflictCheck,
+    Consent,
+    CpdEntry,
+    Evaluation,
+    Family,
+    Interest,
+    Meeting,
+    Note,
+    SupervisionEntry,
+)
+from ips_field.errors import ValidationError
+from ips_field.store.repository import Repository
+from ips_field.store.table import MemoryStore
+
+NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
+
+BAD = [
+    (Case(reference="", school="", opened_on="31/03/2026"), {"reference", "school", "opened_on"}),
+    (
+        Case(reference="R", school="S", opened_on="2026-01-01", status="closed"),
+        {"closed_on", "outcome"},
+    ),
+    (Family(case_id="c", family_name="F", parents=[]), {"parents"}),
+    (
+        Family(case_id="c", family_name="F", parents=[{"name": "", "email": "x"}]),
+        {"parents.0.name", "parents.0.email"},
+    ),
+    (Child(case_id="c", name="K"), {"date_of_birth"}),
+    (
+        Consent(
+            case_id="c", purpose="share_named_party", given_on="2026-01-02", expires_on="2026-01-01"
+        ),
+        {"named_party", "expires_on"},
+    ),
+    (
+        Meeting(case_id="c", meeting_type="x", starts_at="tomorrow", volunteer_role="boss"),
+        {"starts_at", "volunteer_role"},
+    ),
+    (Note(case_id="c", voice="professional_view", text="t"), {"speaker"}),
+    (Note(case_id="c", voice="agreed_action", text="t", due_on="soon"), {"owner", "due_on"}),
+    (Note(case_id="c", text="t", supersedes="n1"), {"reason"}),
+    (Interest(interest_type="friend", declared_on="2026-01-01"), {"person"}),
+    (CpdEntry(on="2026-01-01", title="T", hours=0, topics=["astrology"]), {"hours", "topics"}),
+    (
+        SupervisionEntry(on="2026-01-01", supervisor="S", impartiality_concern=True),
+        {"coaching", "follow_up_on"},
+    ),
+    (Evaluation(case_id="c", scores={"impartiality": 9}), {"scores.impartiality"}),
+    (ConflictCheck(case_id="c", outcome="warn"), {"override_reason"}),
+]
+
+
+@pytest.mark.parametrize(("record", "fields"), BAD, ids=[type(r).__name__ for r, _ in BAD])
+def test_validation_names_each_bad_field(record, fields) -> None:
+    with pytest.raises(ValidationError) as err:
+        record.validate()
+    assert fields <= set(err.value.errors), err.value.errors
+    assert "\n" not in str(err.value)
+
+
+def test_every_kind_has_a_valid_example() -> None:
+    good = {
+        "volunteer": dict(name="V"),
+        "interest": dict(interest_type="governor", organisation="S", declared_on="2026-01-01"),
+        "case": dict(reference="R", school="S", opened_on="2026-01-01"),
+        "family": dict(case_id="c", family_name="F", parents=[{"name": "P"}]),
+        "child": dict(case_id="c", name="K", year_group="Year 1"),
+        "consent": dict(case_id="c", given_on="2026-01-01"),
+        "meeting": dict(case_id="c", meeting_type="exclusion", starts_at="2026-01-01T10:00"),
+        "note": dict(case_id="c", text="t"),
+        "contact": dict(case_id="c", on="2026-01-01"),
+        "signposting": dict(case_id="c", source_id="ipsea", on="2026-01-01"),
+        "cpd": dict(on="2026-01-01", title="T", hours=1),
+        "supervision": dict(on="2026-01-01", supervisor="S"),
+        "evaluation": dict(case_id="c", scores={"impartiality": 5}),
+        "outreach": dict(on="2026-01-01", organisation="O"),
+        "conflict_check": dict(case_id="c"),
+    }
+    assert set(good) == set(KINDS)
+    for kind, values in good.items():
+        KINDS[kind](**values).validate()
+
+
+def repo() -> Repository:
+    ticks = iter(range(10**6))
+    return Repository(
+        MemoryStore(), node_id="n1", now=lambda: NOW + dt.timedelta(seconds=next(ticks))
+    )
+
+
+def test_one_op_per_change_with_only_changed_fields_and_rising_clocks() -> None:
+    r = repo()
+    case = r.save(Case(reference="R", school="S", opened_on="2026-01-01"))
+    [create] = r.outbox()
+    assert (
+        create["action"] == "put"
+        and create["record_id"] == case.id
+        and create["case_id"] == case.id
+    )
+    assert set(create["fields"]) >= {"reference", "school", "created_at", "origin"}
+    r.save(case)  # nothing changed: no op
+    assert len(r.outbox()) == 1
+    edited = r.save(case.replace(school="T"))
+    ops = r.outbox()
+    assert [op["seq"] for op in ops] == [1, 2]
+    assert ops[1]["fields"] == {"school": "T"} and set(ops[1]["clocks"]) == {"school"}
+    assert ops[1]["prev"] == {"school": create["clocks"]["school"]}
+    assert tuple(edited.clocks["school"]) > tuple(edited.clocks["reference"])
+    assert r.outbox(after_seq=1) == [ops[1]]
+
+
+def test_tombstone_hides_but_keeps_the_record() -> None:
+    r = repo()
+    case = r.save(Case(reference="R", school="S", opened_on="2026-01-01"))
+    r.delete(Case, case.id)
+    assert r.all(Case) == [] and r.get(Case, case.id).deleted
+    assert r.outbox()[-1]["action"] == "delete"
+
+
+def test_notes_are_append_only_with_history() -> None:
+    r = repo()
+    note = r.add_note(Note(case_id="c", text="first"))
+    with pytest.raises(ValidationError):
+        r.save(note.replace(text="changed in place"))
+    fixed = r.correct_note(note.id, "second", "typo")
+    assert [n.text for n in r.current_notes("c")] == ["second"]
+    assert [n.text for n in r.note_history(fixed.id)] == ["first", "second"]
+    with pytest.raises(ValidationError):
+        r.correct_note(note.id, "third", "")
+
+
+def test_consent_boundaries() -> None:
+    r = repo()
+    r.save(
+        Consent(
+            case_id="c", purpose="represent_views", given_on="2026-01-10", expires_on="2026-02-10"
+        )
+    )
+    day = dt.date.fromisoformat
+    assert not r.has_consent("c", "represent_views", day("2026-01-09"))
+    assert r.has_consent("c", "represent_views", day("2026-01-10"))
+    assert r.has_consent("c", "represent_views", day("2026-02-10"))
+    assert not r.has_consent("c", "represent_views", day("2026-02-11"))
+    [c] = r.all(Consent)
+    r.save(c.replace(withdrawn_on="2026-01-20", withdrawal_reason="asked"))
+    assert not r.has_consent("c", "represent_views", day("2026-01-20"))
+    assert r.has_consent("c", "represent_views", day("2026-01-19"))
+
+
+def test_rolled_back_transaction_leaves_no_op_and_no_record() -> None:
+    r = repo()
+    with pytest.raises(RuntimeError), r.transaction():
+        r.save(Case(reference="R", school="S", opened_on="2026-01-01"))
+        raise RuntimeError("boom")
+    assert r.all(Case) == [] and r.outbox() == [] and r.last_seq == 0
+    r.save(Case(reference="R2", school="S", opened_on="2026-01-01"))
+    assert [op["seq"] for op in r.outbox()] == [1]
+
+
+def test_hybrid_clock_never_goes_backwards() -> None:
+    walls = iter([1000, 900, 900, 2000])
+    clock = HybridClock("n", wall=lambda: next(walls))
+    stamps = [clock.tick() for _ in range(4)]
+    assert stamps == sorted(stamps) and len(set(stamps)) == 4
+    clock.observe((5000, 3, "other"))
+    assert clock.last[:2] == (5000, 3)
