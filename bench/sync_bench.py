@@ -121,13 +121,16 @@ def main() -> None:
         t_import = time.perf_counter() - start
         assert result.status == "imported", result.summary
         print(
-            f"master record: {args.master} documents; bundle: {len(ops)} operations, {path.stat().st_size} bytes"
+            f"master record: {args.master} documents; "
+            f"bundle: {len(ops)} operations, {path.stat().st_size} bytes"
         )
         print(
-            f"export: {t_export * 1000:8.1f} ms   floor {floor_export * 1000:8.1f} ms   ratio {t_export / floor_export:5.2f}x"
+            f"export: {t_export * 1000:8.1f} ms   floor {floor_export * 1000:8.1f} ms"
+            f"   ratio {t_export / floor_export:5.2f}x"
         )
         print(
-            f"import: {t_import * 1000:8.1f} ms   floor {floor_import * 1000:8.1f} ms   ratio {t_import / floor_import:5.2f}x"
+            f"import: {t_import * 1000:8.1f} ms   floor {floor_import * 1000:8.1f} ms"
+            f"   ratio {t_import / floor_import:5.2f}x"
         )
 
         bundles, floors = [], 0.0
@@ -146,7 +149,8 @@ def main() -> None:
         t_many = time.perf_counter() - start
         assert all(r.status == "imported" for r in results)
         print(
-            f"{args.volunteers} volunteers' bundles: {t_many * 1000:8.1f} ms   floor {floors * 1000:8.1f} ms"
+            f"{args.volunteers} volunteers' bundles: {t_many * 1000:8.1f} ms"
+            f"   floor {floors * 1000:8.1f} ms"
             f"   ratio {t_many / floors:5.2f}x"
         )
         node.store.close()
