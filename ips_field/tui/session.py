@@ -59,12 +59,30 @@ class Session:
         family = self.family(case.id)
         return f"{case.reference} {family.family_name}" if family else case.reference
 
-    def consent_badges(self, case_id: str) -> list[tuple[str, str]]:
+    def consent_badges(
+        self, case_id: str, consents: list[Consent] | None = None
+    ) -> list[tuple[str, str]]:
         """(purpose, state) for the latest consent per purpose: current, expired, withdrawn."""
+        if consents is None:
+            consents = self.repo.for_case(Consent, case_id)
         latest: dict[str, Consent] = {}
-        for c in sorted(self.repo.for_case(Consent, case_id), key=lambda c: c.given_on):
+        for c in sorted(consents, key=lambda c: c.given_on):
             latest[c.purpose] = c
         return [(p, c.state_on(self.today())) for p, c in sorted(latest.items())]
+
+    def labels(self) -> dict[str, str]:
+        """Case id → "reference family name", built in one pass (for long lists)."""
+        families = {f.case_id: f.family_name for f in self.repo.all(Family)}
+        return {
+            c.id: f"{c.reference} {families[c.id]}" if c.id in families else c.reference
+            for c in self.repo.all(Case)
+        }
+
+    def consents_by_case(self) -> dict[str, list[Consent]]:
+        out: dict[str, list[Consent]] = {}
+        for c in self.repo.all(Consent):
+            out.setdefault(c.case_id, []).append(c)
+        return out
 
     def due_items(self) -> list[due.DueItem]:
         r = self.repo

@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Select
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from ips_field.domain.records import Case, Child, Family
 from ips_field.tui.screens.base import SessionScreen
 
+MAX_ROWS = 200  # a longer list is not readable; the filter narrows it
 STATUS = [("Open cases", "open"), ("Closed cases", "closed"), ("All cases", "all")]
 
 
@@ -27,6 +28,7 @@ class CasesScreen(SessionScreen):
         with Horizontal(id="filters"):
             yield Input(placeholder="Filter: reference, family, child, school", id="filter")
             yield Select(STATUS, value="open", allow_blank=False, id="status")
+        yield Static("", id="count", classes="hint")
         yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -35,10 +37,12 @@ class CasesScreen(SessionScreen):
             "Ref", "Family", "Child", "School or setting", "Status", "Consent"
         )
         self._rows = self._build_rows()
+        self._shown: list[str] | None = None
         self.apply_filter()
 
     def on_screen_resume(self) -> None:
         self._rows = self._build_rows()
+        self._shown = None
         self.apply_filter()
 
     def _build_rows(self) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -46,12 +50,15 @@ class CasesScreen(SessionScreen):
         repo = self.session.repo
         families = {f.case_id: f for f in repo.all(Family)}
         children = {c.case_id: c for c in repo.all(Child)}
+        consents = self.session.consents_by_case()
         rows = []
         for case in sorted(repo.all(Case), key=lambda c: c.reference):
             fam = families.get(case.id)
             child = children.get(case.id)
             badges = " ".join(
-                f"{p}:{s}" for p, s in self.session.consent_badges(case.id) if s != "current"
+                f"{p}:{s}"
+                for p, s in self.session.consent_badges(case.id, consents.get(case.id, []))
+                if s != "current"
             )
             cells = (
                 case.reference,
@@ -69,13 +76,27 @@ class CasesScreen(SessionScreen):
     def apply_filter(self) -> None:
         text = self.query_one("#filter", Input).value.lower().split()
         status = self.query_one("#status", Select).value
+        matches = [
+            (case_id, cells)
+            for case_id, haystack, cells in self._rows
+            if (status == "all" or cells[4].startswith(str(status)))
+            and all(word in haystack for word in text)
+        ]
+        shown = matches[:MAX_ROWS]
+        ids = [case_id for case_id, _ in shown]
+        more = (
+            f"; showing the first {MAX_ROWS}, type more to narrow"
+            if len(matches) > MAX_ROWS
+            else ""
+        )
+        self.query_one("#count", Static).update(f"{len(matches)} cases{more}")
+        if ids == self._shown:
+            return  # same rows as now: nothing to redraw
+        self._shown = ids
         table = self.query_one("#cases", DataTable)
         table.clear()
-        for case_id, haystack, cells in self._rows:
-            if status != "all" and not cells[4].startswith(str(status)):
-                continue
-            if all(word in haystack for word in text):
-                table.add_row(*cells, key=case_id)
+        for case_id, cells in shown:
+            table.add_row(*cells, key=case_id)
 
     @on(Input.Submitted, "#filter")
     def _to_table(self) -> None:

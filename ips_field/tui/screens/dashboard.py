@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ips_field.domain.records import Case
 from ips_field.tui.screens.base import SessionScreen
 
 SEVERITY = {"overdue": "OVERDUE", "due": "due", "soon": "soon"}
@@ -57,14 +56,13 @@ class DashboardScreen(SessionScreen):
         )
         table = self.query_one("#due", DataTable)
         table.clear()
-        cases = {c.id: c for c in session.repo.all(Case)}
+        labels = session.labels()
         for i, item in enumerate(items):
-            case = cases.get(item.case_id) if item.case_id else None
             table.add_row(
                 item.due_on.strftime("%d %b"),
                 SEVERITY.get(item.severity, item.severity),
                 item.title,
-                session.case_label(case) if case else "",
+                labels.get(item.case_id or "", ""),
                 key=f"{i}:{item.case_id or ''}",
             )
 
