@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Select, Static, TextArea
+from rich.text import Text
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea
 
 from ips_field.domain.records import Case, Child, Consent, Family, Meeting, Note
 from ips_field.store.repository import Repository
@@ -51,7 +52,7 @@ async def test_dashboard_lists_due_items_and_opens_cases(repo) -> None:
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, CasesScreen)
-        assert app.screen.query_one("#cases", DataTable).row_count == 11  # open cases
+        assert app.screen.query_one("#cases", OptionList).option_count == 11  # open cases
 
 
 async def test_filter_and_status_in_case_list(repo) -> None:
@@ -61,13 +62,18 @@ async def test_filter_and_status_in_case_list(repo) -> None:
         await pilot.pause()
         await pilot.press(*"kestrel")
         await pilot.pause()
-        table = app.screen.query_one("#cases", DataTable)
-        assert table.row_count == 2
+        cases = app.screen.query_one("#cases", OptionList)
+        assert cases.option_count == 2
+        assert str(app.screen.query_one("#count", Static).content) == "2 cases"
         app.screen.query_one("#status", Select).value = "closed"
         app.screen.query_one("#filter", Input).value = ""
         await pilot.pause()
-        assert table.row_count == 1
-        assert str(table.get_row_at(0)[1]) == "Lightfoot"
+        assert cases.option_count == 1
+        assert "Lightfoot" in str(cases.get_option_at_index(0).prompt)
+        await pilot.press("enter")  # the filter box hands over to the list
+        await pilot.press("enter")  # opens the highlighted case
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
 
 
 async def test_new_case_shows_field_errors_then_saves_all_records(empty_repo) -> None:
@@ -209,8 +215,16 @@ async def test_meeting_mode_role_first_then_attributed_voices_in_summary(repo) -
         note_box.value = "Wants a [named] adult in the mornings"
         await pilot.press("enter")
         await pilot.press("escape", "2")
-        note_box.value = "The LA has 4 weeks to decide"
+        note_box.value = "The LA has [b]4 weeks[/b] to decide [/x]"
         await pilot.press("enter")
+        await pilot.pause()
+        # What was typed is shown as typed: brackets are not read as styling.
+        shown = app.screen.query_one("#notes", DataTable)
+        cells = [shown.get_row_at(r)[3] for r in range(shown.row_count)]
+        assert any(
+            isinstance(c, Text) and c.plain == "The LA has [b]4 weeks[/b] to decide [/x]"
+            for c in cells
+        )
         await pilot.press("escape", "4")
         await pilot.pause()
         await pilot.press("enter")  # picks Ms Senco

@@ -26,6 +26,7 @@ from ips_field.domain.records import (
 )
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog
+from ips_field.tui.widgets.table import Table
 
 
 class CaseScreen(SessionScreen):
@@ -61,13 +62,13 @@ class CaseScreen(SessionScreen):
             with TabPane("Overview", id="overview"), VerticalScroll():
                 yield Static("", id="overview-text", markup=False)
             with TabPane("Consent", id="consent-tab"):
-                yield DataTable(id="consents", cursor_type="row")
+                yield Table(id="consents", cursor_type="row")
             with TabPane("Meetings", id="meetings-tab"):
-                yield DataTable(id="meetings", cursor_type="row")
+                yield Table(id="meetings", cursor_type="row")
             with TabPane("Notes", id="notes-tab"):
-                yield DataTable(id="notes", cursor_type="row")
+                yield Table(id="notes", cursor_type="row")
             with TabPane("Contacts", id="contacts-tab"):
-                yield DataTable(id="contacts", cursor_type="row")
+                yield Table(id="contacts", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -1,4 +1,9 @@
-"""All cases: a filter box (reference, family, child, school) and a status filter."""
+"""All cases: a filter box (reference, family, child, school) and a status filter.
+
+The list is an OptionList of aligned lines under a heading rather than a DataTable: it
+redraws a hundred rows on each keystroke in the filter at a fraction of a table's cost
+(``bench/tui_bench.py``), and a line of text is what a reader scans anyway.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.content import Content
+from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
 
 from ips_field.domain.records import Case, Child, Family
 from ips_field.tui.screens.base import SessionScreen
 
-MAX_ROWS = 200  # a longer list is not readable; the filter narrows it
+MAX_ROWS = 100  # a longer list is not readable (and is slow to redraw); the filter narrows it
+HEADINGS = ("Ref", "Family", "Child", "School or setting", "Status", "Consent")
+WIDTHS = (10, 20, 18, 28, 16, 0)  # most a column takes; 0: the rest of the line
 STATUS = [("Open cases", "open"), ("Closed cases", "closed"), ("All cases", "all")]
 
 
@@ -28,14 +37,12 @@ class CasesScreen(SessionScreen):
         with Horizontal(id="filters"):
             yield Input(placeholder="Filter: reference, family, child, school", id="filter")
             yield Select(STATUS, value="open", allow_blank=False, id="status")
-        yield Static("", id="count", classes="hint")
-        yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="count", classes="hint", markup=False)
+        yield Static("", id="headings", markup=False)
+        yield OptionList(id="cases", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#cases", DataTable).add_columns(
-            "Ref", "Family", "Child", "School or setting", "Status", "Consent"
-        )
         self._rows = self._build_rows()
         self._shown: list[str] | None = None
         self.apply_filter()
@@ -93,20 +100,23 @@ class CasesScreen(SessionScreen):
         if ids == self._shown:
             return  # same rows as now: nothing to redraw
         self._shown = ids
-        table = self.query_one("#cases", DataTable)
-        table.clear()
-        for case_id, cells in shown:
-            table.add_row(*cells, key=case_id)
+        widths = column_widths([cells for _, cells in shown])
+        self.query_one("#headings", Static).update(line(HEADINGS, widths))
+        cases = self.query_one("#cases", OptionList)
+        cases.clear_options()
+        cases.add_options([Option(Content(line(cells, widths)), id=cid) for cid, cells in shown])
+        if shown:
+            cases.highlighted = 0
 
     @on(Input.Submitted, "#filter")
     def _to_table(self) -> None:
-        self.query_one("#cases", DataTable).focus()
+        self.query_one("#cases", OptionList).focus()
 
-    @on(DataTable.RowSelected, "#cases")
-    def _open(self, event: DataTable.RowSelected) -> None:
+    @on(OptionList.OptionSelected, "#cases")
+    def _open(self, event: OptionList.OptionSelected) -> None:
         from ips_field.tui.screens.case_view import CaseScreen
 
-        self.app.push_screen(CaseScreen(str(event.row_key.value)))
+        self.app.push_screen(CaseScreen(str(event.option.id)))
 
     def action_new_case(self) -> None:
         from ips_field.tui.screens.case_form import CaseFormScreen
@@ -115,3 +125,22 @@ class CasesScreen(SessionScreen):
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
+
+
+def column_widths(rows: list[tuple[str, ...]]) -> tuple[int, ...]:
+    """Each column as wide as its widest cell or heading, up to its limit in WIDTHS."""
+    return tuple(
+        max([len(HEADINGS[i]), *(len(r[i]) for r in rows)])
+        if limit == 0
+        else min(limit, max([len(HEADINGS[i]), *(len(r[i]) for r in rows)]))
+        for i, limit in enumerate(WIDTHS)
+    )
+
+
+def line(cells: tuple[str, ...], widths: tuple[int, ...]) -> str:
+    """Cells padded to their widths, cut with an ellipsis when longer, two spaces apart."""
+    out = []
+    for cell, width in zip(cells, widths, strict=True):
+        text = cell if len(cell) <= width else cell[: width - 1] + "…"
+        out.append(text.ljust(width))
+    return "  ".join(out).rstrip()

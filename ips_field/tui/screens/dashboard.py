@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.table import Table
 
 SEVERITY = {"overdue": "OVERDUE", "due": "due", "soon": "soon"}
 
@@ -26,9 +27,9 @@ class DashboardScreen(SessionScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="greeting", classes="title")
-        yield Static("", id="template-errors", classes="error")
-        yield DataTable(id="due", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="greeting", classes="title", markup=False)
+        yield Static("", id="template-errors", classes="error", markup=False)
+        yield Table(id="due", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

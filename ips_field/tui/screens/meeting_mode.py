@@ -20,6 +20,7 @@ from ips_field.domain.language import check_text, flags_as_dicts
 from ips_field.domain.records import VOICES, Meeting, Note
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.table import Table
 
 VOICE_KEYS = [
     ("1", "f2", "parent_view"),
@@ -139,7 +140,7 @@ class MeetingModeScreen(SessionScreen):
         yield Static("", id="voice", classes="title", markup=False)
         yield Input(placeholder="Type the note, Enter saves it (Esc stops typing)", id="note")
         yield Static("", id="language", classes="warning-box", markup=False)
-        yield DataTable(id="notes", cursor_type="row")
+        yield Table(id="notes", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:

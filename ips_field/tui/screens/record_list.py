@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ips_field.domain.records import Record
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.table import Table
 
 
 class RecordListScreen(SessionScreen):
@@ -27,7 +28,7 @@ class RecordListScreen(SessionScreen):
         yield Header()
         yield Static(self.TITLE_TEXT, classes="title")
         yield Static("", id="summary", classes="hint", markup=False)
-        yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
+        yield Table(id="records", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from ips_field.templates import Source
+from ips_field.tui.widgets.table import Table
 
 
 class SignpostDialog(ModalScreen[Source | None]):
@@ -23,7 +24,7 @@ class SignpostDialog(ModalScreen[Source | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Signpost to an independent source (Enter records it)", classes="title")
-            yield DataTable(id="sources", cursor_type="row")
+            yield Table(id="sources", cursor_type="row")
             yield Static("", id="detail", markup=False, classes="hint")
 
     def on_mount(self) -> None:

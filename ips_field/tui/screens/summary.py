@@ -15,6 +15,7 @@ from ips_field.domain.records import VOICES, Case, Meeting, Note
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
+from ips_field.tui.widgets.table import Table
 
 ORDER = [
     "ips_role_statement",
@@ -87,7 +88,7 @@ class SummaryScreen(SessionScreen):
         yield Header()
         with VerticalScroll():
             yield Static("", id="summary", markup=False)
-        yield DataTable(id="notes", cursor_type="row")
+        yield Table(id="notes", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:

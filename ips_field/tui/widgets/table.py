@@ -1,0 +1,45 @@
+"""A DataTable whose text cells are shown literally.
+
+Textual's DataTable reads a ``str`` cell as console markup, so a note such as
+``"[Parent] said [b]no[/b]"`` would lose its brackets (and ``"[/x]"`` would raise). Every
+cell we show holds what a person typed, so :class:`Table` turns strings into plain
+``rich.text.Text`` before they reach the table. That also spares the table from parsing
+markup in every cell it measures, which is most of a long list's redraw.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, ConsoleOptions
+from rich.measure import Measurement
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets._data_table import CellType, RowKey
+
+
+class Cell(Text):
+    """One line of literal text; measures as its own width (a cell never wraps), which is
+    much cheaper than Rich's word-by-word measure when a table sizes its columns."""
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        width = self.cell_len
+        return Measurement(width, width)
+
+
+def literal(value: object) -> object:
+    """``value`` as a Cell shown verbatim when it is a string; anything else unchanged."""
+    return Cell(value, end="", no_wrap=True) if isinstance(value, str) else value
+
+
+class Table(DataTable[Any]):
+    def add_row(
+        self,
+        *cells: CellType,
+        height: int | None = 1,
+        key: str | None = None,
+        label: Any = None,
+    ) -> RowKey:
+        return super().add_row(
+            *(literal(c) for c in cells), height=height, key=key, label=literal(label)
+        )
