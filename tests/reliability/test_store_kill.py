@@ -51,11 +51,15 @@ def kill_loop(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(0.12 + rng.random() * 0.1)  # the KDF takes ~0.05 s, then writes
+        # Wait for the first acknowledged write (start-up time varies a lot on a busy
+        # machine), then kill at a random point among the writes that follow.
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        time.sleep(rng.random() * 0.05)
         os.kill(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         assert "Traceback" not in err, err
-        acked = [int(v) for v in out.split()]
+        acked = [int(v) for v in (first + out).split()]
         with Store.open(path, PASS) as s:
             value = s.table("counter").get_id("c")["value"]
             stats["torn_tails"] += s.info().torn_tail_dropped
