@@ -42,10 +42,29 @@ def open_node(store_path: Path | None) -> Any:
     )
 
 
-@click.group()
+@click.group(invoke_without_command=True)
+@office_store_option
 @click.version_option(package_name="ips-field", prog_name=PROG)
-def main() -> None:
-    """The office's master record: enrol volunteers, import and export bundles, report."""
+@click.pass_context
+def main(ctx: click.Context, store_path: Path | None) -> None:
+    """The office's master record: enrol volunteers, import and export bundles, report.
+
+    With no command, opens the office app on the master record.
+    """
+    if ctx.invoked_subcommand is None:
+        launch(resolve(store_path))
+
+
+@one_line_errors(PROG)
+def launch(store_path: Path, unlock_hint: str = "") -> None:
+    """Open the office app; the master record must exist (``ips-office init`` makes one)."""
+    if not store_path.exists():
+        raise click.ClickException(
+            f"no master record at {store_path}: create one with `ips-office init`"
+        )
+    from ips_field.tui.office.app import run_office
+
+    run_office(store_path, unlock_hint)
 
 
 @main.command()

@@ -29,7 +29,7 @@ class UnlockScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="dialog", id="unlock-box"):
-            yield Static("ips-field is locked", classes="title")
+            yield Static(f"{self.app.title} is locked", classes="title", markup=False)
             yield Static(
                 "Your case notes are encrypted. Enter your passphrase to open them.",
                 classes="hint",

@@ -19,7 +19,7 @@ from ips_field.errors import ValidationError
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text, select, multi, bool
+    kind: str = "text"  # text, password, select, multi, bool
     choices: list[tuple[str, str]] = field(default_factory=list)
     value: Any = ""
 
@@ -59,7 +59,9 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                         id=f"f-{f.name}",
                     )
                 else:
-                    yield Input(value=str(f.value or ""), id=f"f-{f.name}")
+                    yield Input(
+                        value=str(f.value or ""), password=f.kind == "password", id=f"f-{f.name}"
+                    )
                 yield Static("", id=f"e-{f.name}", classes="field-error", markup=False)
             yield Static("", id="e-form", classes="field-error", markup=False)
             with Horizontal(classes="buttons"):

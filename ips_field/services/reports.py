@@ -1,0 +1,264 @@
+"""Monthly performance monitoring and the annual report, from the master record.
+
+Figures only: the report names volunteers (to count their hours) but never a family, a
+child or a school, so an exported report can go to the advisory group. Every table is read
+once. What is counted, for a period [start, end] (both days included):
+
+- cases opened (``opened_on`` in the period), closed (``closed_on`` in the period), open at
+  the end (opened by ``end`` and not closed by then);
+- meetings held in the period by type (``status`` held, date of ``starts_at``), and
+  meetings where the volunteer's role statement was recorded;
+- volunteer hours per volunteer: contact-log minutes plus CPD hours in the period (a
+  meeting has no duration field, so meetings are counted, not timed);
+- CPD hours by topic; supervision sessions per volunteer, volunteers overdue for
+  supervision at the end of the period, impartiality concerns raised in supervision;
+- evaluations returned in the period, by respondent, the average of each score, and the
+  impartiality answers (impartial / not impartial / not answered);
+- signposting given by source;
+- conflicts of interest: interests declared in the period, conflict checks that blocked or
+  warned, and cases the office reassigned from one volunteer to another (from the office's
+  own operation log, which records the previous assignee);
+- current notes written in the period that the neutral-language check flagged.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ips_field.domain.records import (
+    Case,
+    ConflictCheck,
+    Contact,
+    CpdEntry,
+    Evaluation,
+    Interest,
+    Meeting,
+    Note,
+    Signposting,
+    SupervisionEntry,
+)
+from ips_field.store.repository import OUTBOX, Repository
+
+SCORES = {
+    "demeanour": "Demeanour",
+    "sen_knowledge": "Knowledge of SEN",
+    "information_quality": "Quality of information",
+    "preparation": "Preparation",
+    "impartiality": "Impartiality",
+}
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[tuple[str, float | int]] = field(default_factory=list)
+    unit: str = ""
+
+
+@dataclass
+class Report:
+    title: str
+    start: dt.date
+    end: dt.date
+    sections: list[Section]
+
+    def section(self, title: str) -> Section:
+        return next(s for s in self.sections if s.title == title)
+
+    def value(self, title: str, label: str) -> float | int:
+        return dict(self.section(title).rows)[label]
+
+
+def _day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def build_report(
+    repo: Repository,
+    start: dt.date,
+    end: dt.date,
+    *,
+    names: dict[str, str] | None = None,
+    kind: str = "monthly",
+    supervision_interval_days: int = 90,
+) -> Report:
+    names = names or {}
+
+    def who(node: str) -> str:
+        return names.get(node, "office" if node else "unknown")
+
+    def inside(value: str | None) -> bool:
+        day = _day(value)
+        return day is not None and start <= day <= end
+
+    cases = repo.all(Case)
+    opened = sum(inside(c.opened_on) for c in cases)
+    closed = sum(inside(c.closed_on) for c in cases)
+    open_at_end = 0
+    for c in cases:
+        o, x = _day(c.opened_on), _day(c.closed_on)
+        if o is not None and o <= end and (x is None or x > end):
+            open_at_end += 1
+
+    by_type: Counter[str] = Counter()
+    role_stated = 0
+    meetings_by: Counter[str] = Counter()
+    for m in repo.all(Meeting):
+        if m.status == "held" and inside(m.starts_at):
+            by_type[m.meeting_type or "other"] += 1
+            meetings_by[who(m.origin)] += 1
+            role_stated += bool(m.role_stated_at)
+
+    hours: Counter[str] = Counter()
+    for c in repo.all(Contact):
+        if inside(c.on):
+            hours[who(c.origin)] += c.minutes / 60
+    cpd_topics: Counter[str] = Counter()
+    for e in repo.all(CpdEntry):
+        if inside(e.on):
+            hours[who(e.origin)] += e.hours
+            for topic in e.topics or ["general"]:
+                cpd_topics[topic.replace("_", " ")] += e.hours
+
+    sessions: Counter[str] = Counter()
+    concerns = 0
+    last_session: dict[str, dt.date] = {}
+    for s in repo.all(SupervisionEntry):
+        day = _day(s.on)
+        if day is None or day > end:
+            continue
+        last_session[s.origin] = max(day, last_session.get(s.origin, day))
+        if day >= start:
+            sessions[who(s.origin)] += 1
+            concerns += s.impartiality_concern
+    overdue = sum(
+        1
+        for vid in names
+        if vid not in last_session or (end - last_session[vid]).days > supervision_interval_days
+    )
+
+    returned: Counter[str] = Counter()
+    score_sum: Counter[str] = Counter()
+    score_n: Counter[str] = Counter()
+    impartial: Counter[str] = Counter()
+    for e in repo.all(Evaluation):
+        if not inside(e.returned_on):
+            continue
+        returned["parents" if e.respondent == "parent" else "school professionals"] += 1
+        for name, score in e.scores.items():
+            score_sum[name] += score
+            score_n[name] += 1
+        impartial[
+            {True: "impartial", False: "not impartial", None: "not answered"}[e.impartial]
+        ] += 1
+
+    signposted: Counter[str] = Counter()
+    for s in repo.all(Signposting):
+        if inside(s.on):
+            signposted[s.source_name or s.source_id] += 1
+
+    declared = sum(inside(i.declared_on) for i in repo.all(Interest))
+    checks: Counter[str] = Counter()
+    for check in repo.all(ConflictCheck):
+        if inside(check.checked_at) and check.outcome != "clear":
+            checks[check.outcome] += 1
+    reassigned = 0
+    for op in repo.table(OUTBOX).all():
+        previous = op.get("previous_assignee")
+        target = (op.get("fields") or {}).get("assigned_to")
+        if previous and target and previous != target and inside(op.get("at")):
+            reassigned += 1
+
+    notes = repo.all(Note)
+    superseded = {n.supersedes for n in notes if n.supersedes}
+    flagged = sum(1 for n in notes if n.flags and n.id not in superseded and inside(n.written_at))
+
+    title = "Annual report" if kind == "annual" else "Monthly performance monitoring"
+    sections = [
+        Section(
+            "Cases",
+            [
+                ("opened", opened),
+                ("closed", closed),
+                ("open at the end of the period", open_at_end),
+            ],
+        ),
+        Section("Meetings held, by type", sorted(by_type.items())),
+        Section(
+            "Meetings per volunteer",
+            [*sorted(meetings_by.items()), ("with the role statement recorded", role_stated)],
+        ),
+        Section(
+            "Volunteer hours (contacts and CPD)",
+            [(k, round(v, 2)) for k, v in sorted(hours.items())],
+            "h",
+        ),
+        Section(
+            "CPD hours by topic", [(k, round(v, 2)) for k, v in sorted(cpd_topics.items())], "h"
+        ),
+        Section(
+            "Supervision",
+            [
+                *sorted(sessions.items()),
+                ("volunteers overdue at the end of the period", overdue),
+                ("impartiality concerns raised", concerns),
+            ],
+        ),
+        Section("Evaluations returned", sorted(returned.items())),
+        Section(
+            "Average evaluation scores (1 to 5)",
+            [(SCORES[k], round(score_sum[k] / score_n[k], 2)) for k in SCORES if score_n[k]],
+        ),
+        Section("Impartiality (evaluations)", sorted(impartial.items())),
+        Section("Signposting given", sorted(signposted.items())),
+        Section(
+            "Conflicts of interest",
+            [
+                ("interests declared", declared),
+                ("checks that blocked", checks["block"]),
+                ("checks that warned", checks["warn"]),
+                ("cases reassigned by the office", reassigned),
+            ],
+        ),
+        Section("Neutral language", [("notes flagged for review", flagged)]),
+    ]
+    return Report(title, start, end, sections)
+
+
+def _shown(value: float | int) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def to_markdown(report: Report) -> str:
+    lines = [f"# {report.title}", "", f"Period: {report.start} to {report.end}", ""]
+    for s in report.sections:
+        lines += [f"## {s.title}", ""]
+        if not s.rows:
+            lines += ["None in this period.", ""]
+            continue
+        lines += ["| | |", "| --- | ---: |"]
+        lines += [
+            f"| {label} | {_shown(value)}{' ' + s.unit if s.unit else ''} |"
+            for label, value in s.rows
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def to_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "label", "value"])
+    for s in report.sections:
+        for label, value in s.rows:
+            writer.writerow([s.title, label, _shown(value)])
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""The office app (``ips-office``): supervisors over the master record."""

@@ -1,0 +1,178 @@
+"""The office app: unlock, then the supervisor's home with inbox, volunteers, cases,
+conflicts, oversight, evaluations, reports and data protection.
+
+It shares the volunteer app's conventions (DESIGN.md §7, STYLE.md): the lock screen, the
+idle auto-lock and the quick-lock key drop the key and every screen that shows a family;
+footer keys, a command palette of every action, F1 help, a high-contrast theme, ctrl+q.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ips_field.templates import Templates, load_templates
+from ips_field.templates.schema import ServiceProfile
+from ips_field.tui.theme import HIGH_CONTRAST
+from sync import audit
+from sync.node import SyncNode
+from sync.office import volunteer_name
+
+
+@dataclass
+class OfficeSession:
+    """The open master record. Exists only while unlocked."""
+
+    node: SyncNode
+    templates: Templates
+    today: Callable[[], dt.date]
+
+    @property
+    def store(self) -> Any:
+        return self.node.store
+
+    @property
+    def repo(self) -> Any:
+        return self.node.repo
+
+    @property
+    def profile(self) -> ServiceProfile:
+        return self.templates.profile(self.node.state.get("profile", "generic"))
+
+    def names(self) -> dict[str, str]:
+        roster = self.node.roster
+        ids = list(roster.volunteers) if roster else []
+        return {vid: volunteer_name(self.node, vid) for vid in ids}
+
+    def audit(self, action: str, detail: str, *, case_id: str = "") -> None:
+        audit.append(self.node, action, detail, case_id=case_id)
+
+
+class OfficeApp(App[None]):
+    """ips-office for supervisors."""
+
+    CSS_PATH = ["../app.tcss", "office.tcss"]
+    TITLE = "ips-office"
+    SUB_TITLE = "IPS office"
+    BINDINGS = [
+        Binding("ctrl+l", "lock", "Lock", id="lock", priority=True),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        node: SyncNode | None = None,
+        store_path: Path | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+        idle_minutes: float = 5,
+        unlock_hint: str = "",
+        templates: Templates | None = None,
+    ) -> None:
+        super().__init__()
+        self.templates = templates or load_templates()[0]
+        self.today = today
+        self.store_path = store_path
+        self.unlock_hint = unlock_hint
+        self.idle_seconds = idle_minutes * 60
+        self.session = OfficeSession(node, self.templates, today) if node else None
+        self.locked_store: Any = node.store if node else None
+        self._last_activity = time.monotonic()
+        self.register_theme(HIGH_CONTRAST)
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._check_idle)
+        if self.session is not None:
+            self._show_home()
+        else:
+            self._show_unlock()
+
+    def _show_home(self) -> None:
+        from ips_field.tui.office.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+
+    def _show_unlock(self) -> None:
+        from ips_field.tui.screens.unlock import UnlockScreen
+
+        self.push_screen(UnlockScreen())
+
+    def unlocked(self, store: Any) -> None:
+        """Called by the unlock screen once the store is open."""
+        self.locked_store = store
+        try:
+            node = SyncNode(store, "office")
+        except ValueError:
+            store.close()
+            self.locked_store = None
+            self.notify("That store is not an office master record.", severity="error")
+            return
+        self.session = OfficeSession(node, self.templates, self.today)
+        self._last_activity = time.monotonic()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._show_home()
+
+    # -- locking ------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.session is not None and time.monotonic() - self._last_activity > self.idle_seconds:
+            self.action_lock()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "lock":
+            return self.session is not None
+        return True
+
+    def action_lock(self) -> None:
+        """Drop the key and hide everything: only the passphrase brings it back."""
+        if self.session is None:
+            return
+        self.session.store.lock()
+        self.session = None
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._show_unlock()
+
+    def action_help(self) -> None:
+        from ips_field.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen("office_help.md"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key action of the current screen, plus theme, keys, quit (no screenshot:
+        it would write families' names to disk in plain text)."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+
+            def run(action: str = binding.action, node: Any = active.node) -> Any:
+                return self.run_action(action, node)
+
+            yield SystemCommand(binding.description, f"Key: {binding.key}", run)
+        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
+        yield SystemCommand("Keys", "Show the keys for this screen", self.action_show_help_panel)
+        yield SystemCommand("Quit", "Quit ips-office", self.action_quit)
+
+
+def run_office(store_path: Path, unlock_hint: str = "") -> None:
+    """Entry point used by ``ips-office`` and ``ips-office demo``."""
+    OfficeApp(store_path=Path(store_path), unlock_hint=unlock_hint).run()

@@ -1,0 +1,295 @@
+"""The supervisor's home (what needs attention) and the inbox of volunteers' bundles."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ips_field.domain import due
+from ips_field.domain.records import Case, Consent, Evaluation
+from ips_field.errors import IpsError
+from ips_field.services.impartiality import flagged_notes
+from ips_field.tui.office.base import OfficeScreen
+from ips_field.tui.widgets.dialogs import AskDialog
+from ips_field.tui.widgets.table import Table
+from sync import oversight as ov
+from sync.exchange import import_bundle
+from sync.merge import open_conflicts
+from sync.office import export_all
+
+WATCH_SECONDS = 3.0
+
+
+def inbox_folder(session) -> Path | None:
+    folder = session.node.state.get("inbox")
+    return Path(folder) if folder else None
+
+
+class HomeScreen(OfficeScreen):
+    """What needs a supervisor today, and the way to each part of the office."""
+
+    BINDINGS = [
+        Binding("i", "open('inbox')", "Inbox", id="inbox"),
+        Binding("v", "open('volunteers')", "Volunteers", id="volunteers"),
+        Binding("c", "open('cases')", "Cases", id="cases"),
+        Binding("k", "open('conflicts')", "Conflicts", id="conflicts"),
+        Binding("o", "open('oversight')", "CPD & supervision", id="oversight"),
+        Binding("e", "open('evaluations')", "Evaluations", id="evaluations"),
+        Binding("r", "open('reports')", "Reports", id="reports"),
+        Binding("d", "open('protection')", "Data protection", id="protection"),
+        Binding("x", "export", "Export bundles", id="export"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="greeting", classes="title", markup=False)
+        yield Table(id="attention", cursor_type="row", zebra_stripes=True)
+        yield Static(
+            "i inbox · v volunteers · c cases · k conflicts · o CPD & supervision · "
+            "e evaluations · r reports · d data protection · x export bundles",
+            classes="hint",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#attention", DataTable).add_columns("Needs attention", "How many", "Key")
+        self.refresh_home()
+
+    def on_screen_resume(self) -> None:
+        if self.office.session is None:
+            return  # locking pops the screens above: nothing to show
+        self.refresh_home()
+
+    def refresh_home(self) -> None:
+        s = self.session
+        today = s.today()
+        folder = inbox_folder(s)
+        waiting = len(ov.inbox_files(folder)) if folder else 0
+        refused = len(ov.quarantined(folder)) if folder else 0
+        people = ov.oversight(
+            s.node,
+            today,
+            supervision_interval_days=s.profile.supervision_interval_days,
+            refreshers=s.profile.cpd_refreshers,
+        )
+        evaluations = due.evaluations_due(
+            s.repo.all(Case),
+            s.repo.all(Consent),
+            s.repo.all(Evaluation),
+            today,
+            midway_evaluation_days=s.profile.midway_evaluation_days,
+        )
+        rows = [
+            ("Bundles waiting in the inbox", waiting, "i"),
+            ("Bundles refused (quarantine)", refused, "i"),
+            ("Sync conflicts to decide", len(open_conflicts(s.repo)), "k"),
+            ("Notes flagged by the neutral-language check", len(flagged_notes(s.repo)), "c"),
+            (
+                "Volunteers due or overdue for supervision",
+                sum(p.supervision_overdue for p in people),
+                "o",
+            ),
+            (
+                "Volunteers with CPD refreshers due",
+                sum(bool(p.refreshers_due) for p in people),
+                "o",
+            ),
+            ("Coaching follow-ups open", sum(p.open_follow_ups for p in people), "o"),
+            ("Evaluations to send or chase", len(evaluations), "e"),
+            (
+                "Closed cases past retention (review)",
+                len(ov.retention_schedule(s.node, today)),
+                "d",
+            ),
+        ]
+        cases = s.repo.all(Case)
+        self.query_one("#greeting", Static).update(
+            f"{s.profile.name} office. {sum(c.status == 'open' for c in cases)} open cases, "
+            f"{len(s.names())} volunteers. Today is {today:%A %d %B %Y}."
+        )
+        table = self.query_one("#attention", DataTable)
+        table.clear()
+        for label, count, key in rows:
+            table.add_row(label, str(count), key, key=key + label)
+
+    @on(DataTable.RowSelected, "#attention")
+    def _go(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value)[0]
+        names = {
+            "i": "inbox",
+            "k": "conflicts",
+            "c": "cases",
+            "o": "oversight",
+            "e": "evaluations",
+            "d": "protection",
+        }
+        self.action_open(names[key])
+
+    def action_open(self, name: str) -> None:
+        from ips_field.tui.office import cases, people, protection, reports
+
+        screens = {
+            "inbox": InboxScreen,
+            "volunteers": people.VolunteersScreen,
+            "cases": cases.OfficeCasesScreen,
+            "conflicts": cases.ConflictsScreen,
+            "oversight": people.OversightScreen,
+            "evaluations": reports.EvaluationsScreen,
+            "reports": reports.ReportsScreen,
+            "protection": protection.DataProtectionScreen,
+        }
+        self.app.push_screen(screens[name]())
+
+    def action_export(self) -> None:
+        folder = inbox_folder(self.session)
+        default = str((folder.parent if folder else Path.home()) / "to-volunteers")
+
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            s = self.session
+            try:
+                paths = export_all(s.node, Path(value).expanduser())
+            except (IpsError, OSError) as err:
+                self.notify(f"Nothing exported: {err}", severity="error")
+                return
+            s.audit("export", f"{len(paths)} bundles")
+            self.notify(f"{len(paths)} bundles written to {value}")
+
+        self.app.push_screen(
+            AskDialog(
+                "Folder for the volunteers' bundles (USB stick or shared folder)", value=default
+            ),
+            chosen,
+        )
+
+
+class InboxScreen(OfficeScreen):
+    """Watch a folder; preview each bundle before applying it; quarantine with reasons."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("ctrl+i", "apply", "Import selected (Enter)", id="apply"),
+        Binding("a", "apply_all", "Import all", id="apply_all"),
+        Binding("f", "folder", "Folder", id="folder"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Inbox: bundles from volunteers", classes="title")
+        with Horizontal(id="inbox-folder"):
+            yield Static("Folder:", classes="hint")
+            yield Static("", id="folder", markup=False)
+        yield Static("Waiting (preview: nothing is applied until you import)", classes="hint")
+        yield Table(id="waiting", cursor_type="row", zebra_stripes=True)
+        yield Static("Refused (quarantine)", classes="hint")
+        yield Table(id="quarantine", cursor_type="row")
+        yield Static("Last bundle from each volunteer", classes="hint")
+        yield Table(id="history", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#waiting", DataTable).add_columns("File", "What it holds")
+        self.query_one("#quarantine", DataTable).add_columns("File", "Reason")
+        self.query_one("#history", DataTable).add_columns("Volunteer", "Last received", "Bundles")
+        self.refresh_inbox()
+        self.set_interval(WATCH_SECONDS, self._watch)
+
+    def _watch(self) -> None:
+        """New files appear without a key press (a shared folder or a stick put in)."""
+        if self.office.session is None:
+            return
+        folder = inbox_folder(self.session)
+        names = [p.name for p in ov.inbox_files(folder)] if folder else []
+        if names != getattr(self, "_names", None):
+            self.refresh_inbox()
+
+    def refresh_inbox(self) -> None:
+        s = self.session
+        folder = inbox_folder(s)
+        self.query_one("#folder", Static).update(str(folder) if folder else "(none: press f)")
+        waiting = self.query_one("#waiting", DataTable)
+        waiting.clear()
+        files = ov.inbox_files(folder) if folder else []
+        self._names = [p.name for p in files]
+        for path in files:
+            waiting.add_row(path.name, ov.preview_bundle(s.node, path).summary, key=str(path))
+        refused = self.query_one("#quarantine", DataTable)
+        refused.clear()
+        for name, reason in ov.quarantined(folder) if folder else []:
+            refused.add_row(name, reason)
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        imports: dict[str, int] = {}
+        from sync import audit
+
+        for entry in audit.entries(s.node):
+            if entry["action"] == "import":
+                who = entry["detail"].split(" from ", 1)[-1] if " from " in entry["detail"] else ""
+                imports[who] = imports.get(who, 0) + 1
+        for vid, name in s.names().items():
+            peer = s.node.peer(vid)
+            history.add_row(
+                name,
+                peer.get("last_received_at", "")[:16].replace("T", " ") or "never",
+                str(imports.get(name, 0)),
+            )
+
+    def _import(self, paths: list[Path]) -> None:
+        s = self.session
+        folder = inbox_folder(s)
+        assert folder is not None
+        lines = []
+        for path in paths:
+            result = import_bundle(s.node, path, folder / "quarantine")
+            who = s.names().get(result.sender, "") if result.sender else ""
+            s.audit("import", f"{path.name}: {result.status}" + (f" from {who}" if who else ""))
+            if result.status in ("imported", "replay") and path.exists():
+                done = folder / "imported"  # still sealed; kept out of the waiting list
+                done.mkdir(exist_ok=True)
+                shutil.move(str(path), done / path.name)
+            lines.append(f"{path.name}: {result.summary}")
+        self.refresh_inbox()
+        self.notify("\n".join(lines) or "Nothing to import", timeout=10)
+
+    @on(DataTable.RowSelected, "#waiting")
+    def _selected(self) -> None:
+        self.action_apply()
+
+    def action_apply(self) -> None:
+        table = self.query_one("#waiting", DataTable)
+        if table.row_count == 0:
+            self.notify("No bundles waiting")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self._import([Path(str(key))])
+
+    def action_apply_all(self) -> None:
+        folder = inbox_folder(self.session)
+        self._import(ov.inbox_files(folder) if folder else [])
+
+    def action_folder(self) -> None:
+        current = inbox_folder(self.session)
+
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            path = Path(value).expanduser()
+            if not path.is_dir():
+                self.notify(f"{path} is not a folder", severity="error")
+                return
+            self.session.node.save_state(inbox=str(path))
+            self.refresh_inbox()
+
+        self.app.push_screen(
+            AskDialog("Folder to watch for bundles", value=str(current or "")), chosen
+        )
+
+
+__all__ = ["HomeScreen", "InboxScreen"]

@@ -1,0 +1,348 @@
+"""Volunteers: roster, enrolment, revocation with reassignment, passphrase recovery; and
+the oversight of their CPD and supervision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ips_field.domain.records import Case
+from ips_field.errors import IpsError, ValidationError
+from ips_field.tui.office.base import OfficeScreen
+from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
+from ips_field.tui.widgets.form_dialog import Field, FormDialog
+from ips_field.tui.widgets.table import Table
+from sync import office as off
+from sync import oversight as ov
+from sync.keys import fingerprint
+
+
+class VolunteersScreen(OfficeScreen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("n", "enrol", "Invite", id="enrol"),
+        Binding("r", "reply", "Enrolment reply", id="reply"),
+        Binding("x", "revoke", "Revoke", id="revoke"),
+        Binding("p", "recover", "Passphrase recovery", id="recover"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Volunteers", classes="title")
+        yield Static(
+            f"Office fingerprint: {self.session.node.identity.fingerprint()}", classes="hint"
+        )
+        yield Table(id="roster", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#roster", DataTable).add_columns(
+            "Name", "Status", "Fingerprint", "Last bundle", "Open cases"
+        )
+        self.refresh_roster()
+
+    def refresh_roster(self) -> None:
+        s = self.session
+        roster = s.node.roster
+        table = self.query_one("#roster", DataTable)
+        table.clear()
+        open_cases: dict[str, int] = {}
+        for c in s.repo.all(Case):
+            if c.status == "open":
+                open_cases[c.assigned_to] = open_cases.get(c.assigned_to, 0) + 1
+        for vid, entry in roster.volunteers.items() if roster else []:
+            last = s.node.peer(vid).get("last_received_at", "")
+            table.add_row(
+                off.volunteer_name(s.node, vid),
+                entry.status,
+                fingerprint(entry.public),
+                last[:16].replace("T", " ") or "never",
+                str(open_cases.get(vid, 0)),
+                key=vid,
+            )
+        for pending in s.store.table(off.PENDING).all():
+            table.add_row(
+                off.volunteer_name(s.node, pending["id"]), "invited", "", "", "", key=pending["id"]
+            )
+
+    def _selected(self) -> str | None:
+        table = self.query_one("#roster", DataTable)
+        if table.row_count == 0:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_enrol(self) -> None:
+        def check(v: dict[str, Any]) -> None:
+            errors = {}
+            if not v["name"]:
+                errors["name"] = "Give the volunteer's name"
+            out = Path(v["out"]).expanduser()
+            if not out.parent.is_dir():
+                errors["out"] = "That folder does not exist"
+            elif out.exists():
+                errors["out"] = "That file exists already"
+            if errors:
+                raise ValidationError(errors)
+
+        def done(v: dict[str, Any] | None) -> None:
+            if not v:
+                return
+            s = self.session
+            data, code, _ = off.enrol(s.node, v["name"])
+            Path(v["out"]).expanduser().write_bytes(data)
+            s.audit("enrol", f"invited {v['name']}")
+            self.refresh_roster()
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"Invitation written to {v['out']}.\n\nOne-time code: {code}\n\nGive the "
+                    "code in person or by phone, never with the file.",
+                    yes="Done",
+                )
+            )
+
+        self.app.push_screen(
+            FormDialog(
+                "Invite a volunteer",
+                [
+                    Field("name", "Volunteer's name"),
+                    Field("out", "Invitation file", value=str(Path.home() / "invitation.ipsi")),
+                ],
+                check,
+            ),
+            done,
+        )
+
+    def action_reply(self) -> None:
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            s = self.session
+            try:
+                public = off.read_enrolment_reply(s.node, Path(value).expanduser().read_bytes())
+            except (IpsError, OSError) as err:
+                self.notify(f"Not added: {err}", severity="error")
+                return
+
+            def typed(read_out: str | None) -> None:
+                if not read_out:
+                    return
+                try:
+                    off.confirm_enrolment(s.node, public, read_out)
+                except IpsError as err:
+                    self.notify(str(err), severity="error")
+                    return
+                s.audit("enrol", f"added {off.volunteer_name(s.node, public.node_id)}")
+                self.notify("Added to the roster; export to send them the roster")
+                self.refresh_roster()
+
+            self.app.push_screen(
+                AskDialog(
+                    f"Reply from {off.volunteer_name(s.node, public.node_id)}. Ask them to read "
+                    f"out their fingerprint and type it here. (Expected: {fingerprint(public)}; "
+                    f"yours to read to them: {s.node.identity.fingerprint()})"
+                ),
+                typed,
+            )
+
+        self.app.push_screen(AskDialog("Enrolment reply file from the volunteer"), chosen)
+
+    def action_revoke(self) -> None:
+        vid = self._selected()
+        s = self.session
+        roster = s.node.roster
+        if vid is None or roster is None or vid not in roster.volunteers:
+            self.notify("Choose a volunteer on the roster")
+            return
+        name = off.volunteer_name(s.node, vid)
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            off.revoke(s.node, vid)
+            s.audit("revoke", name)
+            self.refresh_roster()
+            cases = [c for c in s.repo.all(Case) if c.assigned_to == vid and c.status == "open"]
+            if cases:
+                self.app.push_screen(ReassignDialog(vid, [c.id for c in cases]), self._reassigned)
+            else:
+                self.notify(f"{name} revoked; export to deliver the wipe instruction")
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Revoke {name}? Their later bundles will be refused and their next bundle "
+                "from the office tells their laptop to wipe its store.",
+                yes="Revoke",
+                warning=True,
+            ),
+            confirmed,
+        )
+
+    def _reassigned(self, message: str | None) -> None:
+        if message:
+            self.notify(message, timeout=12)
+        self.refresh_roster()
+
+    def action_recover(self) -> None:
+        def check(v: dict[str, Any]) -> None:
+            errors = {}
+            if not Path(v["store"]).expanduser().is_file():
+                errors["store"] = "No such file"
+            if not Path(v["key"]).expanduser().is_file():
+                errors["key"] = "No such file"
+            if len(v["new"]) < 12:
+                errors["new"] = "At least 12 characters (a few words are easiest)"
+            if errors:
+                raise ValidationError(errors)
+
+        def done(v: dict[str, Any] | None) -> None:
+            if v:
+                self.notify("Recovering (deriving keys)...")
+                self._recover(v)
+
+        self.app.push_screen(
+            FormDialog(
+                "Passphrase recovery with the offline recovery key",
+                [
+                    Field("store", "The volunteer's store file (.ipsf)"),
+                    Field("key", "Office recovery key file"),
+                    Field("key_pass", "Recovery key passphrase", kind="password"),
+                    Field("new", "New passphrase for the volunteer", kind="password"),
+                ],
+                check,
+            ),
+            done,
+        )
+
+    @work(thread=True, exit_on_error=False)
+    def _recover(self, v: dict[str, Any]) -> None:
+        try:
+            off.recover_volunteer_store(
+                Path(v["store"]).expanduser(), Path(v["key"]).expanduser(), v["key_pass"], v["new"]
+            )
+        except IpsError as err:
+            self.app.call_from_thread(self.notify, f"Not recovered: {err}", severity="error")
+            return
+        session = self.office.session
+        if session is not None:
+            self.app.call_from_thread(session.audit, "recover", Path(v["store"]).name)
+        self.app.call_from_thread(
+            self.notify, "The volunteer's store now opens with the new passphrase"
+        )
+
+
+class ReassignDialog(FormDialog):
+    """After a revocation: hand the volunteer's open cases to another, each checked."""
+
+    def __init__(self, revoked: str, case_ids: list[str]) -> None:
+        self.revoked = revoked
+        self.case_ids = case_ids
+        super().__init__("Reassign their open cases", [])
+
+    def compose(self) -> ComposeResult:
+        session = self.app.session  # type: ignore[attr-defined]
+        roster = session.node.roster
+        names = session.names()
+        choices = sorted(
+            (names[v], v) for v, e in roster.volunteers.items() if e.active and v != self.revoked
+        )
+        self.fields = [
+            Field("to", f"{len(self.case_ids)} open cases go to", kind="select", choices=choices)
+            if choices
+            else Field("to", "No other active volunteer: assign later from the case")
+        ]
+        yield from super().compose()
+
+    def action_save(self) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        target = self.values().get("to")
+        if not target or target not in session.names():
+            self.dismiss("Cases left unassigned: assign them from each case")
+            return
+        moved, left = 0, []
+        for case_id in self.case_ids:
+            try:
+                case = off.assign_case(session.node, case_id, target)
+            except ValidationError as err:
+                ref = session.repo.get(Case, case_id).reference
+                left.append(f"{ref} ({'; '.join(err.errors.values())})")
+                continue
+            session.audit(
+                "assign",
+                f"{case.reference} to {session.names()[target]} (revocation)",
+                case_id=case_id,
+            )
+            moved += 1
+        message = f"{moved} cases reassigned"
+        if left:
+            message += "; not moved, assign each from the case: " + ", ".join(left)
+        self.dismiss(message)
+
+
+class OversightScreen(OfficeScreen):
+    """Per volunteer: CPD hours this year by topic, refreshers due, supervision, coaching."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("CPD and supervision", classes="title")
+        yield Static("", id="rules", classes="hint", markup=False)
+        yield Table(id="people", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="topics", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        s = self.session
+        p = s.profile
+        self.query_one("#rules", Static).update(
+            f"{p.name}: supervision every {p.supervision_interval_days} days; refreshers: "
+            + ", ".join(
+                f"{t.replace('_', ' ')} every {m} months" for t, m in p.cpd_refreshers.items()
+            )
+        )
+        table = self.query_one("#people", DataTable)
+        table.add_columns(
+            "Volunteer",
+            f"CPD hours {s.today().year}",
+            "Refreshers due",
+            "Last supervision",
+            "Supervision",
+            "Coaching follow-ups",
+            "Open cases",
+        )
+        self.rows = {
+            r.volunteer_id: r
+            for r in ov.oversight(
+                s.node,
+                s.today(),
+                supervision_interval_days=p.supervision_interval_days,
+                refreshers=p.cpd_refreshers,
+            )
+        }
+        for r in self.rows.values():
+            table.add_row(
+                r.name,
+                f"{r.cpd_hours_this_year:g}",
+                ", ".join(r.refreshers_due) or "none",
+                r.last_supervision or "never",
+                "DUE" if r.supervision_overdue else "ok",
+                str(r.open_follow_ups or ""),
+                str(r.open_cases),
+                key=r.volunteer_id,
+            )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        r = self.rows.get(str(event.row_key.value))
+        if r is None:
+            return
+        topics = ", ".join(
+            f"{t.replace('_', ' ')} {h:g} h" for t, h in sorted(r.hours_by_topic.items())
+        )
+        self.query_one("#topics", Static).update(
+            f"{r.name}, hours this year by topic: {topics or 'none'}"
+        )

@@ -1,0 +1,327 @@
+"""What a supervisor reads and does at the office, beside import and export.
+
+Read-only views (bundle preview, oversight per volunteer, retention schedule) and the
+audited actions around them (subject access export, erasure, conflict decisions, returned
+evaluations). Every action that shows or moves a family's data writes an audit entry
+(:mod:`sync.audit`). No Textual here: the office app and the command line both call this.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ips_field.domain import due
+from ips_field.domain.records import (
+    KINDS,
+    Case,
+    CpdEntry,
+    Evaluation,
+    SupervisionEntry,
+)
+from ips_field.errors import IpsError, SyncError, ValidationError
+from ips_field.store import osdeps
+from sync import audit
+from sync.bundle import open_bundle_file
+from sync.merge import CONFLICTS, open_conflicts, resolve_conflict
+from sync.node import SyncNode
+from sync.office import erase_family, route, volunteer_name
+
+DEFAULT_RETENTION_DAYS = 6 * 365  # six years after closure, until the office sets its own
+
+
+# -- inbox ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    """What importing a bundle would do, read without applying anything."""
+
+    path: Path
+    ok: bool
+    sender: str = ""
+    sender_name: str = ""
+    new_ops: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    cases: int = 0
+    problem: str = ""  # one line when not ok (or "already imported")
+
+    @property
+    def summary(self) -> str:
+        if not self.ok:
+            return self.problem
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.by_kind.items())) or "nothing new"
+        return f"from {self.sender_name}: {kinds} ({self.cases} cases)"
+
+
+def preview_bundle(node: SyncNode, path: Path) -> Preview:
+    """Decrypt and verify a bundle (signature, recipient, roster) and count its new ops."""
+    roster = node.roster
+    if roster is None:
+        return Preview(path, False, problem="this office has no roster")
+    try:
+        payload = open_bundle_file(path, node.identity, roster)
+    except SyncError as err:
+        return Preview(path, False, problem=str(err))
+    sender = payload["sender"]
+    peer = node.peer(sender)
+    name = volunteer_name(node, sender)
+    if payload["seq"] <= peer["seen_seq"]:
+        return Preview(path, False, sender, name, problem="already imported (a replay)")
+    kinds: Counter[str] = Counter()
+    cases: set[str] = set()
+    for op in payload.get("ops", []):
+        if not isinstance(op, dict) or op.get("seq", 0) <= peer["received_n"]:
+            continue
+        kinds[str(op.get("kind", "?"))] += 1
+        if op.get("case_id"):
+            cases.add(str(op["case_id"]))
+    return Preview(path, True, sender, name, sum(kinds.values()), dict(kinds), len(cases))
+
+
+def inbox_files(folder: Path) -> list[Path]:
+    """Bundles waiting in the inbox folder, oldest first."""
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.iterdir() if p.suffix == ".ipsb" and p.is_file()]
+    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def quarantined(folder: Path) -> list[tuple[str, str]]:
+    """(file name, reason) for each bundle refused from this inbox."""
+    q = folder / "quarantine"
+    if not q.is_dir():
+        return []
+    out = []
+    for p in sorted(q.glob("*.ipsb")):
+        reason = p.with_name(p.name + ".reason.txt")
+        text = reason.read_text(encoding="utf-8").strip() if reason.exists() else "(no reason)"
+        out.append((p.name, text))
+    return out
+
+
+# -- oversight -----------------------------------------------------------------------------
+
+
+@dataclass
+class VolunteerOversight:
+    volunteer_id: str
+    name: str
+    cpd_hours_this_year: float
+    hours_by_topic: dict[str, float]
+    refreshers_due: list[str]
+    last_supervision: str
+    supervision_overdue: bool
+    open_follow_ups: int
+    open_cases: int
+
+
+def oversight(
+    node: SyncNode,
+    today: dt.date,
+    *,
+    supervision_interval_days: int,
+    refreshers: dict[str, int],
+) -> list[VolunteerOversight]:
+    """Per volunteer on the roster: CPD this year by topic, refreshers, supervision."""
+    roster = node.roster
+    ids = list(roster.volunteers) if roster else []
+    cpd: dict[str, list[CpdEntry]] = {v: [] for v in ids}
+    sup: dict[str, list[SupervisionEntry]] = {v: [] for v in ids}
+    for e in node.repo.all(CpdEntry):
+        cpd.setdefault(e.origin, []).append(e)
+    for s in node.repo.all(SupervisionEntry):
+        sup.setdefault(s.origin, []).append(s)
+    open_cases = Counter(c.assigned_to for c in node.repo.all(Case) if c.status == "open")
+    out = []
+    year = str(today.year)
+    for vid in ids:
+        topics: Counter[str] = Counter()
+        hours = 0.0
+        for e in cpd[vid]:
+            if e.on[:4] == year:
+                hours += e.hours
+                for t in e.topics or ["general"]:
+                    topics[t] += e.hours
+        sessions = sorted(s.on for s in sup[vid])
+        overdue = due.supervision_due(sup[vid], today, interval_days=supervision_interval_days)
+        out.append(
+            VolunteerOversight(
+                vid,
+                volunteer_name(node, vid),
+                hours,
+                dict(topics),
+                [
+                    i.title.removeprefix("CPD refresher: ")
+                    for i in due.cpd_refreshers_due(cpd[vid], today, refreshers=refreshers)
+                    if i.severity in ("overdue", "due")
+                ],
+                sessions[-1] if sessions else "",
+                any(i.severity in ("overdue", "due") for i in overdue),
+                len(due.coaching_follow_ups(sup[vid], today)),
+                open_cases.get(vid, 0),
+            )
+        )
+    return out
+
+
+# -- conflicts -----------------------------------------------------------------------------
+
+
+def conflicts_for_review(node: SyncNode) -> list[dict[str, Any]]:
+    """Open sync conflicts, consent and safeguarding first, with the current value."""
+    out = []
+    for c in open_conflicts(node.repo):
+        record = node.repo.record(c["kind"], c["record_id"])
+        current = getattr(record, c["field"], None) if record is not None else None
+        out.append({**c, "current": current})
+    return sorted(out, key=lambda c: (not c.get("needs_review"), c.get("kind"), c["id"]))
+
+
+def decide_conflict(node: SyncNode, conflict_id: str, value: Any, *, label: str = "") -> None:
+    """The supervisor's choice becomes a new edit, routed to the volunteer's next bundle."""
+    conflict = node.repo.table(CONFLICTS).get_id(conflict_id)
+    if conflict is None:
+        raise ValidationError({"conflict": "That conflict is no longer open"})
+    with node.store.transaction():
+        resolve_conflict(node.repo, conflict_id, value)
+        route(node)
+        audit.append(
+            node,
+            "resolve_conflict",
+            f"{conflict['kind']}.{conflict['field']} {label}".strip(),
+            case_id=_case_of(node, conflict["kind"], conflict["record_id"]),
+        )
+
+
+def _case_of(node: SyncNode, kind: str, record_id: str) -> str:
+    doc = node.repo.raw(kind, record_id) or {}
+    if kind == "case":
+        return record_id
+    return str(doc.get("case_id") or "")
+
+
+# -- evaluations ---------------------------------------------------------------------------
+
+
+def record_returned_evaluation(
+    node: SyncNode,
+    case_id: str,
+    *,
+    respondent: str,
+    stage: str,
+    returned_on: str,
+    scores: dict[str, int],
+    impartial: bool | None,
+    comments: str = "",
+) -> Evaluation:
+    """A returned evaluation (parent or school professional), typed in at the office."""
+    case = node.repo.get(Case, case_id)
+    if case is None:
+        raise ValidationError({"case": "No such case"})
+    with node.store.transaction():
+        evaluation = node.repo.save(
+            Evaluation(
+                case_id=case_id,
+                stage=stage,
+                respondent=respondent,
+                returned_on=returned_on,
+                scores=scores,
+                impartial=impartial,
+                comments=comments,
+            )
+        )
+        audit.append(node, "evaluation", f"{case.reference} {stage} {respondent}", case_id=case_id)
+    return evaluation
+
+
+# -- data protection -----------------------------------------------------------------------
+
+
+def retention_schedule(node: SyncNode, today: dt.date) -> list[tuple[Case, dt.date]]:
+    """Closed cases whose retention period has passed: (case, date it passed), for review."""
+    days = int(node.state.get("retention_days", DEFAULT_RETENTION_DAYS))
+    out = []
+    for case in node.repo.all(Case):
+        if case.status != "closed" or not case.closed_on:
+            continue
+        with contextlib.suppress(ValueError):
+            passed = dt.date.fromisoformat(case.closed_on[:10]) + dt.timedelta(days=days)
+            if passed <= today:
+                out.append((case, passed))
+    return sorted(out, key=lambda x: x[1])
+
+
+def subject_access(node: SyncNode, case_id: str) -> dict[str, Any]:
+    """Everything held about one family: every record of the case, by kind."""
+    case = node.repo.raw("case", case_id)
+    if case is None:
+        raise ValidationError({"case": "No such case"})
+    held: dict[str, list[dict[str, Any]]] = {}
+    for kind, cls in KINDS.items():
+        if cls.CASE_FIELD is None:
+            continue
+        docs = [
+            {k: v for k, v in d.items() if k != "clocks"}
+            for d in node.repo.table(kind).all()
+            if d.get(cls.CASE_FIELD) == case_id
+        ]
+        if docs:
+            held[kind] = sorted(docs, key=lambda d: d.get("created_at", ""))
+    conflicts = [c for c in node.repo.table(CONFLICTS).all() if c.get("record_id") in _ids(held)]
+    if conflicts:
+        held["sync_conflict"] = conflicts
+    return {
+        "subject_access_export": case.get("reference", ""),
+        "exported_at": node.now(),
+        "records": held,
+    }
+
+
+def _ids(held: dict[str, list[dict[str, Any]]]) -> set[str]:
+    return {d["id"] for docs in held.values() for d in docs}
+
+
+def export_subject_access(node: SyncNode, case_id: str, out: Path) -> Path:
+    """Write the subject access export (JSON, mode 0600, atomic) and audit it."""
+    data = subject_access(node, case_id)
+    out = Path(out)
+    if out.exists():
+        raise IpsError(f"{out.name} already exists; choose another file name")
+    if not out.parent.is_dir():
+        raise IpsError(f"the folder {out.parent} does not exist")
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, out)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise IpsError(f"could not write {out.name}: {err.strerror or err}") from None
+    with contextlib.suppress(OSError):
+        osdeps.fsync_dir(out.parent)
+    audit.append(node, "subject_access", data["subject_access_export"], case_id=case_id)
+    return out
+
+
+def erase(node: SyncNode, case_id: str) -> dict[str, Any]:
+    """Erase a family (DESIGN.md §4): here at once, at the volunteer with the next bundle."""
+    case = node.repo.raw("case", case_id)
+    if case is None:
+        raise ValidationError({"case": "No such case"})
+    reference = case.get("reference", "")
+    stub = erase_family(node, case_id)
+    node.store.table("erasure_stub").put({**stub, "reference": reference})
+    audit.append(node, "erase", f"{reference}: {stub['records']} records", case_id=case_id)
+    return stub

@@ -1,0 +1,341 @@
+"""The office app driven by Textual's pilot, over a real master record and real bundles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Select, Static
+
+from ips_field.domain.records import (
+    Case,
+    CpdEntry,
+    Evaluation,
+    Family,
+    Interest,
+    Note,
+    SupervisionEntry,
+)
+from ips_field.store.store import KdfParams, Store
+from ips_field.tui.office.app import OfficeApp
+from ips_field.tui.office.cases import (
+    AssignDialog,
+    CaseReviewScreen,
+    ConflictsScreen,
+    DecideDialog,
+    OfficeCasesScreen,
+)
+from ips_field.tui.office.home import HomeScreen, InboxScreen
+from ips_field.tui.office.people import OversightScreen, VolunteersScreen
+from ips_field.tui.office.protection import AuditScreen, DataProtectionScreen
+from ips_field.tui.office.reports import EvaluationsScreen, ReportsScreen
+from ips_field.tui.screens.unlock import UnlockScreen
+from ips_field.tui.widgets.dialogs import AskDialog
+from ips_field.tui.widgets.form_dialog import FormDialog
+from sync import audit
+from sync import office as off
+from sync.exchange import export_bundle, import_bundle
+from sync.node import SyncNode
+
+K = KdfParams.FOR_TESTS
+TODAY = dt.date(2026, 11, 22)
+OFFICE_PASS = "office passphrase for tests"
+
+
+@dataclass
+class World:
+    tmp: Path
+    office: SyncNode
+    anna: SyncNode
+    ben: SyncNode
+    a: str
+    b: str
+    case_id: str
+    inbox: Path
+
+
+def enrol(tmp: Path, name: str, office: SyncNode) -> tuple[SyncNode, str]:
+    store = Store.create(tmp / name / "v.ipsf", "volunteer passphrase", kdf=K)
+    invite, code, vid = off.enrol(office, name.title())
+    reply, vol_fp, _ = off.volunteer_enrol(store, invite, code)
+    off.confirm_enrolment(office, off.read_enrolment_reply(office, reply), vol_fp)
+    node = SyncNode(store, "volunteer")
+    import_bundle(node, off.export_for(office, vid, tmp / "stick"), tmp / "q")
+    return node, vid
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    office = off.init_office(
+        tmp_path / "office.ipsf", OFFICE_PASS, "recovery words", tmp_path / "rk.key", kdf=K
+    )
+    anna, a = enrol(tmp_path, "anna", office)
+    ben, b = enrol(tmp_path, "ben", office)
+    ben.repo.save(
+        Interest(interest_type="governor", organisation="Hill School", declared_on="2026-01-05")
+    )
+    case = anna.repo.save(
+        Case(reference="A-001", school="Hill School", opened_on="2026-11-01", assigned_to=a)
+    )
+    anna.repo.save(
+        Family(case_id=case.id, family_name="Quillfeather", parents=[{"name": "Rowan Q"}])
+    )
+    anna.repo.add_note(Note(case_id=case.id, voice="parent_view", text="Wants [more] support"))
+    anna.repo.add_note(
+        Note(
+            case_id=case.id,
+            voice="option",
+            text="You should accept the place",
+            flags=[{"phrase": "you should", "alternative": "one option is"}],
+        )
+    )
+    anna.repo.save(
+        CpdEntry(on="2026-03-02", title="Impartiality", hours=3.0, topics=["impartiality"])
+    )
+    anna.repo.save(SupervisionEntry(on="2026-10-01", supervisor="Sue"))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for node in (anna, ben):
+        import_bundle(
+            office, export_bundle(node, office.node_id, tmp_path / "stick"), tmp_path / "q"
+        )
+    # Anna writes more; her bundle waits in the inbox.
+    anna.repo.add_note(Note(case_id=case.id, voice="procedure", text="Annual review due in May"))
+    export_bundle(anna, office.node_id, inbox)
+    office.save_state(inbox=str(inbox))
+    return World(tmp_path, office, anna, ben, a, b, case.id, inbox)
+
+
+def app_for(world: World) -> OfficeApp:
+    return OfficeApp(node=world.office, today=lambda: TODAY)
+
+
+async def test_home_counts_and_inbox_preview_then_import(world: World) -> None:
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        rows = app.screen.query_one("#attention", DataTable)
+        waiting = [str(rows.get_row_at(i)[1]) for i in range(rows.row_count)]
+        assert waiting[0] == "1"  # one bundle waiting
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+        table = app.screen.query_one("#waiting", DataTable)
+        assert table.row_count == 1
+        summary = str(table.get_row_at(0)[1])
+        assert "from Anna" in summary and "1 note" in summary
+        # Previewing applied nothing.
+        assert not any(n.text == "Annual review due in May" for n in world.office.repo.all(Note))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any(n.text == "Annual review due in May" for n in world.office.repo.all(Note))
+        assert table.row_count == 0
+        assert (world.inbox / "imported").is_dir()
+        assert [e["action"] for e in audit.entries(world.office)][-1] == "import"
+
+
+async def test_tampered_bundle_is_quarantined_with_reason(world: World) -> None:
+    [bundle] = list(world.inbox.glob("*.ipsb"))
+    data = bytearray(bundle.read_bytes())
+    data[200] ^= 0xFF
+    bundle.write_bytes(bytes(data))
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        assert "damaged" in str(app.screen.query_one("#waiting", DataTable).get_row_at(0)[1]) or (
+            "altered" in str(app.screen.query_one("#waiting", DataTable).get_row_at(0)[1])
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        refused = app.screen.query_one("#quarantine", DataTable)
+        assert refused.row_count == 1
+        assert str(refused.get_row_at(0)[1])
+    assert not any(n.text == "Annual review due in May" for n in world.office.repo.all(Note))
+
+
+async def test_case_review_shows_voices_flags_and_audits_the_view(world: World) -> None:
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, OfficeCasesScreen)
+        await pilot.press("ctrl+f")  # flagged notes only
+        await pilot.pause()
+        cases = app.screen.query_one("#cases", DataTable)
+        assert cases.row_count == 1
+        assert str(cases.get_row_at(0)[1]) == "Quillfeather"
+        await pilot.press("enter")  # from the filter to the list
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseReviewScreen)
+        notes = app.screen.query_one("#notes", DataTable)
+        rows = [[str(c) for c in notes.get_row_at(i)] for i in range(notes.row_count)]
+        assert rows[0][1:4] == ["Parent's view", "parent", "Wants [more] support"]
+        assert any(r[3] == "You should accept the place" and r[4] == "directive?" for r in rows)
+    views = [e for e in audit.entries(world.office) if e["action"] == "view_notes"]
+    assert views and views[-1]["detail"] == "A-001" and views[-1]["case_id"] == world.case_id
+    assert "Quillfeather" not in str(audit.entries(world.office))
+
+
+async def test_blocked_assignment_changes_nothing(world: World) -> None:
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(CaseReviewScreen(world.case_id))
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AssignDialog)
+        app.screen.query_one("#volunteer", Select).value = world.b
+        await pilot.click("#ok")
+        await pilot.pause()
+        problem = str(app.screen.query_one("#problem", Static).content)
+        assert problem.startswith("Blocked") and "governor" in problem.lower()
+    assert world.office.repo.get(Case, world.case_id).assigned_to == world.a
+
+
+async def test_conflict_decision_reaches_the_volunteer(world: World) -> None:
+    office, anna = world.office, world.anna
+    office.repo.save(office.repo.get(Case, world.case_id).replace(school="Hill School (office)"))
+    anna.repo.save(anna.repo.get(Case, world.case_id).replace(school="Hill Primary"))
+    for bundle in world.inbox.glob("*.ipsb"):
+        bundle.unlink()
+    import_bundle(office, export_bundle(anna, office.node_id, world.tmp / "s2"), world.tmp / "q")
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictsScreen)
+        assert app.screen.query_one("#conflicts", DataTable).row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecideDialog)
+        app.screen.query_one("#edited", Input).value = "Hill Academy"
+        await pilot.click("#edit")
+        await pilot.pause()
+        assert app.screen.query_one("#conflicts", DataTable).row_count == 0
+    [res] = [
+        import_bundle(anna, off.export_for(office, world.a, world.tmp / "s3"), world.tmp / "q")
+    ]
+    assert res.status == "imported"
+    assert anna.repo.get(Case, world.case_id).school == "Hill Academy"
+
+
+async def test_erasure_reaches_the_volunteer_and_leaves_a_stub(world: World) -> None:
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(CaseReviewScreen(world.case_id))
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, AskDialog)
+        app.screen.query_one(Input).value = "A-001"
+        await pilot.press("enter")
+        await pilot.pause()
+    office = world.office
+    assert office.repo.raw("case", world.case_id) is None
+    assert office.repo.for_case(Note, world.case_id) == []
+    [stub] = office.store.table("erasure_stub").all()
+    assert stub["reference"] == "A-001"
+    res = import_bundle(
+        world.anna, off.export_for(office, world.a, world.tmp / "s4"), world.tmp / "q"
+    )
+    assert "erased" in res.summary
+    assert world.anna.repo.raw("case", world.case_id) is None
+
+
+async def test_recovery_with_the_offline_key(world: World) -> None:
+    volunteer_store = Path(world.anna.store.path)
+    world.anna.store.close()
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, VolunteersScreen)
+        assert app.screen.query_one("#roster", DataTable).row_count == 2
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        form = app.screen
+        form.query_one("#f-store", Input).value = str(volunteer_store)
+        form.query_one("#f-key", Input).value = str(world.tmp / "rk.key")
+        form.query_one("#f-key_pass", Input).value = "recovery words"
+        form.query_one("#f-new", Input).value = "a brand new passphrase"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    with Store.open(volunteer_store, "a brand new passphrase") as store:
+        assert store.table("case").all()
+    assert [e["action"] for e in audit.entries(world.office)][-1] == "recover"
+
+
+async def test_oversight_evaluations_and_report(world: World, tmp_path: Path) -> None:
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OversightScreen)
+        people = app.screen.query_one("#people", DataTable)
+        rows = {str(people.get_row_at(i)[0]): people.get_row_at(i) for i in range(people.row_count)}
+        assert str(rows["Anna"][1]) == "3"  # CPD hours this year
+        assert str(rows["Anna"][3]) == "2026-10-01"
+        assert str(rows["Ben"][4]) == "DUE"  # never supervised
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, EvaluationsScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-impartiality", Select).value = "5"
+        form.query_one("#f-impartial", Select).value = "yes"
+        form.query_one("#f-comments", Input).value = "Very fair"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [ev] = world.office.repo.all(Evaluation)
+        assert ev.scores == {"impartiality": 5} and ev.impartial is True
+        await pilot.press("escape", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportsScreen)
+        text = str(app.screen.query_one("#report", Static).content)
+        assert "Monthly performance monitoring" in text
+        assert "opened" in text and "Quillfeather" not in text
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        out = tmp_path / "report.md"
+        app.screen.query_one(Input).value = str(out)
+        await pilot.press("enter")
+        await pilot.pause()
+    body = out.read_text()
+    assert "| opened | 1 |" in body and "| impartial | 1 |" in body
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+async def test_quick_lock_and_audit_log_verify(world: World) -> None:
+    app = OfficeApp(store_path=Path(world.office.store.path), today=lambda: TODAY)
+    world.office.store.close()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        app.screen.query_one("#passphrase", Input).value = OFFICE_PASS
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DataProtectionScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        assert "verify." in str(app.screen.query_one("#verdict", Static).content)
+        store = app.session.store
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen) and app.session is None
+        assert len(app.screen_stack) == 2  # the default screen and the lock screen
+        with pytest.raises(Exception, match="locked"):
+            store.table("case").all()
+        store.close()
