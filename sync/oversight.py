@@ -57,7 +57,8 @@ class Preview:
         if not self.ok:
             return self.problem
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.by_kind.items())) or "nothing new"
-        return f"from {self.sender_name}: {kinds} ({self.cases} cases)"
+        cases = "1 case" if self.cases == 1 else f"{self.cases} cases"
+        return f"from {self.sender_name}: {kinds} ({cases})"
 
 
 def preview_bundle(node: SyncNode, path: Path) -> Preview:

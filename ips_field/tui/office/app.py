@@ -51,7 +51,8 @@ class OfficeSession:
     def names(self) -> dict[str, str]:
         roster = self.node.roster
         ids = list(roster.volunteers) if roster else []
-        return {vid: volunteer_name(self.node, vid) for vid in ids}
+        pairs = sorted(((volunteer_name(self.node, vid), vid) for vid in ids), key=lambda p: p)
+        return {vid: name for name, vid in pairs}  # in order of name
 
     def audit(self, action: str, detail: str, *, case_id: str = "") -> None:
         audit.append(self.node, action, detail, case_id=case_id)

@@ -55,7 +55,8 @@ class VolunteersScreen(OfficeScreen):
         for c in s.repo.all(Case):
             if c.status == "open":
                 open_cases[c.assigned_to] = open_cases.get(c.assigned_to, 0) + 1
-        for vid, entry in roster.volunteers.items() if roster else []:
+        entries = roster.volunteers.items() if roster else []
+        for vid, entry in sorted(entries, key=lambda e: off.volunteer_name(s.node, e[0])):
             last = s.node.peer(vid).get("last_received_at", "")
             table.add_row(
                 off.volunteer_name(s.node, vid),

@@ -1,0 +1,91 @@
+"""SVG snapshots of the office's key screens.
+
+Keys, fingerprints, bundle file names and clocks are random or real-time in a real master
+record; here they are pinned (fixed clock, numbered file names, fingerprints by name) so
+the screens are the same on every run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from ips_field.domain.records import Case
+from ips_field.tui.office.app import OfficeApp
+from ips_field.tui.office.cases import CaseReviewScreen, ConflictsScreen
+from ips_field.tui.office.home import InboxScreen
+from ips_field.tui.office.people import VolunteersScreen
+from ips_field.tui.office.reports import ReportsScreen
+from sync import keys
+from sync.exchange import export_bundle, import_bundle
+from sync.node import SyncNode
+from tests.tui.test_office_app import TODAY, World, world  # noqa: F401 (fixture used by `shown`)
+
+
+@pytest.fixture(autouse=True)
+def pinned(monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = itertools.count(1)
+    monkeypatch.setattr("sync.exchange.bundle_filename", lambda: f"bundle-{next(counter)}.ipsb")
+    monkeypatch.setattr(SyncNode, "now", lambda self: "2026-11-22T10:30:00+00:00")
+
+
+@pytest.fixture
+def shown(world: World, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: F811
+    """The world, with fingerprints pinned once enrolment (which compares them) is done."""
+    monkeypatch.setattr(
+        "ips_field.tui.office.people.fingerprint", lambda public: "4711-0815-2342-1234"
+    )
+    monkeypatch.setattr(keys.NodeIdentity, "fingerprint", lambda self: "1111-2222-3333-4444")
+    return world
+
+
+async def _push(pilot, screen) -> None:
+    await pilot.app.push_screen(screen)
+    await pilot.pause()
+
+
+def test_inbox(snap_compare, shown: World) -> None:
+    fixed = Path(tempfile.gettempdir()) / "ips-office-snapshot-inbox"  # shown on screen
+    shutil.rmtree(fixed, ignore_errors=True)
+    fixed.mkdir()
+    for old in shown.inbox.glob("*.ipsb"):
+        old.rename(fixed / "bundle-0.ipsb")
+    shown.office.save_state(inbox=str(fixed))
+    app = OfficeApp(node=shown.office, today=lambda: TODAY)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=lambda p: _push(p, InboxScreen()))
+
+
+def test_roster(snap_compare, shown: World) -> None:
+    app = OfficeApp(node=shown.office, today=lambda: TODAY)
+    assert snap_compare(
+        app, terminal_size=(120, 40), run_before=lambda p: _push(p, VolunteersScreen())
+    )
+
+
+def test_case_review(snap_compare, shown: World) -> None:
+    app = OfficeApp(node=shown.office, today=lambda: TODAY)
+    assert snap_compare(
+        app, terminal_size=(120, 40), run_before=lambda p: _push(p, CaseReviewScreen(shown.case_id))
+    )
+
+
+def test_conflicts_queue(snap_compare, shown: World, tmp_path: Path) -> None:
+    office, anna = shown.office, shown.anna
+    office.repo.save(office.repo.get(Case, shown.case_id).replace(school="Hill School (office)"))
+    anna.repo.save(anna.repo.get(Case, shown.case_id).replace(school="Hill Primary"))
+    import_bundle(office, export_bundle(anna, office.node_id, tmp_path / "s"), tmp_path / "q")
+    app = OfficeApp(node=office, today=lambda: TODAY)
+    assert snap_compare(
+        app, terminal_size=(120, 40), run_before=lambda p: _push(p, ConflictsScreen())
+    )
+
+
+def test_report(snap_compare, shown: World) -> None:
+    app = OfficeApp(node=shown.office, today=lambda: TODAY)
+    assert snap_compare(
+        app, terminal_size=(120, 40), run_before=lambda p: _push(p, ReportsScreen())
+    )
