@@ -56,7 +56,10 @@ class Preview:
     def summary(self) -> str:
         if not self.ok:
             return self.problem
-        kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.by_kind.items())) or "nothing new"
+        kinds = ", ".join(
+            f"{n} {k}" + ("" if n == 1 else "s") for k, n in sorted(self.by_kind.items())
+        )
+        kinds = kinds or "nothing new"
         cases = "1 case" if self.cases == 1 else f"{self.cases} cases"
         return f"from {self.sender_name}: {kinds} ({cases})"
 
@@ -181,7 +184,19 @@ def conflicts_for_review(node: SyncNode) -> list[dict[str, Any]]:
     for c in open_conflicts(node.repo):
         record = node.repo.record(c["kind"], c["record_id"])
         current = getattr(record, c["field"], None) if record is not None else None
-        out.append({**c, "current": current})
+        doc = node.repo.raw(c["kind"], c["record_id"]) or {}
+        clock = (doc.get("clocks") or {}).get(c["field"])
+        case_id = _case_of(node, c["kind"], c["record_id"])
+        case = node.repo.raw("case", case_id) if case_id else None
+        out.append(
+            {
+                **c,
+                "current": current,
+                "current_clock": clock,
+                "case_id": case_id,
+                "reference": (case or {}).get("reference", ""),
+            }
+        )
     return sorted(out, key=lambda c: (not c.get("needs_review"), c.get("kind"), c["id"]))
 
 

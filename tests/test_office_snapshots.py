@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,7 @@ def test_case_review(snap_compare, shown: World) -> None:
 def test_conflicts_queue(snap_compare, shown: World, tmp_path: Path) -> None:
     office, anna = shown.office, shown.anna
     office.repo.save(office.repo.get(Case, shown.case_id).replace(school="Hill School (office)"))
+    time.sleep(0.01)  # Anna's edit is the later one (a tie would go by random node ids)
     anna.repo.save(anna.repo.get(Case, shown.case_id).replace(school="Hill Primary"))
     import_bundle(office, export_bundle(anna, office.node_id, tmp_path / "s"), tmp_path / "q")
     app = OfficeApp(node=office, today=lambda: TODAY)

@@ -90,8 +90,12 @@ def build_report(
     names: dict[str, str] | None = None,
     kind: str = "monthly",
     supervision_interval_days: int = 90,
+    meeting_types: dict[str, str] | None = None,
 ) -> Report:
+    """The report for [start, end]; ``names`` maps volunteer ids to names and
+    ``meeting_types`` meeting type ids to their names (from the templates)."""
     names = names or {}
+    type_names = meeting_types or {}
 
     def who(node: str) -> str:
         return names.get(node, "office" if node else "unknown")
@@ -114,7 +118,7 @@ def build_report(
     meetings_by: Counter[str] = Counter()
     for m in repo.all(Meeting):
         if m.status == "held" and inside(m.starts_at):
-            by_type[m.meeting_type or "other"] += 1
+            by_type[type_names.get(m.meeting_type, m.meeting_type or "other")] += 1
             meetings_by[who(m.origin)] += 1
             role_stated += bool(m.role_stated_at)
 

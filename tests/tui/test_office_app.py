@@ -174,8 +174,10 @@ async def test_case_review_shows_voices_flags_and_audits_the_view(world: World) 
         assert isinstance(app.screen, CaseReviewScreen)
         notes = app.screen.query_one("#notes", DataTable)
         rows = [[str(c) for c in notes.get_row_at(i)] for i in range(notes.row_count)]
-        assert rows[0][1:4] == ["Parent's view", "parent", "Wants [more] support"]
-        assert any(r[3] == "You should accept the place" and r[4] == "directive?" for r in rows)
+        assert rows[0][1:] == ["Parent's view", "parent", "", "Wants [more] support"]
+        assert ["Option discussed", "", "directive?", "You should accept the place"] in [
+            r[1:] for r in rows
+        ]
     views = [e for e in audit.entries(world.office) if e["action"] == "view_notes"]
     assert views and views[-1]["detail"] == "A-001" and views[-1]["case_id"] == world.case_id
     assert "Quillfeather" not in str(audit.entries(world.office))

@@ -24,6 +24,7 @@ from sync.office import assign_case
 
 STATUS = [("Open cases", "open"), ("Closed cases", "closed"), ("All cases", "all")]
 MAX_ROWS = 200
+NOTE_WIDTH = 60  # the table shows the start of a note; the full text is shown below it
 
 
 class OfficeCasesScreen(OfficeScreen):
@@ -167,11 +168,21 @@ class CaseReviewScreen(OfficeScreen):
         self.notes = {n.id: n for n in notes}
         for n in sorted(notes, key=order):
             m = meetings.get(n.meeting_id or "")
-            label = f"{m.starts_at[:10]} {m.title or m.meeting_type}" if m else "(no meeting)"
-            check = "directive?" if n.flags else ""
             table.add_row(
-                label, VOICES.get(n.voice, n.voice), attribution(n), n.text, check, key=n.id
+                self._meeting_label(m),
+                VOICES.get(n.voice, n.voice),
+                attribution(n),
+                "directive?" if n.flags else "",
+                n.text if len(n.text) <= NOTE_WIDTH else n.text[: NOTE_WIDTH - 1] + "…",
+                key=n.id,
             )
+
+    def _meeting_label(self, meeting: Meeting | None) -> str:
+        if meeting is None:
+            return "(no meeting)"
+        mtype = self.office.templates.meeting_types.get(meeting.meeting_type)
+        name = meeting.title or (mtype.name if mtype else meeting.meeting_type)
+        return f"{meeting.starts_at[:10]} {name[:28]}"
 
     @on(DataTable.RowHighlighted, "#notes")
     def _show(self, event: DataTable.RowHighlighted) -> None:
@@ -328,7 +339,7 @@ class ConflictsScreen(OfficeScreen):
 
     def on_mount(self) -> None:
         self.query_one("#conflicts", DataTable).add_columns(
-            "Case", "Record", "Field", "In use", "Other value", "From", "Review"
+            "Case", "Field", "In use", "By", "Other value", "By", "Review"
         )
         self.refresh_conflicts()
 
@@ -339,18 +350,12 @@ class ConflictsScreen(OfficeScreen):
         table = self.query_one("#conflicts", DataTable)
         table.clear()
         for c in self.conflicts.values():
-            case_id = (
-                c["record_id"]
-                if c["kind"] == "case"
-                else (s.repo.raw(c["kind"], c["record_id"]) or {}).get("case_id", "")
-            )
-            case = s.repo.get(Case, case_id) if case_id else None
             table.add_row(
-                case.reference if case else "",
-                c["kind"],
-                c["field"],
-                show(c["current"]),
-                show(c.get("loser_value")),
+                c["reference"],
+                f"{c['kind']}.{c['field']}",
+                short(show(c["current"])),
+                writer(names, c.get("current_clock")),
+                short(show(c.get("loser_value"))),
                 writer(names, c.get("loser_clock")),
                 "needs review" if c.get("needs_review") else "",
                 key=c["id"],
@@ -380,6 +385,10 @@ def writer(names: dict[str, str], clock: Any) -> str:
     return names.get(node, "office" if node else "")
 
 
+def short(text: str, most: int = 24) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def show(value: Any) -> str:
     if isinstance(value, str):
         return value
@@ -395,10 +404,23 @@ class DecideDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         c = self.conflict
+        names = self.app.session.names()  # type: ignore[attr-defined]
+        review = " (never decided automatically)" if c.get("needs_review") else ""
         with Vertical(classes="dialog"):
-            yield Static(f"{c['kind']} · {c['field']}", classes="title", markup=False)
-            yield Static(f"In use:      {show(c['current'])}", markup=False)
-            yield Static(f"Other value: {show(c.get('loser_value'))}", markup=False)
+            yield Static(
+                f"{c.get('reference', '')} · {c['kind']} · {c['field']}{review}",
+                classes="title",
+                markup=False,
+            )
+            yield Static(
+                f"In use (by {writer(names, c.get('current_clock'))}): {show(c['current'])}",
+                markup=False,
+            )
+            yield Static(
+                f"Other value (by {writer(names, c.get('loser_clock'))}): "
+                f"{show(c.get('loser_value'))}",
+                markup=False,
+            )
             if isinstance(c["current"], str) or c["current"] is None:
                 yield Label("Or write the value to keep")
                 yield Input(value=show(c["current"]), id="edited")

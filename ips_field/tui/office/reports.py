@@ -248,7 +248,15 @@ class ReportsScreen(OfficeScreen):
         problem.update("")
         s = self.session
         kind = str(self.query_one("#kind", Select).value)
-        self.report = build_report(s.repo, start, end, names=s.names(), kind=kind)
+        self.report = build_report(
+            s.repo,
+            start,
+            end,
+            names=s.names(),
+            kind=kind,
+            supervision_interval_days=s.profile.supervision_interval_days,
+            meeting_types={k: t.name for k, t in s.templates.meeting_types.items()},
+        )
         text = f"{self.report.title}\n{start:%d %B %Y} to {end:%d %B %Y}\n\n" + chart_text(
             self.report
         )
