@@ -241,18 +241,26 @@ def record_returned_evaluation(
     case = node.repo.get(Case, case_id)
     if case is None:
         raise ValidationError({"case": "No such case"})
+    # The volunteer's "sent" record for this case and stage is completed when it exists,
+    # so one evaluation is one record (sent on, returned on, answers).
+    sent = [
+        e
+        for e in node.repo.for_case(Evaluation, case_id)
+        if e.stage == stage and e.respondent == respondent and not e.returned_on
+    ]
+    answers = {
+        "returned_on": returned_on,
+        "scores": scores,
+        "impartial": impartial,
+        "comments": comments,
+    }
     with node.store.transaction():
-        evaluation = node.repo.save(
-            Evaluation(
-                case_id=case_id,
-                stage=stage,
-                respondent=respondent,
-                returned_on=returned_on,
-                scores=scores,
-                impartial=impartial,
-                comments=comments,
+        if sent:
+            evaluation = node.repo.save(sent[0].replace(**answers))
+        else:
+            evaluation = node.repo.save(
+                Evaluation(case_id=case_id, stage=stage, respondent=respondent, **answers)
             )
-        )
         audit.append(node, "evaluation", f"{case.reference} {stage} {respondent}", case_id=case_id)
     return evaluation
 
