@@ -156,7 +156,7 @@ def _apply(node: SyncNode, path: Path, payload: dict[str, Any]) -> ImportResult:
             path, "wiped", "the office asked this computer to erase its store", sender
         )
     with node.store.transaction():
-        result = apply_ops(node.repo, ops, is_office=is_office)
+        result = apply_ops(node.repo, ops, is_office=is_office, validated=True)
         if not is_office:
             _office_extras(node, payload)
         peer.update(

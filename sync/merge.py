@@ -58,11 +58,15 @@ def apply_ops(
     is_office: bool = False,
     now_ms: int | None = None,
     max_skew_ms: int = MAX_SKEW_MS,
+    validated: bool = False,
 ) -> MergeResult:
-    """Apply ``ops`` (already authorised) in one transaction; return what changed."""
+    """Apply ``ops`` (already authorised) in one transaction; return what changed.
+
+    Each op is validated first unless the caller has just done so (``validated``)."""
     result = MergeResult()
-    for op in ops:
-        validate_op(op)
+    if not validated:
+        for op in ops:
+            validate_op(op)
     limit = (now_ms if now_ms is not None else int(time.time() * 1000)) + max_skew_ms
     with repo.transaction():
         applied = repo.table(APPLIED)

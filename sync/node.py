@@ -31,6 +31,7 @@ class SyncNode:
         self.role = role
         self.repo = repo or Repository(store)
         self.identity: NodeIdentity = load_or_create_identity(store, role, self.repo.node_id)
+        self._roster_cache: tuple[tuple[str, bytes], Roster] | None = None
 
     @property
     def node_id(self) -> str:
@@ -60,7 +61,13 @@ class SyncNode:
             return None
         if not signed:
             return Roster.provisional(office)
-        return verify_roster(unb64(signed), office)
+        key = (signed, office.sign_public)
+        cached = self._roster_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]  # the same signed bytes and key verify the same way
+        roster = verify_roster(unb64(signed), office)
+        self._roster_cache = (key, roster)
+        return roster
 
     def set_roster(self, signed: bytes) -> Roster:
         office = self.office_public
