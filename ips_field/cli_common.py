@@ -36,6 +36,8 @@ def one_line_errors(prog: str) -> Callable[[F], F]:
                 return func(*args, **kwargs)
             except IpsError as err:
                 click.echo(f"{prog}: {err}", err=True)
+            except click.ClickException as err:
+                click.echo(f"{prog}: {err.format_message()}", err=True)
             except (KeyboardInterrupt, click.Abort, EOFError):
                 click.echo(f"{prog}: cancelled", err=True)
             except PermissionError:

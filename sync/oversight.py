@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +24,8 @@ from ips_field.domain.records import (
     Evaluation,
     SupervisionEntry,
 )
-from ips_field.errors import IpsError, SyncError, ValidationError
-from ips_field.store import osdeps
+from ips_field.errors import SyncError, ValidationError
+from ips_field.store.files import write_new_file
 from sync import audit
 from sync.bundle import open_bundle_file
 from sync.merge import CONFLICTS, open_conflicts, resolve_conflict
@@ -315,26 +314,7 @@ def _ids(held: dict[str, list[dict[str, Any]]]) -> set[str]:
 def export_subject_access(node: SyncNode, case_id: str, out: Path) -> Path:
     """Write the subject access export (JSON, mode 0600, atomic) and audit it."""
     data = subject_access(node, case_id)
-    out = Path(out)
-    if out.exists():
-        raise IpsError(f"{out.name} already exists; choose another file name")
-    if not out.parent.is_dir():
-        raise IpsError(f"the folder {out.parent} does not exist")
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, out)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise IpsError(f"could not write {out.name}: {err.strerror or err}") from None
-    with contextlib.suppress(OSError):
-        osdeps.fsync_dir(out.parent)
+    write_new_file(out, json.dumps(data, indent=2, ensure_ascii=False))
     audit.append(node, "subject_access", data["subject_access_export"], case_id=case_id)
     return out
 

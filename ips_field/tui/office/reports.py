@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import calendar
-import contextlib
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from ips_field.domain import due
 from ips_field.domain.records import Case, Consent, Evaluation
 from ips_field.errors import IpsError
 from ips_field.services.reports import Report, build_report, to_csv, to_markdown
+from ips_field.store.files import write_new_file
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
@@ -285,27 +284,6 @@ class ReportsScreen(OfficeScreen):
         self.app.push_screen(
             AskDialog(f"Write the report as {fmt.upper()} to", value=str(default)), chosen
         )
-
-
-def write_new_file(out: Path, text: str) -> None:
-    """Write a new file (mode 0600) atomically; one-line errors, nothing left half-written."""
-    if out.exists():
-        raise IpsError(f"{out.name} already exists; choose another name")
-    if not out.parent.is_dir():
-        raise IpsError(f"the folder {out.parent} does not exist")
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, text.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, out)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise IpsError(f"could not write {out.name}: {err.strerror or err}") from None
 
 
 __all__ = ["EvaluationsScreen", "ReportsScreen"]
