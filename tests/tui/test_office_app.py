@@ -341,3 +341,65 @@ async def test_quick_lock_and_audit_log_verify(world: World) -> None:
         with pytest.raises(Exception, match="locked"):
             store.table("case").all()
         store.close()
+
+
+async def test_invite_then_revoke_with_reassignment(world: World, tmp_path: Path) -> None:
+    from sync.office import PENDING
+
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#f-name", Input).value = "Cleo Carter"
+        form.query_one("#f-out", Input).value = str(tmp_path / "cleo.ipsi")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        code_box = str(app.screen.query_one(Static).content)
+        assert "One-time code:" in code_box  # shown once, to give in person
+        assert (tmp_path / "cleo.ipsi").stat().st_size > 0
+        assert b"Cleo" not in (tmp_path / "cleo.ipsi").read_bytes()
+        await pilot.press("escape")
+        await pilot.pause()
+        roster = app.screen.query_one("#roster", DataTable)
+        statuses = {str(roster.get_row_at(i)[0]): str(roster.get_row_at(i)[1]) for i in range(3)}
+        assert statuses == {"Anna": "active", "Ben": "active", "Cleo Carter": "invited"}
+        assert len(world.office.store.table(PENDING).all()) == 1
+        # Revoke Anna (first row): her open case goes to Ben, but Ben is a governor at its
+        # school, so it is blocked and listed for the supervisor instead.
+        roster.move_cursor(row=0)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)  # reassign dialog
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert not world.office.roster.volunteers[world.a].active
+    assert world.office.repo.get(Case, world.case_id).assigned_to == world.a
+    assert world.a in world.office.state["wipe"]
+    actions = [e["action"] for e in audit.entries(world.office)]
+    assert "enrol" in actions and "revoke" in actions
+
+
+async def test_idle_office_locks_itself(world: World) -> None:
+    app = OfficeApp(node=world.office, today=lambda: TODAY, idle_minutes=1 / 60)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.pause(2.5)
+        assert isinstance(app.screen, UnlockScreen) and app.session is None
+
+
+async def test_help_is_the_office_help(world: World) -> None:
+    from ips_field.tui.screens.help import HelpScreen
+
+    app = app_for(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.text_file == "office_help.md"
