@@ -125,7 +125,7 @@ async def test_home_counts_and_inbox_preview_then_import(world: World) -> None:
         assert isinstance(app.screen, InboxScreen)
         table = app.screen.query_one("#waiting", DataTable)
         assert table.row_count == 1
-        summary = str(table.get_row_at(0)[1])
+        summary = str(table.get_row_at(0)[0])
         assert "from Anna" in summary and "1 note" in summary
         # Previewing applied nothing.
         assert not any(n.text == "Annual review due in May" for n in world.office.repo.all(Note))
@@ -146,9 +146,8 @@ async def test_tampered_bundle_is_quarantined_with_reason(world: World) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("i")
         await pilot.pause()
-        assert "damaged" in str(app.screen.query_one("#waiting", DataTable).get_row_at(0)[1]) or (
-            "altered" in str(app.screen.query_one("#waiting", DataTable).get_row_at(0)[1])
-        )
+        preview = str(app.screen.query_one("#waiting", DataTable).get_row_at(0)[0])
+        assert "damaged" in preview or "altered" in preview
         await pilot.press("enter")
         await pilot.pause()
         refused = app.screen.query_one("#quarantine", DataTable)

@@ -175,7 +175,7 @@ class InboxScreen(OfficeScreen):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("ctrl+i", "apply", "Import selected (Enter)", id="apply"),
+        Binding("enter", "apply", "Import selected", id="apply"),
         Binding("a", "apply_all", "Import all", id="apply_all"),
         Binding("f", "folder", "Folder", id="folder"),
     ]
@@ -195,7 +195,7 @@ class InboxScreen(OfficeScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#waiting", DataTable).add_columns("File", "What it holds")
+        self.query_one("#waiting", DataTable).add_columns("What it holds", "File")
         self.query_one("#quarantine", DataTable).add_columns("File", "Reason")
         self.query_one("#history", DataTable).add_columns("Volunteer", "Last received", "Bundles")
         self.refresh_inbox()
@@ -219,7 +219,7 @@ class InboxScreen(OfficeScreen):
         files = ov.inbox_files(folder) if folder else []
         self._names = [p.name for p in files]
         for path in files:
-            waiting.add_row(path.name, ov.preview_bundle(s.node, path).summary, key=str(path))
+            waiting.add_row(ov.preview_bundle(s.node, path).summary, path.name, key=str(path))
         refused = self.query_one("#quarantine", DataTable)
         refused.clear()
         for name, reason in ov.quarantined(folder) if folder else []:
