@@ -186,7 +186,10 @@ class InboxScreen(OfficeScreen):
         with Horizontal(id="inbox-folder"):
             yield Static("Folder:", classes="hint")
             yield Static("", id="folder", markup=False)
-        yield Static("Waiting (preview: nothing is applied until you import)", classes="hint")
+        yield Static(
+            "Waiting: a preview, nothing is applied until you import (Enter: the highlighted one)",
+            classes="hint",
+        )
         yield Table(id="waiting", cursor_type="row", zebra_stripes=True)
         yield Static("Refused (quarantine)", classes="hint")
         yield Table(id="quarantine", cursor_type="row")
