@@ -56,10 +56,9 @@ class OfficeCasesScreen(OfficeScreen):
             sorted((name, vid) for vid, name in names.items())
         )
         self.query_one("#cases", DataTable).add_columns(
-            "Ref", "Family", "Child", "School or setting", "Volunteer", "Status", "Flagged"
+            "Ref", "Family", "Volunteer", "Status", "Flagged", "Child", "School or setting"
         )
-        self.index = CaseIndex.build(self.session.repo, names)
-        self.apply_filter()
+        self.index = CaseIndex([])  # built by on_screen_resume, sent on first showing too
 
     def on_screen_resume(self) -> None:
         if self.office.session is None:
@@ -86,11 +85,11 @@ class OfficeCasesScreen(OfficeScreen):
             table.add_row(
                 r.reference,
                 r.family,
-                r.child,
-                r.school,
                 r.volunteer,
                 r.status,
                 str(r.flagged_notes or ""),
+                r.child,
+                r.school,
                 key=r.case_id,
             )
 
@@ -133,7 +132,9 @@ class CaseReviewScreen(OfficeScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#notes", DataTable).add_columns("Meeting", "Voice", "Who", "Note", "Check")
+        self.query_one("#notes", DataTable).add_columns(
+            "Meeting", "Voice", "Who", "Check", "Note (the whole note shows below)"
+        )
         case = self.session.repo.get(Case, self.case_id)
         if case is not None:
             self.session.audit("view_notes", case.reference, case_id=self.case_id)

@@ -59,7 +59,7 @@ class HomeScreen(OfficeScreen):
 
     def on_mount(self) -> None:
         self.query_one("#attention", DataTable).add_columns("Needs attention", "How many", "Key")
-        self.refresh_home()
+        # Filled by on_screen_resume, which Textual sends on first showing too.
 
     def on_screen_resume(self) -> None:
         if self.office.session is None:

@@ -43,7 +43,7 @@ class DataProtectionScreen(OfficeScreen):
             "Case", "Closed", "Retention passed", "Volunteer"
         )
         self.query_one("#stubs", DataTable).add_columns("Case", "Erased", "Records")
-        self.refresh_all()
+        # Filled by on_screen_resume, which Textual sends on first showing too.
 
     def on_screen_resume(self) -> None:
         if self.office.session is None:

@@ -43,9 +43,9 @@ class CasesScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._rows = self._build_rows()
+        self._rows: list[tuple[str, str, tuple[str, ...]]] = []
         self._shown: list[str] | None = None
-        self.apply_filter()
+        # The rows are built by on_screen_resume, sent on first showing too.
 
     def on_screen_resume(self) -> None:
         self._rows = self._build_rows()

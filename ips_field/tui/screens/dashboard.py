@@ -35,7 +35,7 @@ class DashboardScreen(SessionScreen):
     def on_mount(self) -> None:
         table = self.query_one("#due", DataTable)
         table.add_columns("When", "", "What", "Case")
-        self.refresh_due()
+        # The list is filled by on_screen_resume, which Textual sends on first showing too.
 
     def on_screen_resume(self) -> None:
         self.refresh_due()
