@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ips_field.domain.records import KINDS
@@ -24,6 +25,11 @@ def _stamp_ok(value: Any) -> bool:
     )
 
 
+@functools.cache
+def _allowed(cls: type) -> frozenset[str]:
+    return frozenset(cls.data_fields()) | {"deleted", "created_at", "origin"}  # type: ignore[attr-defined]
+
+
 def validate_op(op: Any) -> dict[str, Any]:
     """Return ``op`` if well formed, else raise :class:`InvalidOperation` (one line)."""
     bad = InvalidOperation("bundle holds a malformed operation")
@@ -44,7 +50,7 @@ def validate_op(op: Any) -> dict[str, Any]:
     fields, clocks = op.get("fields"), op.get("clocks")
     if cls is None or not isinstance(fields, dict) or not isinstance(clocks, dict):
         raise bad
-    allowed = set(cls.data_fields()) | {"deleted", "created_at", "origin"}
+    allowed = _allowed(cls)
     for name, value in fields.items():
         if name not in allowed or name in ("id", "kind", "clocks"):
             raise bad

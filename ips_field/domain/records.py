@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
@@ -134,6 +135,16 @@ class Checker:
             raise ValidationError(self.errors)
 
 
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _data_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in META_FIELDS)
+
+
 @dataclass(kw_only=True)
 class Record:
     """Base of every stored record."""
@@ -161,7 +172,7 @@ class Record:
     @classmethod
     def data_fields(cls) -> list[str]:
         """The editable fields (everything but the metadata)."""
-        return [f.name for f in dataclasses.fields(cls) if f.name not in META_FIELDS]
+        return list(_data_fields(cls))
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -170,7 +181,7 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = _field_names(cls)
         return cls(**{k: v for k, v in data.items() if k in names})
 
     def check(self, c: Checker) -> None:
