@@ -96,12 +96,18 @@ class CasesScreen(SessionScreen):
             if len(matches) > MAX_ROWS
             else ""
         )
-        self.query_one("#count", Static).update(f"{len(matches)} cases{more}")
+        count = f"{len(matches)} cases{more}"
+        if count != getattr(self, "_count", None):
+            self._count = count
+            self.query_one("#count", Static).update(count)
         if ids == self._shown:
             return  # same rows as now: nothing to redraw
         self._shown = ids
         widths = column_widths([cells for _, cells in shown])
-        self.query_one("#headings", Static).update(line(HEADINGS, widths))
+        headings = line(HEADINGS, widths)
+        if headings != getattr(self, "_headings", None):
+            self._headings = headings
+            self.query_one("#headings", Static).update(headings)
         cases = self.query_one("#cases", OptionList)
         cases.clear_options()
         cases.add_options([Option(Content(line(cells, widths)), id=cid) for cid, cells in shown])
