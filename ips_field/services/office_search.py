@@ -31,14 +31,18 @@ class CaseIndex:
 
     @classmethod
     def build(cls, repo: Repository, names: dict[str, str]) -> CaseIndex:
+        """Read cases, families, children and notes once each; ``names`` maps volunteer
+        ids to names. A note counts as flagged while no correction supersedes it."""
         families = {f.case_id: f.family_name for f in repo.all(Family)}
         children = {c.case_id: c.name for c in repo.all(Child)}
-        notes = repo.all(Note)
-        superseded = {n.supersedes for n in notes if n.supersedes}
+        # Notes are most of the record: read as stored documents, not built into objects.
+        notes = [d for d in repo.table(Note.KIND).all() if not d.get("deleted")]
+        superseded = {s for d in notes if (s := d.get("supersedes"))}
         flagged: dict[str, int] = {}
-        for n in notes:
-            if n.flags and n.id not in superseded:
-                flagged[n.case_id] = flagged.get(n.case_id, 0) + 1
+        for d in notes:
+            if d.get("flags") and d.get("id") not in superseded:
+                case_id = d.get("case_id", "")
+                flagged[case_id] = flagged.get(case_id, 0) + 1
         rows = []
         for case in sorted(repo.all(Case), key=lambda c: c.reference):
             family = families.get(case.id, "")

@@ -6,19 +6,28 @@ once. What is counted, for a period [start, end] (both days included):
 
 - cases opened (``opened_on`` in the period), closed (``closed_on`` in the period), open at
   the end (opened by ``end`` and not closed by then);
-- meetings held in the period by type (``status`` held, date of ``starts_at``), and
-  meetings where the volunteer's role statement was recorded;
+- meetings held in the period by type (``status`` held, date of ``starts_at``; a meeting
+  becomes held when its role statement is read out in meeting mode), per volunteer, those
+  where the role statement was recorded, and meetings in the period still ``planned`` (not,
+  or not yet, marked held; cancelled ones are left out);
 - volunteer hours per volunteer: contact-log minutes plus CPD hours in the period (a
   meeting has no duration field, so meetings are counted, not timed);
 - CPD hours by topic; supervision sessions per volunteer, volunteers overdue for
-  supervision at the end of the period, impartiality concerns raised in supervision;
+  supervision at the end of the period (never supervised, or the last session more than
+  the interval before the end, as in ``domain.due.supervision_due``; only volunteers on the
+  roster at the end when ``serving`` is given), impartiality concerns raised in supervision;
 - evaluations returned in the period, by respondent, the average of each score, and the
   impartiality answers (impartial / not impartial / not answered);
 - signposting given by source;
 - conflicts of interest: interests declared in the period, conflict checks that blocked or
   warned, and cases the office reassigned from one volunteer to another (from the office's
   own operation log, which records the previous assignee);
-- current notes written in the period that the neutral-language check flagged.
+- current notes written in the period that the neutral-language check flagged (flags are
+  set when a note is saved; a note superseded by a correction no longer counts).
+
+Deleted records (tombstones) are left out. Notes, most of the record, are read as stored
+documents rather than built into ``Note`` objects, which keeps the report within a few
+times a plain read of the store.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ips_field.domain.records import (
@@ -91,9 +101,15 @@ def build_report(
     kind: str = "monthly",
     supervision_interval_days: int = 90,
     meeting_types: dict[str, str] | None = None,
+    serving: Mapping[str, tuple[str, str | None]] | None = None,
 ) -> Report:
     """The report for [start, end]; ``names`` maps volunteer ids to names and
-    ``meeting_types`` meeting type ids to their names (from the templates)."""
+    ``meeting_types`` meeting type ids to their names (from the templates).
+
+    ``serving`` maps volunteer ids to (enrolled on, revoked on or None) from the roster:
+    then only volunteers enrolled by ``end`` and not revoked by then can be overdue for
+    supervision. Without it every volunteer in ``names`` is counted.
+    """
     names = names or {}
     type_names = meeting_types or {}
 
@@ -114,13 +130,17 @@ def build_report(
             open_at_end += 1
 
     by_type: Counter[str] = Counter()
-    role_stated = 0
+    role_stated = still_planned = 0
     meetings_by: Counter[str] = Counter()
     for m in repo.all(Meeting):
-        if m.status == "held" and inside(m.starts_at):
+        if not inside(m.starts_at):
+            continue
+        if m.status == "held":
             by_type[type_names.get(m.meeting_type, m.meeting_type or "other")] += 1
             meetings_by[who(m.origin)] += 1
             role_stated += bool(m.role_stated_at)
+        elif m.status == "planned":
+            still_planned += 1
 
     hours: Counter[str] = Counter()
     for c in repo.all(Contact):
@@ -144,9 +164,17 @@ def build_report(
         if day >= start:
             sessions[who(s.origin)] += 1
             concerns += s.impartiality_concern
+    if serving is None:
+        expected = list(names)
+    else:
+        expected = [
+            vid
+            for vid, (enrolled, revoked) in serving.items()
+            if (_day(enrolled) or start) <= end and ((gone := _day(revoked)) is None or gone > end)
+        ]
     overdue = sum(
         1
-        for vid in names
+        for vid in expected
         if vid not in last_session or (end - last_session[vid]).days > supervision_interval_days
     )
 
@@ -182,9 +210,13 @@ def build_report(
         if previous and target and previous != target and inside(op.get("at")):
             reassigned += 1
 
-    notes = repo.all(Note)
-    superseded = {n.supersedes for n in notes if n.supersedes}
-    flagged = sum(1 for n in notes if n.flags and n.id not in superseded and inside(n.written_at))
+    notes = [d for d in repo.table(Note.KIND).all() if not d.get("deleted")]
+    superseded = {s for d in notes if (s := d.get("supersedes"))}
+    flagged = sum(
+        1
+        for d in notes
+        if d.get("flags") and d.get("id") not in superseded and inside(d.get("written_at"))
+    )
 
     title = "Annual report" if kind == "annual" else "Monthly performance monitoring"
     sections = [
@@ -198,8 +230,12 @@ def build_report(
         ),
         Section("Meetings held, by type", sorted(by_type.items())),
         Section(
-            "Meetings per volunteer",
-            [*sorted(meetings_by.items()), ("with the role statement recorded", role_stated)],
+            "Meetings held, per volunteer",
+            [
+                *sorted(meetings_by.items()),
+                ("with the role statement recorded", role_stated),
+                ("planned in the period, not marked held", still_planned),
+            ],
         ),
         Section(
             "Volunteer hours (contacts and CPD)",

@@ -405,3 +405,27 @@ async def test_palette_lists_screen_actions_but_no_screenshot(repo) -> None:
         await pilot.press("f1")
         await pilot.pause()
         assert "state your role" in str(app.screen.query_one("Markdown").source).lower()
+
+
+async def test_leaving_meeting_mode_asks_first(repo) -> None:
+    from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+    case = case_by_ref(repo, "DEMO-004")
+    meeting = repo.save(
+        Meeting(case_id=case.id, meeting_type="ehc_annual_review", starts_at="2026-11-22T10:00")
+    )
+    app = make_app(repository=repo, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(MeetingModeScreen(meeting.id))
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # "no": still in the meeting
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingModeScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert not isinstance(app.screen, MeetingModeScreen)

@@ -254,10 +254,20 @@ class MeetingModeScreen(SessionScreen):
         self._fill()
 
     def action_leave(self) -> None:
+        """Esc stops typing; a second Esc asks before leaving, so that a stray key press in
+        the meeting does not drop the volunteer onto the case screen, where letters act."""
         if isinstance(self.focused, Input):
             self.set_focus(None)
             return
-        self.app.pop_screen()
+        from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmDialog("Leave meeting mode? Every note so far is saved.", yes="Leave"), answered
+        )
 
     def action_summary(self) -> None:
         from ips_field.tui.screens.summary import SummaryScreen

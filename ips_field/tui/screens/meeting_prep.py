@@ -78,7 +78,10 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
         try:
             meeting.validate()
         except ValidationError as err:
-            self.query_one("#problem", Static).update("; ".join(err.errors.values()))
+            messages = dict(err.errors)
+            if "starts_at" in messages:  # in the form's own format, not the stored one
+                messages["starts_at"] = "Give the date and time like 2026-11-24 10:00"
+            self.query_one("#problem", Static).update("; ".join(messages.values()))
             return
         self.dismiss(meeting)
 
