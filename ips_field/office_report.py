@@ -3,8 +3,10 @@
     ips-office report --from DATE --to DATE --format md|csv --out FILE [--store PATH]
 
 The report holds figures and volunteers' names, never a family's; it is still written
-as a new file readable by its owner only, and the command says that it left the
-encrypted record. Every error is one line, exit 1, and nothing is written.
+as a new file readable by its owner only (atomically, never over an existing file), the
+command says on stderr that it left the encrypted record, and the audit log records the
+export. Every error, a missing or bad option included, is one line, exit 1, and nothing is
+written.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 
 import click
 
+FORMATS = ("md", "csv")
+
 
 def _date(value: str, flag: str) -> dt.date:
     try:
@@ -22,20 +26,55 @@ def _date(value: str, flag: str) -> dt.date:
         raise click.ClickException(f"{flag} needs a date like 2026-11-01, not {value!r}") from None
 
 
+def _checked(
+    start: str | None, end: str | None, fmt: str | None, out: Path | None
+) -> tuple[dt.date, dt.date, str, Path]:
+    """The options, checked here rather than by click so that each problem is one line."""
+    if start is None or end is None or fmt is None or out is None:
+        flags = {"--from": start, "--to": end, "--format": fmt, "--out": out}
+        missing = [flag for flag, value in flags.items() if value is None]
+        verb = "is" if len(missing) == 1 else "are"
+        raise click.ClickException(
+            f"{', '.join(missing)} {verb} needed (see ips-office report --help)"
+        )
+    first, last = _date(start, "--from"), _date(end, "--to")
+    if first > last:
+        raise click.ClickException("--from is after --to")
+    if fmt not in FORMATS:
+        raise click.ClickException(f"--format is md or csv, not {fmt!r}")
+    if out.is_dir():
+        raise click.ClickException(f"{out} is a folder; --out needs a file name")
+    if out.exists():
+        raise click.ClickException(f"{out} already exists; choose another file")
+    if not out.parent.is_dir():
+        raise click.ClickException(f"the folder {out.parent} does not exist")
+    return first, last, fmt, out
+
+
 def register(main: click.Group) -> None:
     from ips_field.cli_common import one_line_errors
     from ips_field.office_cli import PROG, office_store_option, open_node
 
     @main.command()
-    @click.option("--from", "start", required=True, help="First day, YYYY-MM-DD.")
-    @click.option("--to", "end", required=True, help="Last day, YYYY-MM-DD (included).")
+    @click.option("--from", "start", metavar="DATE", help="First day, YYYY-MM-DD (required).")
+    @click.option("--to", "end", metavar="DATE", help="Last day, YYYY-MM-DD, included (required).")
+    @click.option("--format", "fmt", metavar="md|csv", help="md or csv (required).")
     @click.option(
-        "--format", "fmt", required=True, type=click.Choice(["md", "csv"]), help="md or csv."
+        "--out",
+        "out",
+        metavar="FILE",
+        type=click.Path(path_type=Path),
+        help="A new file to write (required; never overwritten).",
     )
-    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
     @office_store_option
     @one_line_errors(PROG)
-    def report(start: str, end: str, fmt: str, out: Path, store_path: Path | None) -> None:
+    def report(
+        start: str | None,
+        end: str | None,
+        fmt: str | None,
+        out: Path | None,
+        store_path: Path | None,
+    ) -> None:
         """Write the report for a period: cases, meetings, hours, CPD, supervision,
         evaluations and impartiality, signposting, conflicts of interest."""
         from ips_field.services.reports import build_report, to_csv, to_markdown
@@ -43,13 +82,7 @@ def register(main: click.Group) -> None:
         from ips_field.templates import load_templates
         from sync import audit
 
-        first, last = _date(start, "--from"), _date(end, "--to")
-        if first > last:
-            raise click.ClickException("--from is after --to")
-        if out.exists():
-            raise click.ClickException(f"{out} already exists; choose another file")
-        if not out.parent.is_dir():
-            raise click.ClickException(f"the folder {out.parent} does not exist")
+        first, last, fmt, out = _checked(start, end, fmt, out)
         node = open_node(store_path)
         try:
             templates = load_templates()[0]
@@ -57,7 +90,9 @@ def register(main: click.Group) -> None:
             roster = node.roster
             from sync.office import volunteer_name
 
-            names = {v: volunteer_name(node, v) for v in (roster.volunteers if roster else {})}
+            entries = roster.volunteers if roster else {}
+            names = {v: volunteer_name(node, v) for v in entries}
+            serving = {v: (e.enrolled_on, e.revoked_on) for v, e in entries.items()}
             kind = "annual" if (last - first).days > 62 else "monthly"
             result = build_report(
                 node.repo,
@@ -67,6 +102,7 @@ def register(main: click.Group) -> None:
                 kind=kind,
                 supervision_interval_days=profile.supervision_interval_days,
                 meeting_types={k: t.name for k, t in templates.meeting_types.items()},
+                serving=serving,
             )
             text = to_markdown(result) if fmt == "md" else to_csv(result)
             write_new_file(out, text)

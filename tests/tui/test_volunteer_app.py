@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from rich.text import Text
-from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static, TextArea
 
 from ips_field.domain.records import Case, Child, Consent, Family, Meeting, Note
 from ips_field.store.repository import Repository
@@ -176,6 +176,10 @@ async def test_checklist_progress_and_parent_views_saved(repo) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(MeetingPrepScreen(meeting.id))
         await pilot.pause()
+        await pilot.press("space")  # the checklist has focus: the first item is ticked
+        await pilot.pause()
+        label = str(app.screen.query_one("#progress-label", Label).content)
+        assert label.startswith("Checklist: 1 of ")
         checklist = app.screen.query_one("#checklist")
         checklist.select_all()
         app.screen.query_one("#views", TextArea).text = "You should ask for a review"

@@ -32,6 +32,11 @@ def index() -> CaseIndex:
             flagged = repo.add_note(Note(case_id=case.id, text="You should", flags=[{"p": 1}]))
             repo.add_note(Note(case_id=case.id, text="Also you should", flags=[{"p": 1}]))
             repo.correct_note(flagged.id, "One option is", "neutral")
+        if ref == "K-1":
+            gone = repo.add_note(Note(case_id=case.id, text="You must", flags=[{"p": 1}]))
+            repo.delete(Note, gone.id)  # a tombstone is not counted
+    erased = repo.save(Case(reference="K-9", school="Kestrel Academy", opened_on="2026-01-01"))
+    repo.delete(Case, erased.id)  # a deleted case is not listed
     return CaseIndex.build(repo, NAMES)
 
 
@@ -44,6 +49,7 @@ def test_words_match_in_any_field_and_any_order(index: CaseIndex) -> None:
     assert refs(index.search("KESTREL ash")) == ["K-1"]
     assert refs(index.search("hale willow")) == ["W-3"]  # volunteer's name and school
     assert refs(index.search("nobody")) == []
+    assert refs(index.search("  leo   kestrel ")) == ["K-1"]  # spaces do not matter
     assert refs(index.search("")) == ["K-1", "K-2", "W-3"]
 
 
@@ -52,8 +58,26 @@ def test_status_and_volunteer_filters(index: CaseIndex) -> None:
     assert refs(index.search(status="closed")) == ["W-3"]
     assert refs(index.search(volunteer="v2")) == ["K-2", "W-3"]
     assert refs(index.search("ash", status="open", volunteer="v2")) == []
+    assert refs(index.search("kestrel", volunteer="v1")) == ["K-1"]
+    assert refs(index.search(volunteer="v9")) == []
 
 
 def test_flagged_notes_count_only_current_ones(index: CaseIndex) -> None:
-    flagged = {r.reference: r.flagged_notes for r in index.rows}
+    flagged = {r.reference: r.flagged_notes for r in index.rows}  # K-9 was deleted
     assert flagged == {"K-1": 0, "K-2": 1, "W-3": 0}  # the corrected one no longer counts
+
+
+def test_rows_carry_what_the_list_shows(index: CaseIndex) -> None:
+    [row] = index.search("maisie")
+    assert (row.reference, row.family, row.child, row.school) == (
+        "K-2",
+        "Barraclough",
+        "Maisie",
+        "Kestrel Academy",
+    )
+    assert (row.status, row.volunteer_id, row.volunteer, row.opened_on) == (
+        "open",
+        "v2",
+        "Wes Hale",
+        "2026-01-01",
+    )

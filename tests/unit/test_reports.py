@@ -37,7 +37,7 @@ FLAG = [{"phrase": "you should", "alternative": "one option is"}]
 
 
 @pytest.fixture
-def report():
+def master() -> Repository:
     vera = Repository(MemoryStore(), node_id="v1")
 
     class Wes:
@@ -76,7 +76,9 @@ def report():
     meeting(vera, "ehc_annual_review", "2026-10-05", "held", True)
     meeting(vera, "ehc_annual_review", "2026-10-12", "held", False)
     meeting(wes, "exclusion", "2026-10-30", "held", True)
-    meeting(vera, "exclusion", "2026-10-20", "planned", False)  # not held
+    meeting(vera, "exclusion", "2026-10-20", "planned", False)  # not held: still planned
+    meeting(wes, "exclusion", "2026-10-21", "cancelled", False)  # counted nowhere
+    meeting(vera, "exclusion", "2026-11-20", "planned", False)  # after
     meeting(vera, "ehc_annual_review", "2026-09-30", "held", True)  # before
 
     vera.save(Contact(case_id=c1, on="2026-10-02", minutes=90))
@@ -161,9 +163,19 @@ def report():
     )
     vera.correct_note(n2.id, "One option is to go", "neutral wording")
     vera.add_note(Note(case_id=c1, text="You should", flags=FLAG, written_at="2026-11-02T10:00:00"))
+    n4 = vera.add_note(
+        Note(case_id=c1, text="You should stay", flags=FLAG, written_at="2026-10-07T10:00:00")
+    )
+    vera.delete(Note, n4.id)  # a tombstone counts nowhere
+    vera.add_note(Note(case_id=c1, text="Parent's view", written_at="2026-10-08T10:00:00"))
     assert n1.flags
+    return vera
+
+
+@pytest.fixture
+def report(master: Repository):
     return build_report(
-        vera, START, END, names=NAMES, supervision_interval_days=90, meeting_types=TYPES
+        master, START, END, names=NAMES, supervision_interval_days=90, meeting_types=TYPES
     )
 
 
@@ -175,10 +187,11 @@ def test_every_figure(report) -> None:
         ("EHC plan annual review", 2),
         ("Exclusion", 1),
     ]
-    assert report.section("Meetings per volunteer").rows == [
+    assert report.section("Meetings held, per volunteer").rows == [
         ("Vera", 2),
         ("Wes", 1),
         ("with the role statement recorded", 2),
+        ("planned in the period, not marked held", 1),
     ]
     assert report.section("Volunteer hours (contacts and CPD)").rows == [
         ("Vera", 3.5),
@@ -213,6 +226,40 @@ def test_every_figure(report) -> None:
         ("cases reassigned by the office", 1),
     ]
     assert v("Neutral language", "notes flagged for review") == 1
+    assert report.title == "Monthly performance monitoring"
+
+
+def test_supervision_overdue_counts_only_volunteers_serving_at_the_end(master) -> None:
+    def overdue(serving: dict) -> int | float:
+        report = build_report(master, START, END, names=NAMES, serving=serving)
+        return report.value("Supervision", "volunteers overdue at the end of the period")
+
+    # Wes was last supervised on 1 June, 152 days before the end: overdue while serving.
+    assert overdue({"v1": ("2026-01-01", None), "v2": ("2026-01-01", None)}) == 1
+    assert overdue({"v1": ("2026-01-01", None), "v2": ("2026-01-01", "2026-10-20")}) == 0
+    assert overdue({"v2": ("2026-01-01", "2026-11-10")}) == 1  # revoked after the end
+    assert overdue({"v3": ("2026-11-01", None)}) == 0  # enrolled after the end
+    assert overdue({"v3": ("2026-09-01", None)}) == 1  # never supervised
+
+
+def test_annual_report_over_the_year(master) -> None:
+    report = build_report(master, dt.date(2026, 1, 1), END, names=NAMES, kind="annual")
+    assert report.title == "Annual report"
+    assert report.value("Cases", "opened") == 4  # C1, C2, C3 and C5 (C4 is in November)
+    assert report.value("Volunteer hours (contacts and CPD)", "Wes") == 5.0  # 0.5 + 1.5 + 3
+
+
+def test_the_report_names_no_family_child_or_school(master) -> None:
+    from ips_field.domain.records import Child, Family
+
+    case = master.all(Case)[0]
+    master.save(Family(case_id=case.id, family_name="Quillfeather", parents=[{"name": "Ada"}]))
+    master.save(Child(case_id=case.id, name="Tobias", year_group="Year 4"))
+    master.save(case.replace(school="Larkspur Academy"))
+    report = build_report(master, START, END, names=NAMES)
+    for text in (to_markdown(report), to_csv(report)):
+        for secret in ("Quillfeather", "Ada", "Tobias", "Larkspur", "C1", "You should"):
+            assert secret not in text
 
 
 def test_markdown_and_csv_hold_the_same_figures(report) -> None:
@@ -251,6 +298,9 @@ def run(*args: str):
 
 
 def test_report_command_writes_the_file(office_store: Path, tmp_path: Path) -> None:
+    from sync import audit
+    from sync.office import open_office
+
     out = tmp_path / "oct.csv"
     result = run(
         "report", "--from", "2026-10-01", "--to", "2026-10-31", "--format", "csv",
@@ -260,27 +310,53 @@ def test_report_command_writes_the_file(office_store: Path, tmp_path: Path) -> N
     assert ["Cases", "opened", "1"] in list(csv.reader(io.StringIO(out.read_text())))
     assert "Secret School" not in out.read_text() and "R1" not in out.read_text()
     assert oct(out.stat().st_mode & 0o777) == "0o600"
+    assert result.stdout == ""
+    [warning] = result.stderr.splitlines()
+    assert str(out) in warning and "outside the encrypted record" in warning
+    node = open_office(office_store, "office words here")
+    try:
+        last = audit.entries(node)[-1]
+    finally:
+        node.store.close()
+    assert (last["action"], last["detail"]) == ("report", "2026-10-01..2026-10-31 csv exported")
+
+
+def test_report_command_markdown(office_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "oct.md"
+    result = run(
+        "report", "--from", "2026-10-01", "--to", "2026-10-31", "--format", "md",
+        "--out", str(out), "--store", str(office_store),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert text.startswith("# Monthly performance monitoring") and "| opened | 1 |" in text
+    assert "Secret School" not in text
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "message"),
+    ("args", "message"),
     [
-        ("2026-13-01", "2026-10-31", "--from needs a date"),
-        ("2026-10-31", "2026-10-01", "--from is after --to"),
+        (["--from", "2026-13-01", "--to", "2026-10-31"], "--from needs a date"),
+        (["--from", "2026-10-01", "--to", "31/10/2026"], "--to needs a date"),
+        (["--from", "2026-10-31", "--to", "2026-10-01"], "--from is after --to"),
+        (["--from", "2026-10-01"], "--to is needed"),
+        (["--from", "2026-10-01", "--to", "2026-10-31", "--format", "pdf"], "md or csv"),
+        (["--from", "2026-10-01", "--to", "2026-10-31", "--out", "."], "is a folder"),
+        (["--from", "2026-10-01", "--to", "2026-10-31", "--out", "no/r.md"], "does not exist"),
     ],
 )
-def test_report_command_bad_dates(
-    office_store: Path, tmp_path: Path, start: str, end: str, message: str
+def test_report_command_errors_are_one_line_and_write_nothing(
+    office_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list, message: str
 ) -> None:
-    out = tmp_path / "r.md"
-    result = run(
-        "report", "--from", start, "--to", end, "--format", "md", "--out", str(out),
-        "--store", str(office_store),
-    )  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    defaults = {"--format": "md", "--out": "r.md"}
+    extra = [x for flag, value in defaults.items() if flag not in args for x in (flag, value)]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run("report", *args, *extra, "--store", str(office_store))
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("ips-office:") and message in lines[0]
-    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
 def test_report_command_never_overwrites(office_store: Path, tmp_path: Path) -> None:

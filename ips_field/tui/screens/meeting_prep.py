@@ -117,6 +117,8 @@ class MeetingPrepScreen(SessionScreen):
         Binding("ctrl+g", "start", "Start meeting", id="start"),
     ]
 
+    AUTO_FOCUS = "#checklist"  # "space ticks an item" works at once
+
     def __init__(self, meeting_id: str) -> None:
         super().__init__()
         self.meeting_id = meeting_id
@@ -137,12 +139,13 @@ class MeetingPrepScreen(SessionScreen):
             classes="title",
             markup=False,
         )
+        # The description and progress stay in view while the form below scrolls.
+        yield Static(mtype.description if mtype else "", classes="hint", markup=False)
+        yield Label("Checklist (space ticks an item)", id="progress-label")
+        yield ProgressBar(
+            total=max(1, len(mtype.checklist) if mtype else 1), show_eta=False, id="progress"
+        )
         with VerticalScroll(classes="form", id="prep"):
-            yield Static(mtype.description if mtype else "", classes="hint", markup=False)
-            yield Label("Checklist (space ticks an item)", id="progress-label")
-            yield ProgressBar(
-                total=max(1, len(mtype.checklist) if mtype else 1), show_eta=False, id="progress"
-            )
             selections = []
             if mtype:
                 for section, items in mtype.sections():
