@@ -247,6 +247,7 @@ class ReportsScreen(OfficeScreen):
         problem.update("")
         s = self.session
         kind = str(self.query_one("#kind", Select).value)
+        roster = s.node.roster
         self.report = build_report(
             s.repo,
             start,
@@ -255,6 +256,9 @@ class ReportsScreen(OfficeScreen):
             kind=kind,
             supervision_interval_days=s.profile.supervision_interval_days,
             meeting_types={k: t.name for k, t in s.templates.meeting_types.items()},
+            serving={v: (e.enrolled_on, e.revoked_on) for v, e in roster.volunteers.items()}
+            if roster
+            else None,
         )
         text = f"{self.report.title}\n{start:%d %B %Y} to {end:%d %B %Y}\n\n" + chart_text(
             self.report
