@@ -15,6 +15,7 @@ import click
 
 from ips_field.cli_common import (
     PROG,
+    OneLineGroup,
     ask_new_passphrase,
     fail,
     kdf_choice,
@@ -27,7 +28,7 @@ from ips_field.store.repository import Repository
 from ips_field.store.store import Store
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=OneLineGroup, name=PROG, invoke_without_command=True)
 @store_option
 @click.version_option(package_name="ips-field", prog_name=PROG)
 @click.pass_context

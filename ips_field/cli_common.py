@@ -94,3 +94,22 @@ def ask_new_passphrase(env: str) -> str:
 
 def open_store(store_path: Path | None) -> Store:
     return Store.open(resolve(store_path), ask_passphrase("IPS_FIELD_PASSPHRASE"))
+
+
+class OneLineGroup(click.Group):
+    """A command group whose usage errors (a missing option, a bad value) are one line too:
+    ``prog: message`` on stderr, exit status 1, as for every other error."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        prog = self.name or "ips-field"
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as err:
+            click.echo(f"{prog}: {err.format_message()}", err=True)
+            sys.exit(1)
+        except click.Abort:
+            click.echo(f"{prog}: cancelled", err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)

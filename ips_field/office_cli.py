@@ -13,7 +13,13 @@ from typing import Any
 
 import click
 
-from ips_field.cli_common import ask_new_passphrase, ask_passphrase, kdf_choice, one_line_errors
+from ips_field.cli_common import (
+    OneLineGroup,
+    ask_new_passphrase,
+    ask_passphrase,
+    kdf_choice,
+    one_line_errors,
+)
 from ips_field.store.osdeps import default_store_path
 
 PROG = "ips-office"
@@ -42,7 +48,7 @@ def open_node(store_path: Path | None) -> Any:
     )
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=OneLineGroup, name=PROG, invoke_without_command=True)
 @office_store_option
 @click.version_option(package_name="ips-field", prog_name=PROG)
 @click.pass_context

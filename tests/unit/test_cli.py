@@ -105,3 +105,21 @@ def test_real_process_wrong_passphrase_has_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stderr.strip() == "ips-field: wrong passphrase"
     assert b"Ashdown" not in store.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("prog", "args", "start"),
+    [
+        ("ips-field", ["verify", "--bogus"], "ips-field: No such option"),
+        ("ips-field", ["export", "--format", "xml"], "ips-field: Invalid value for '--format'"),
+        ("ips-office", ["revoke"], "ips-office: Missing argument"),
+    ],
+)
+def test_usage_errors_are_one_line(prog: str, args: list[str], start: str) -> None:
+    from ips_field import cli, office_cli
+
+    main = cli.main if prog == "ips-field" else office_cli.main
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(start), result.output
