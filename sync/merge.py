@@ -16,6 +16,8 @@ All of a call's ops are applied in one store transaction, or none.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -161,12 +163,19 @@ def _merge_fields(
             )
     doc.setdefault("origin", "")
     doc["updated_at"] = max(str(doc.get("updated_at", "")), str(op.get("at", "")))
-    cls = KINDS[kind]
-    for name in cls.data_fields():
+    for name, default in _defaults(kind).items():
         if name not in doc:
-            doc[name] = getattr(cls(), name)
+            doc[name] = copy.deepcopy(default)  # lists and dicts must not be shared
     staged.setdefault(kind, {})[rid] = doc
     return conflicts
+
+
+@functools.cache
+def _defaults(kind: str) -> dict[str, Any]:
+    """Each editable field's default value, from one blank record of the kind."""
+    cls = KINDS[kind]
+    blank = cls()
+    return {name: getattr(blank, name) for name in cls.data_fields()}
 
 
 def _record_conflict(
