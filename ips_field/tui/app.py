@@ -14,31 +14,22 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from textual import events
-from textual.app import App, SystemCommand
-from textual.binding import Binding
-from textual.screen import Screen
-
 from ips_field.errors import TemplateError
 from ips_field.store.repository import Repository
 from ips_field.templates import Templates, load_templates
+from ips_field.tui.lockable import LockableApp
 from ips_field.tui.session import Session
 from ips_field.tui.theme import HIGH_CONTRAST
 
 TEMPLATES_ENV = "IPS_FIELD_TEMPLATES"  # a service's override folder
 
 
-class IpsApp(App[None]):
+class IpsApp(LockableApp):
     """ips-field for volunteers."""
 
     CSS_PATH = "app.tcss"
     TITLE = "ips-field"
     SUB_TITLE = "Independent Parental Supporter"
-    BINDINGS = [
-        Binding("ctrl+l", "lock", "Lock", id="lock", priority=True),
-        Binding("f1", "help", "Help", id="help"),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-    ]
 
     def __init__(
         self,
@@ -74,7 +65,7 @@ class IpsApp(App[None]):
     def on_mount(self) -> None:
         for message in self.template_errors:
             self.notify(message, title="Template file ignored", severity="error", timeout=15)
-        self.set_interval(1.0, self._check_idle)
+        self.start_idle_timer()
         if self.session is not None:
             self._show_home()
         elif self.store_path is not None and self.store_path.exists():
@@ -147,60 +138,12 @@ class IpsApp(App[None]):
                 "No consent to contact for evaluation: no evaluation will be sent", timeout=8
             )
 
-    # -- locking ------------------------------------------------------------------------
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
-            self._last_activity = time.monotonic()
-        await super().on_event(event)
-
-    def _check_idle(self) -> None:
-        if self.session is not None and time.monotonic() - self._last_activity > self.idle_seconds:
-            self.action_lock()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "lock":
-            return self.session is not None
-        return True
-
-    def action_lock(self) -> None:
-        """Drop the key and hide everything: only the passphrase brings it back."""
-        if self.session is None:
-            return
-        self.session.store.lock()
-        self.session = None
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self._show_unlock()
-
     def action_help(self) -> None:
         from ips_field.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 
-    # -- palette and themes -------------------------------------------------------------
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key action of the current screen, plus theme, keys, quit.
-
-        Textual's SVG screenshot command is left out on purpose: it would write what is on
-        screen (families' names) to disk in plain text.
-        """
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not active.enabled or not binding.description or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            node = active.node
-
-            def run(action: str = binding.action, node: Any = node) -> Any:
-                return self.run_action(action, node)
-
-            yield SystemCommand(binding.description, f"Key: {binding.key}", run)
-        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
-        yield SystemCommand("Keys", "Show the keys for this screen", self.action_show_help_panel)
-        yield SystemCommand("Quit", "Quit ips-field", self.action_quit)
+    # -- themes ---------------------------------------------------------------------------
 
     def watch_theme(self, theme: str) -> None:
         """Remember the chosen theme (inside the encrypted store)."""

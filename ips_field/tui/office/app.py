@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from textual import events
-from textual.app import App, SystemCommand
-from textual.binding import Binding
-from textual.screen import Screen
-
 from ips_field.templates import Templates, load_templates
 from ips_field.templates.schema import ServiceProfile
+from ips_field.tui.lockable import LockableApp
 from ips_field.tui.theme import HIGH_CONTRAST
 from sync import audit
 from sync.node import SyncNode
@@ -58,17 +54,12 @@ class OfficeSession:
         audit.append(self.node, action, detail, case_id=case_id)
 
 
-class OfficeApp(App[None]):
+class OfficeApp(LockableApp):
     """ips-office for supervisors."""
 
     CSS_PATH = ["../app.tcss", "office.tcss"]
     TITLE = "ips-office"
     SUB_TITLE = "IPS office"
-    BINDINGS = [
-        Binding("ctrl+l", "lock", "Lock", id="lock", priority=True),
-        Binding("f1", "help", "Help", id="help"),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-    ]
 
     def __init__(
         self,
@@ -92,7 +83,7 @@ class OfficeApp(App[None]):
         self.register_theme(HIGH_CONTRAST)
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self._check_idle)
+        self.start_idle_timer()
         if self.session is not None:
             self._show_home()
         else:
@@ -124,54 +115,10 @@ class OfficeApp(App[None]):
             self.pop_screen()
         self._show_home()
 
-    # -- locking ------------------------------------------------------------------------
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
-            self._last_activity = time.monotonic()
-        await super().on_event(event)
-
-    def _check_idle(self) -> None:
-        if self.session is not None and time.monotonic() - self._last_activity > self.idle_seconds:
-            self.action_lock()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "lock":
-            return self.session is not None
-        return True
-
-    def action_lock(self) -> None:
-        """Drop the key and hide everything: only the passphrase brings it back."""
-        if self.session is None:
-            return
-        self.session.store.lock()
-        self.session = None
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self._show_unlock()
-
     def action_help(self) -> None:
         from ips_field.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen("office_help.md"))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key action of the current screen, plus theme, keys, quit (no screenshot:
-        it would write families' names to disk in plain text)."""
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not active.enabled or not binding.description or binding.action in seen:
-                continue
-            seen.add(binding.action)
-
-            def run(action: str = binding.action, node: Any = active.node) -> Any:
-                return self.run_action(action, node)
-
-            yield SystemCommand(binding.description, f"Key: {binding.key}", run)
-        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
-        yield SystemCommand("Keys", "Show the keys for this screen", self.action_show_help_panel)
-        yield SystemCommand("Quit", "Quit ips-office", self.action_quit)
 
 
 def run_office(store_path: Path, unlock_hint: str = "") -> None:
