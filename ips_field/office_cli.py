@@ -21,6 +21,7 @@ from ips_field.cli_common import (
     one_line_errors,
 )
 from ips_field.store.osdeps import default_store_path
+from sync import audit
 
 PROG = "ips-office"
 
@@ -118,6 +119,7 @@ def enrol(name: str, out: Path, store_path: Path | None) -> None:
     node = open_node(store_path)
     try:
         data, code, volunteer_id = make(node, name)
+        audit.append(node, "enrol", f"invited {name}")
     finally:
         node.store.close()
     out.write_bytes(data)
@@ -161,12 +163,14 @@ def import_(
                     "Type the volunteer's fingerprint as they read it out", err=True
                 )
                 roster = confirm_enrolment(node, public, given)
+                audit.append(node, "enrol", f"added {volunteer_name(node, public.node_id)}")
                 click.echo(f"  added to the roster (version {roster.version})")
                 continue
             for bundle in bundle_files([path]):
                 result = import_bundle(node, bundle, quarantine or bundle.parent / "quarantine")
                 who = f" from {volunteer_name(node, result.sender)}" if result.sender else ""
                 click.echo(f"{bundle.name}: {result.summary}{who}")
+                audit.append(node, "import", f"{bundle.name}: {result.status}{who}")
                 failed |= result.status == "quarantined"
     finally:
         node.store.close()
@@ -185,8 +189,10 @@ def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> Non
 
     node = open_node(store_path)
     try:
-        for path in export_all(node, out_dir, volunteer):
+        paths = export_all(node, out_dir, volunteer)
+        for path in paths:
             click.echo(f"{path.name}: bundle written")
+        audit.append(node, "export", f"{len(paths)} bundles")
         names = ", ".join(
             volunteer_name(node, v) for v in ([volunteer] if volunteer else node.roster.volunteers)
         )
@@ -202,10 +208,12 @@ def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> Non
 def revoke(volunteer: str, store_path: Path | None) -> None:
     """Revoke a volunteer: later bundles refused; their next bundle carries a wipe instruction."""
     from sync.office import revoke as do_revoke
+    from sync.office import volunteer_name
 
     node = open_node(store_path)
     try:
         roster = do_revoke(node, volunteer)
+        audit.append(node, "revoke", volunteer_name(node, volunteer))
     finally:
         node.store.close()
     click.echo(
