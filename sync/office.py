@@ -29,7 +29,13 @@ from ips_field.store.store import Store
 from sync.enrol import make_invitation, read_invitation, read_reply
 from sync.errors import EnrolmentError
 from sync.exchange import FEED, export_bundle
-from sync.keys import PublicIdentity, fingerprint, load_or_create_identity
+from sync.keys import (
+    IDENTITY_DOC,
+    IDENTITY_TABLE,
+    PublicIdentity,
+    fingerprint,
+    load_or_create_identity,
+)
 from sync.merge import erase_case
 from sync.node import SyncNode, b64, rename_node, unb64
 from sync.roster import Roster, sign_roster
@@ -62,13 +68,22 @@ def init_office(
     return node
 
 
+def office_node(store: Any) -> SyncNode:
+    """The office node of an open master record; a volunteer's store (enrolled or not) is
+    refused without writing to it (a new identity would otherwise be created in it)."""
+    doc = store.table(IDENTITY_TABLE).get_id(IDENTITY_DOC)
+    if doc is None or doc.get("role") != "office":
+        raise IpsError("that store is not an office master record")
+    return SyncNode(store, "office")
+
+
 def open_office(path: Path, passphrase: str) -> SyncNode:
     store = Store.open(path, passphrase)
     try:
-        return SyncNode(store, "office")
-    except ValueError:
+        return office_node(store)
+    except IpsError:
         store.close()
-        raise IpsError("that store is not an office master record") from None
+        raise
 
 
 def write_recovery_key(key: X25519PrivateKey, out: Path, passphrase: str, *, kdf=None) -> None:

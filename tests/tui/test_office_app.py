@@ -402,3 +402,18 @@ async def test_help_is_the_office_help(world: World) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert app.screen.text_file == "office_help.md"
+
+
+async def test_unlocking_a_volunteer_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "laptop.ipsf"
+    Store.create(path, "volunteer words", kdf=K).close()
+    before = path.read_bytes()
+    app = OfficeApp(store_path=path, today=lambda: TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#passphrase", Input).value = "volunteer words"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen) and app.session is None
+    assert path.read_bytes() == before

@@ -61,3 +61,22 @@ def test_enrol_import_export_revoke_are_audited(tmp_path: Path) -> None:
         assert audit.verify(office).ok
     finally:
         office.store.close()
+
+
+def test_a_volunteer_store_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    import pytest
+
+    from ips_field.errors import IpsError
+
+    path = tmp_path / "laptop.ipsf"
+    Store.create(path, "volunteer words", kdf=KdfParams.FOR_TESTS).close()
+    before = path.read_bytes()
+    with pytest.raises(IpsError, match="not an office master record"):
+        open_office(path, "volunteer words")
+    assert path.read_bytes() == before  # no office identity was written into it
+    result = CliRunner().invoke(
+        main, ["export", "--out", str(tmp_path / "x"), "--store", str(path)],
+        env={**ENV, "IPS_OFFICE_PASSPHRASE": "volunteer words"},
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output.strip() == "ips-office: that store is not an office master record"

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ips_field.errors import IpsError
 from ips_field.templates import Templates, load_templates
 from ips_field.templates.schema import ServiceProfile
 from ips_field.tui.lockable import LockableApp
 from ips_field.tui.theme import HIGH_CONTRAST
 from sync import audit
 from sync.node import SyncNode
-from sync.office import volunteer_name
+from sync.office import office_node, volunteer_name
 
 
 @dataclass
@@ -103,11 +104,13 @@ class OfficeApp(LockableApp):
         """Called by the unlock screen once the store is open."""
         self.locked_store = store
         try:
-            node = SyncNode(store, "office")
-        except ValueError:
+            node = office_node(store)
+        except IpsError as err:
             store.close()
             self.locked_store = None
-            self.notify("That store is not an office master record.", severity="error")
+            self.notify(f"Not opened: {err}.", severity="error", timeout=10)
+            self.pop_screen()
+            self._show_unlock()
             return
         self.session = OfficeSession(node, self.templates, self.today)
         self._last_activity = time.monotonic()
