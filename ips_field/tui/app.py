@@ -90,6 +90,20 @@ class IpsApp(LockableApp):
 
     def unlocked(self, store: Any) -> None:
         """Called by the unlock or wizard screen once the store is open."""
+        from sync.keys import IDENTITY_DOC, IDENTITY_TABLE
+
+        identity = store.table(IDENTITY_TABLE).get_id(IDENTITY_DOC)
+        if identity is not None and identity.get("role") == "office":
+            store.close()  # the office's master record: every volunteer's cases
+            self.locked_store = None
+            self.notify(
+                "Not opened: that is the office's master record; use ips-office.",
+                severity="error",
+                timeout=10,
+            )
+            self.pop_screen()
+            self._show_unlock()
+            return
         self.locked_store = store
         self.session = Session(Repository(store), store, self.templates, self.today)
         self._last_activity = time.monotonic()

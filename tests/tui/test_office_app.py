@@ -416,4 +416,5 @@ async def test_unlocking_a_volunteer_store_is_refused(tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen) and app.session is None
+        assert any("not an office master record" in str(n.message) for n in app._notifications)
     assert path.read_bytes() == before

@@ -433,3 +433,22 @@ async def test_leaving_meeting_mode_asks_first(repo) -> None:
         await pilot.click("#yes")
         await pilot.pause()
         assert not isinstance(app.screen, MeetingModeScreen)
+
+
+async def test_the_office_master_record_is_not_opened_here(tmp_path: Path) -> None:
+    from sync.office import init_office
+
+    path = tmp_path / "office.ipsf"
+    node = init_office(
+        path, "office words", "rk words", tmp_path / "rk.key", kdf=KdfParams.FOR_TESTS
+    )
+    node.store.close()
+    app = IpsApp(store_path=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#passphrase", Input).value = "office words"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen) and app.session is None
+        assert any("master record" in str(n.message) for n in app._notifications)
