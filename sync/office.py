@@ -316,7 +316,12 @@ def erase_family(node: SyncNode, case_id: str) -> dict[str, Any]:
         }
         if target:
             _feed_add(node, target, op)
-        stub = {"id": case_id, "erased_at": node.now(), "records": counts}
+        stub = {
+            "id": case_id,
+            "reference": case.get("reference", ""),
+            "erased_at": node.now(),
+            "records": counts,
+        }
         node.store.table("erasure_stub").put(stub)
     node.store.compact(scrub_previous=True)
     return stub

@@ -324,8 +324,6 @@ def erase(node: SyncNode, case_id: str) -> dict[str, Any]:
     case = node.repo.raw("case", case_id)
     if case is None:
         raise ValidationError({"case": "No such case"})
-    reference = case.get("reference", "")
     stub = erase_family(node, case_id)
-    node.store.table("erasure_stub").put({**stub, "reference": reference})
-    audit.append(node, "erase", f"{reference}: {stub['records']} records", case_id=case_id)
+    audit.append(node, "erase", f"{stub['reference']}: {stub['records']} records", case_id=case_id)
     return stub

@@ -157,7 +157,7 @@ class CaseReviewScreen(OfficeScreen):
             + (f" · blocked: {case.blocked_reason}" if case.blocked_reason else "")
         )
         meetings = {m.id: m for m in s.repo.for_case(Meeting, self.case_id)}
-        notes = current_notes(s.repo.for_case(Note, self.case_id))
+        notes = s.repo.current_notes(self.case_id)
 
         def order(n: Note) -> tuple[str, int, str]:
             m = meetings.get(n.meeting_id or "")
@@ -174,7 +174,7 @@ class CaseReviewScreen(OfficeScreen):
                 VOICES.get(n.voice, n.voice),
                 attribution(n),
                 "directive?" if n.flags else "",
-                n.text if len(n.text) <= NOTE_WIDTH else n.text[: NOTE_WIDTH - 1] + "…",
+                short(n.text, NOTE_WIDTH),
                 key=n.id,
             )
 
@@ -256,12 +256,6 @@ class CaseReviewScreen(OfficeScreen):
             ),
             typed,
         )
-
-
-def current_notes(notes: list[Note]) -> list[Note]:
-    """Notes not superseded by a correction."""
-    superseded = {n.supersedes for n in notes if n.supersedes}
-    return [n for n in notes if n.id not in superseded]
 
 
 class AssignDialog(ModalScreen[bool]):

@@ -18,6 +18,7 @@ from ips_field.services.impartiality import flagged_notes
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
+from sync import audit
 from sync import oversight as ov
 from sync.exchange import import_bundle
 from sync.merge import open_conflicts
@@ -230,8 +231,6 @@ class InboxScreen(OfficeScreen):
         history = self.query_one("#history", DataTable)
         history.clear()
         imports: dict[str, int] = {}
-        from sync import audit
-
         for entry in audit.entries(s.node):
             if entry["action"] == "import":
                 who = entry["detail"].split(" from ", 1)[-1] if " from " in entry["detail"] else ""
@@ -249,9 +248,10 @@ class InboxScreen(OfficeScreen):
         folder = inbox_folder(s)
         assert folder is not None
         lines = []
+        names = s.names()
         for path in paths:
             result = import_bundle(s.node, path, folder / "quarantine")
-            who = s.names().get(result.sender, "") if result.sender else ""
+            who = names.get(result.sender, "") if result.sender else ""
             s.audit("import", f"{path.name}: {result.status}" + (f" from {who}" if who else ""))
             if result.status in ("imported", "replay") and path.exists():
                 done = folder / "imported"  # still sealed; kept out of the waiting list

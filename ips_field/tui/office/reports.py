@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from ips_field.domain import due
 from ips_field.domain.records import Case, Consent, Evaluation
 from ips_field.errors import IpsError
-from ips_field.services.reports import Report, build_report, to_csv, to_markdown
+from ips_field.services.reports import SCORES, Report, build_report, to_csv, to_markdown
 from ips_field.store.files import write_new_file
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog
@@ -24,13 +24,6 @@ from ips_field.tui.widgets.form_dialog import Field, FormDialog
 from ips_field.tui.widgets.table import Table
 from sync import oversight as ov
 
-SCORE_LABELS = {
-    "demeanour": "Demeanour",
-    "sen_knowledge": "Knowledge of SEN",
-    "information_quality": "Quality of information",
-    "preparation": "Preparation",
-    "impartiality": "Impartiality",
-}
 BAR_WIDTH = 40
 
 
@@ -116,7 +109,7 @@ class EvaluationsScreen(OfficeScreen):
             Field("returned_on", "Returned on (YYYY-MM-DD)", value=s.today().isoformat()),
             *[
                 Field(name, f"{label} (1 poor, 5 excellent)", kind="select", choices=score_choices)
-                for name, label in SCORE_LABELS.items()
+                for name, label in SCORES.items()
             ],
             Field(
                 "impartial",
@@ -132,7 +125,7 @@ class EvaluationsScreen(OfficeScreen):
                 "respondent": v["respondent"],
                 "stage": v["stage"],
                 "returned_on": v["returned_on"],
-                "scores": {n: int(v[n]) for n in SCORE_LABELS if v[n]},
+                "scores": {n: int(v[n]) for n in SCORES if v[n]},
                 "impartial": {"yes": True, "no": False}.get(v["impartial"]),
                 "comments": v["comments"],
             }
