@@ -19,6 +19,7 @@ previous generation is kept as ``<store>.prev``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import hmac
@@ -73,6 +74,7 @@ COMPACT_MIN_BYTES = 4 * 1024 * 1024
 default_store_path = osdeps.default_store_path
 
 Data = dict[str, dict[str, dict]]
+_ABSENT: Any = object()  # "no document had this id" in an undo record
 
 
 def _dumps(obj: Any) -> bytes:
@@ -153,13 +155,16 @@ class _StoreStorage(Storage):
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self.change_hint: tuple[str, set[str]] | None = None  # set by IdTable around a write
+        self.lock = store._lock  # held by IdTable while it reads a table
 
     def read(self) -> Data | None:
         return self._store._read()
 
     def write(self, data: Data) -> None:
-        self._store._write(data, self.change_hint)
+        self._store._write(data)
+
+    def mutate(self, name: str, ids: set[str], updater: Any) -> None:
+        self._store._mutate(name, ids, updater)
 
     def close(self) -> None:
         """The store closes itself."""
@@ -174,8 +179,7 @@ class Store:
         self._os_lock = osdeps.FileLock(self.path.with_name(self.path.name + ".lock"))
         self._dek: bytes | None = None
         self._cache: Data | None = None
-        self._pending: Data | None = None
-        self._txn_hints: dict[str, set[str]] | None = None
+        self._undo: dict[str, dict[str, Any]] = {}  # table -> id -> value before this change
         self._depth = 0
         self._fh: Any = None
         self.header: dict[str, Any] = {}
@@ -290,7 +294,7 @@ class Store:
         self._base_bytes = parsed.journal_start
         self._replay_journal(data, raw, parsed)
         self._cache = data
-        self._pending = None
+        self._undo = {}
         self.db.clear_cache()
         self._open_handle()
 
@@ -351,7 +355,7 @@ class Store:
         with self._lock:
             self._dek = None
             self._cache = None
-            self._pending = None
+            self._undo = {}
             self._depth = 0
             self.db.clear_cache()
             self._close_handle()
@@ -383,7 +387,7 @@ class Store:
     def _live(self) -> Data:
         if self._cache is None:
             raise StoreLocked("the store is locked; unlock it with your passphrase")
-        return self._pending if self._pending is not None else self._cache
+        return self._cache
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -391,60 +395,99 @@ class Store:
         with self._lock:
             self._live()
             outer = self._depth == 0
-            if outer:
-                self._pending = dict(self._cache or {})
-                self._txn_hints: dict[str, set[str]] | None = {}
             self._depth += 1
             try:
                 yield
             except BaseException:
                 self._depth -= 1
                 if outer:
-                    self._pending = None
-                    self.db.clear_cache()
+                    self._rollback()
                 raise
             self._depth -= 1
             if outer:
-                pending, self._pending = self._pending, None
-                hints, self._txn_hints = self._txn_hints, None
-                if pending is not None:
-                    try:
-                        self._commit(pending, hints)
-                    finally:
-                        self.db.clear_cache()
+                self._commit()
 
     def _read(self) -> Data:
         with self._lock:
             return dict(self._live())
 
-    def _write(self, data: Data, hint: tuple[str, set[str]] | None = None) -> None:
+    def _mutate(self, name: str, ids: set[str], updater: Any) -> None:
+        """Change documents ``ids`` of table ``name`` in place through ``updater``.
+
+        Each id's value before the first change of this transaction is kept, so that a
+        failed block or a failed disk write puts every document back, and the journal
+        record holds exactly the documents touched: a change costs O(change), not O(table).
+        """
         with self._lock:
-            self._live()
+            live = self._live()
+            table = live.get(name)
+            if table is None:
+                table = live[name] = {}
+            undo = self._undo.setdefault(name, {})
+            for doc_id in ids:
+                if doc_id not in undo:
+                    undo[doc_id] = table.get(doc_id, _ABSENT)
             if self._depth:
-                self._pending = data
-                if hint is None or self._txn_hints is None:
-                    self._txn_hints = None  # an unhinted write: find changes by comparison
-                else:
-                    self._txn_hints.setdefault(hint[0], set()).update(hint[1])
-            else:
-                self._commit(data, {hint[0]: hint[1]} if hint else None)
+                updater(table)
+                return
+            try:
+                updater(table)
+            except BaseException:
+                self._rollback()
+                raise
+            self._commit()
+
+    def _write(self, data: Data) -> None:
+        """A whole-database write from TinyDB's own methods: applied as the documents that
+        differ (by object identity) from what is held."""
+        with self.transaction():
+            change = _diff(self._live(), data)
+            for name, docs in change["t"].items():
+                self._mutate(name, set(docs), functools.partial(_put_docs, docs))
+            for name in change["drop"]:
+                gone = set(self._live().get(name, {}))
+                self._mutate(name, gone, functools.partial(_put_docs, dict.fromkeys(gone)))
+
+    def _rollback(self) -> None:
+        live = self._cache
+        undo, self._undo = self._undo, {}
+        if live is not None:
+            for name, originals in undo.items():
+                before = {i: None if doc is _ABSENT else doc for i, doc in originals.items()}
+                _put_docs(before, live.setdefault(name, {}))
+        self.db.clear_cache()
 
     # -- writing ----------------------------------------------------------------------
 
-    def _commit(self, data: Data, hint: dict[str, set[str]] | None = None) -> None:
-        old = self._cache
-        if old is None or self._dek is None:
+    def _commit(self) -> None:
+        """Write what this transaction changed: one journal record, or a compaction."""
+        live = self._cache
+        if live is None or self._dek is None:
+            self._undo = {}
             raise StoreLocked("the store is locked; unlock it with your passphrase")
-        change = _diff(old, data) if hint is None else _hinted(data, hint)
-        if not change["t"] and not change["drop"]:
-            self._cache = data
+        tables: dict[str, dict[str, Any]] = {}
+        for name, originals in self._undo.items():
+            table = live.get(name, {})
+            changed = {}
+            for doc_id, before in originals.items():
+                now = table.get(doc_id)
+                if now is not before and not (now is None and before is _ABSENT):
+                    changed[doc_id] = now
+            if changed:
+                tables[name] = changed
+        if not tables:
+            self._undo = {}
             return
-        if self._journal_bytes > max(COMPACT_MIN_BYTES, self._base_bytes):
-            self._rewrite(data, keep_previous=True)
-            self._cache = data
-            return
-        self._append(change)
-        self._cache = data
+        try:
+            if self._journal_bytes > max(COMPACT_MIN_BYTES, self._base_bytes):
+                self._rewrite(live, keep_previous=True)
+            else:
+                self._append({"t": tables, "drop": []})
+        except BaseException:
+            self._rollback()
+            raise
+        self._undo = {}
+        self.db.clear_cache()
 
     def _append(self, change: dict[str, Any]) -> None:
         assert self._dek is not None and self._fh is not None
@@ -639,22 +682,17 @@ def _diff(old: Data, new: Data) -> dict[str, Any]:
     return {"t": tables, "drop": dropped}
 
 
-def _hinted(new: Data, hints: dict[str, set[str]]) -> dict[str, Any]:
-    """The change when the tables said which ids their writes touched."""
-    tables = {}
-    for name, ids in hints.items():
-        docs = new.get(name, {})
-        tables[name] = {i: docs.get(i) for i in ids}
-    return {"t": {k: v for k, v in tables.items() if v}, "drop": []}
+def _put_docs(docs: dict[str, Any], table: dict[str, Any]) -> None:
+    """Put each document into ``table``; ``None`` removes that id."""
+    for doc_id, doc in docs.items():
+        if doc is None:
+            table.pop(doc_id, None)
+        else:
+            table[doc_id] = doc
 
 
 def _apply_change(data: Data, change: dict[str, Any]) -> None:
     for name in change.get("drop", []):
         data.pop(name, None)
     for name, docs in change.get("t", {}).items():
-        table = data.setdefault(name, {})
-        for doc_id, doc in docs.items():
-            if doc is None:
-                table.pop(doc_id, None)
-            else:
-                table[doc_id] = doc
+        _put_docs(docs, data.setdefault(name, {}))

@@ -2,7 +2,9 @@
 
 Documents are stored under their own ``id`` (a uuid4 string), never under TinyDB's
 integer ``doc_id``. Changes always *replace* a document object rather than mutate it, so
-the encrypted storage can find what changed by object identity (DESIGN.md §3).
+the encrypted storage can find what changed by object identity (DESIGN.md §3). Our own
+writes also name the ids they touch, so the store changes only those documents (in place,
+keeping what they were for rollback) and never copies a whole table.
 """
 
 from __future__ import annotations
@@ -18,32 +20,52 @@ from tinydb.table import Document, Table
 
 
 class IdTable(Table):
-    """A TinyDB table whose document ids are our UUID strings."""
+    """A TinyDB table whose document ids are our UUID strings.
+
+    Over the encrypted store, writes change the table in place (the store keeps what each
+    document was, for rollback and for the journal) and reads run under the store's lock,
+    so a reader in another thread never sees a table change under it.
+    """
 
     document_id_class = str
+
+    def _locked(self) -> contextlib.AbstractContextManager[Any]:
+        lock = getattr(self._storage, "lock", None)
+        return lock if lock is not None else contextlib.nullcontext()
 
     def _update_table(self, updater: Callable[[dict[str, dict]], None]) -> None:
         """TinyDB's version converts every key twice per write; our keys are already
         strings, so a shallow dict copy (one C-level pass) is enough."""
-        tables = self._storage.read() or {}
-        table = dict(tables.get(self.name, {}))
-        updater(table)
-        tables[self.name] = table
-        self._storage.write(tables)
+        with self._locked():
+            tables = self._storage.read() or {}
+            table = dict(tables.get(self.name, {}))
+            updater(table)
+            tables[self.name] = table
+            self._storage.write(tables)
         self.clear_cache()
 
-    def _changed(self, updater: Callable[[dict[str, dict]], None], ids: Any) -> None:
-        """Run ``updater`` telling the storage which ids it touches, so a write of one
-        document does not have to compare the whole table to find what changed."""
-        storage = self._storage
-        if hasattr(storage, "change_hint"):
-            storage.change_hint = (self.name, ids)
-            try:
-                self._update_table(updater)
-            finally:
-                storage.change_hint = None
+    def _changed(self, updater: Callable[[dict[str, dict]], None], ids: set[str]) -> None:
+        """Run ``updater``, which touches only documents ``ids``: in place over the store
+        (O(change)), or as a whole-table write over TinyDB's memory storage."""
+        mutate = getattr(self._storage, "mutate", None)
+        if mutate is not None:
+            mutate(self.name, ids, updater)
+            self.clear_cache()
         else:
             self._update_table(updater)
+
+    def __iter__(self) -> Iterator[Document]:
+        with self._locked():
+            docs = [Document(doc, doc_id) for doc_id, doc in self._read_table().items()]
+        return iter(docs)
+
+    def search(self, cond: Any) -> list[Document]:
+        with self._locked():
+            return super().search(cond)
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        with self._locked():
+            return super().get(*args, **kwargs)
 
     def put(self, doc: Mapping[str, Any]) -> str:
         """Insert or replace the document whose ``id`` is ``doc["id"]``."""
@@ -58,13 +80,8 @@ class IdTable(Table):
 
     def put_many(self, docs: list[Mapping[str, Any]]) -> None:
         """Insert or replace several documents in one table write."""
-        news = [(str(d["id"]), dict(d)) for d in docs]
-
-        def updater(table: dict[str, dict]) -> None:
-            for doc_id, new in news:
-                table[doc_id] = new
-
-        self._changed(updater, {doc_id for doc_id, _ in news})
+        news = {str(d["id"]): dict(d) for d in docs}
+        self._changed(lambda table: table.update(news), set(news))
 
     def get_id(self, doc_id: str) -> dict[str, Any] | None:
         """The document with this id, or ``None``."""
@@ -76,8 +93,8 @@ class IdTable(Table):
         wanted = set(doc_ids)
 
         def updater(table: dict[str, dict]) -> None:
-            for doc_id in wanted & set(table):
-                del table[doc_id]
+            for doc_id in wanted:
+                table.pop(doc_id, None)
 
         self._changed(updater, wanted)
 
@@ -102,20 +119,14 @@ class IdTable(Table):
                 new.update(fields)
             return new
 
-        changed: list[str] = []
-
-        def updater(table: dict[str, dict]) -> None:
+        with self._locked():
+            table = self._read_table()
             ids = list(doc_ids) if doc_ids is not None else list(table)
-            for doc_id in ids:
-                if doc_id not in table:
-                    continue
-                if cond is not None and not cond(table[doc_id]):
-                    continue
-                table[doc_id] = apply(table[doc_id])
-                changed.append(doc_id)
-
-        self._update_table(updater)
-        return changed
+            news = {
+                i: apply(table[i]) for i in ids if i in table and (cond is None or cond(table[i]))
+            }
+            self._changed(lambda t: t.update(news), set(news))
+        return list(news)
 
     def upsert(self, document: Mapping, cond: Any = None) -> list:  # type: ignore[override]
         if "id" in document:

@@ -9,6 +9,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -254,6 +255,87 @@ def test_transaction_is_one_write_or_none(path: Path) -> None:
     with Store.open(path, PASS) as store:
         assert store.table("case").get_id("c2") is None
         assert store.table("note").get_id("n1") is not None
+
+
+def test_failed_write_puts_replaced_and_deleted_documents_back(path: Path, monkeypatch) -> None:
+    make(path)
+    with Store.open(path, PASS) as store:
+        notes = store.table("note")
+        before = {d["id"]: dict(d) for d in notes.all()}
+
+        def broken(fd: int) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(os, "fsync", broken)
+        with pytest.raises(StoreWriteError), store.transaction():
+            notes.put({"id": "n0", "text": "replaced"})
+            notes.delete_ids(["n1"])
+            notes.put({"id": "n9", "text": "new"})
+            store.table("case").put({"id": "c1"})
+        monkeypatch.undo()
+        assert {d["id"]: dict(d) for d in notes.all()} == before
+        assert store.table("case").all() == []
+        notes.put({"id": "n0", "text": "second try"})
+    with Store.open(path, PASS) as store:
+        texts = {d["id"]: d["text"] for d in store.table("note").all()}
+        assert texts == {**{k: v["text"] for k, v in before.items()}, "n0": "second try"}
+
+
+def test_failed_compaction_on_commit_puts_documents_back(path: Path, monkeypatch) -> None:
+    make(path)
+    with Store.open(path, PASS) as store:
+        monkeypatch.setattr(store, "_journal_bytes", 10**9)  # the next commit compacts
+
+        def broken(src, dst):
+            raise OSError(5, "I/O error")
+
+        monkeypatch.setattr(os, "replace", broken)
+        with pytest.raises(StoreWriteError):
+            store.table("note").put({"id": "n0", "text": "lost"})
+        assert store.table("note").get_id("n0")["text"] == f"{MARKER} note 0"
+
+
+def test_reader_in_another_thread_sees_whole_transactions_only(path: Path) -> None:
+    """A writer adds and removes documents two at a time; a reader in another thread must
+    never fail on a table changing under it, nor see half of a transaction."""
+    make(path, docs=0)
+    with Store.open(path, PASS) as store:
+        notes = store.table("note")
+        notes.put_many([{"id": f"old{i}", "text": "z"} for i in range(4000)])
+        problems: list[str] = []
+        done = threading.Event()
+
+        def read() -> None:
+            while not done.is_set():
+                try:
+                    count = len(notes.all())
+                    found = notes.search(lambda d: True)
+                except Exception as err:  # any failure is the finding
+                    problems.append(repr(err))
+                    return
+                if count % 2 or len(found) % 2:
+                    problems.append(f"saw half a transaction ({count}, {len(found)})")
+                    return
+
+        reader = threading.Thread(target=read)
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)  # switch threads often, mid-iteration included
+        reader.start()
+        try:
+            for i in range(150):
+                with store.transaction():
+                    notes.put({"id": f"a{i}", "text": "x"})
+                    notes.put({"id": f"b{i}", "text": "y"})
+                if i % 3 == 0:
+                    with store.transaction():
+                        notes.delete_ids([f"a{i}"])
+                        notes.delete_ids([f"b{i}"])
+        finally:
+            done.set()
+            reader.join()
+            sys.setswitchinterval(interval)
+        assert problems == []
+        assert len(notes.all()) == 4000 + 2 * (150 - 50)
 
 
 def test_second_process_is_refused(path: Path) -> None:
