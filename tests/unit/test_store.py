@@ -281,6 +281,18 @@ def test_failed_write_puts_replaced_and_deleted_documents_back(path: Path, monke
         assert texts == {**{k: v["text"] for k, v in before.items()}, "n0": "second try"}
 
 
+def test_a_value_the_store_cannot_hold_is_refused_and_changes_nothing(path: Path) -> None:
+    make(path)
+    with Store.open(path, PASS) as store:
+        before = path.read_bytes()
+        with pytest.raises(StoreWriteError, match="cannot be stored"), store.transaction():
+            store.table("note").put({"id": "n0", "text": "replaced"})
+            store.table("note").put({"id": "big", "count": 2**70})
+        assert store.table("note").get_id("big") is None
+        assert store.table("note").get_id("n0")["text"] == f"{MARKER} note 0"
+        assert path.read_bytes() == before
+
+
 def test_failed_compaction_on_commit_puts_documents_back(path: Path, monkeypatch) -> None:
     make(path)
     with Store.open(path, PASS) as store:
