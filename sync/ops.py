@@ -10,6 +10,7 @@ from sync.errors import InvalidOperation
 
 ACTIONS = ("put", "delete", "erase")
 MAX_TEXT = 100_000
+MAX_INT = 2**53  # JSON's exact integers: a larger number is not a value any record holds
 
 
 def _stamp_ok(value: Any) -> bool:
@@ -23,6 +24,21 @@ def _stamp_ok(value: Any) -> bool:
         and 0 <= value[1] < 2**31
         and 0 < len(value[2]) <= 64
     )
+
+
+def _numbers_ok(value: Any) -> bool:
+    """Every integer inside ``value`` is within JSON's exact range (nesting is already
+    bounded by the bundle parser)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is int and not -MAX_INT <= item <= MAX_INT:
+            return False
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 @functools.cache
@@ -55,6 +71,8 @@ def validate_op(op: Any) -> dict[str, Any]:
         if name not in allowed or name in ("id", "kind", "clocks"):
             raise bad
         if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise bad
+        if not _numbers_ok(value):
             raise bad
     for name, stamp in clocks.items():
         if name not in fields or not _stamp_ok(stamp):

@@ -90,8 +90,8 @@ class DataProtectionScreen(OfficeScreen):
         def chosen(value: str | None) -> None:
             if value is None:
                 return
-            if not value.strip().isdigit() or int(value) < 30:
-                self.notify("Give a whole number of days, at least 30", severity="error")
+            if not value.strip().isdigit() or not 30 <= int(value) <= 36_500:
+                self.notify("Give a whole number of days, from 30 to 36500", severity="error")
                 return
             s.node.save_state(retention_days=int(value))
             self.refresh_all()
