@@ -94,8 +94,9 @@ def apply_ops(
                 result.by_kind[op["kind"]] = result.by_kind.get(op["kind"], 0) + 1
                 if op.get("case_id"):
                     result.cases.add(op["case_id"])
-                for stamp in clocks.values():
-                    repo.observe((stamp[0], stamp[1], stamp[2]))
+                if clocks:  # observing the latest stamp moves the clock past them all
+                    wall, counter, node = max(clocks.values())
+                    repo.observe((wall, counter, node))
             done.append({"id": op["id"], "origin": op["origin"], "seq": op["seq"]})
             result.applied += 1
         _flush(repo, staged)

@@ -70,9 +70,10 @@ def validate_op(op: Any) -> dict[str, Any]:
     for name, value in fields.items():
         if name not in allowed or name in ("id", "kind", "clocks"):
             raise bad
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            raise bad
-        if not _numbers_ok(value):
+        if type(value) is str:
+            if len(value) > MAX_TEXT:
+                raise bad
+        elif not _numbers_ok(value):
             raise bad
     for name, stamp in clocks.items():
         if name not in fields or not _stamp_ok(stamp):

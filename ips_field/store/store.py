@@ -174,6 +174,9 @@ class _StoreStorage(Storage):
     def read(self) -> Data | None:
         return self._store._read()
 
+    def read_table(self, name: str) -> dict[str, dict]:
+        return self._store._live().get(name, {})
+
     def write(self, data: Data) -> None:
         self._store._write(data)
 

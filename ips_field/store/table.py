@@ -54,6 +54,12 @@ class IdTable(Table):
         else:
             self._update_table(updater)
 
+    def _read_table(self) -> dict[str, Mapping]:
+        """The table's documents, without copying every table's entry (the store's own
+        read gives TinyDB a fresh top-level dict, which only writes need)."""
+        read_table = getattr(self._storage, "read_table", None)
+        return read_table(self.name) if read_table is not None else super()._read_table()
+
     def __iter__(self) -> Iterator[Document]:
         with self._locked():
             docs = [Document(doc, doc_id) for doc_id, doc in self._read_table().items()]
@@ -84,9 +90,10 @@ class IdTable(Table):
         self._changed(lambda table: table.update(news), set(news))
 
     def get_id(self, doc_id: str) -> dict[str, Any] | None:
-        """The document with this id, or ``None``."""
-        found = self.get(doc_id=doc_id)
-        return dict(found) if found is not None else None
+        """A copy of the document with this id, or ``None``."""
+        with self._locked():
+            found = self._read_table().get(doc_id)
+            return dict(found) if found is not None else None
 
     def delete_ids(self, doc_ids: list[str]) -> None:
         """Remove documents for good (used by erasure and purge, not ordinary deletion)."""
