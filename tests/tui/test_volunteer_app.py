@@ -312,6 +312,17 @@ async def test_export_needs_confirmation_and_warns(repo, tmp_path: Path) -> None
         await pilot.press("enter")
         await pilot.pause()
         assert target.read_text().startswith("# DEMO-008 Holloway")
+        assert target.stat().st_mode & 0o077 == 0  # readable by this user only
+        # A second export to the same name does not overwrite the first.
+        target.write_text("kept")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        app.screen.query_one("#answer", Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text() == "kept"
 
 
 async def test_unlock_wrong_then_right_and_quick_lock(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
 from ips_field.domain.records import VOICES, Case, Meeting, Note
-from ips_field.errors import ValidationError
+from ips_field.errors import IpsError, ValidationError
+from ips_field.store.files import write_new_file
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
 from ips_field.tui.widgets.table import Table
@@ -146,10 +147,10 @@ class SummaryScreen(SessionScreen):
         if not target:
             return
         path = Path(target).expanduser()
-        try:
-            path.write_text(summary_markdown(self._title(), self.notes()), encoding="utf-8")
-        except OSError as err:
-            self.notify(f"Could not write the file: {err.strerror}", severity="error")
+        try:  # a new file only, readable by this user only, never half-written
+            write_new_file(path, summary_markdown(self._title(), self.notes()))
+        except IpsError as err:
+            self.notify(f"Not saved: {err}", severity="error")
             return
         self.notify(
             f"Written to {path}. It is NOT encrypted: delete it when done.", severity="warning"
