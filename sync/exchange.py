@@ -164,6 +164,7 @@ def _apply(node: SyncNode, path: Path, payload: dict[str, Any]) -> ImportResult:
             received_n=top,
             their_ack=max(peer["their_ack"], int(payload.get("ack", 0))),
             last_received_at=node.now(),
+            bundles_received=peer.get("bundles_received", 0) + 1,
         )
         node.save_peer(peer)
         if is_office:

@@ -90,6 +90,7 @@ class SyncNode:
             "their_ack": 0,  # highest stream position of ours they applied
             "last_sent_at": "",
             "last_received_at": "",
+            "bundles_received": 0,  # bundles from them we imported
         }
 
     def save_peer(self, peer: dict[str, Any]) -> None:

@@ -18,7 +18,6 @@ from ips_field.services.impartiality import flagged_notes
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
-from sync import audit
 from sync import oversight as ov
 from sync.exchange import import_bundle
 from sync.merge import open_conflicts
@@ -230,17 +229,12 @@ class InboxScreen(OfficeScreen):
             refused.add_row(name, reason)
         history = self.query_one("#history", DataTable)
         history.clear()
-        imports: dict[str, int] = {}
-        for entry in audit.entries(s.node):
-            if entry["action"] == "import":
-                who = entry["detail"].split(" from ", 1)[-1] if " from " in entry["detail"] else ""
-                imports[who] = imports.get(who, 0) + 1
         for vid, name in s.names().items():
             peer = s.node.peer(vid)
             history.add_row(
                 name,
                 peer.get("last_received_at", "")[:16].replace("T", " ") or "never",
-                str(imports.get(name, 0)),
+                str(peer.get("bundles_received", 0)),
             )
 
     def _import(self, paths: list[Path]) -> None:
