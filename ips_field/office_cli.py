@@ -185,20 +185,19 @@ def import_(
 @one_line_errors(PROG)
 def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> None:
     """Write one sealed bundle per volunteer (assignments, acknowledgements, roster)."""
-    from sync.office import export_all, volunteer_name
+    from sync.office import export_for, export_targets, volunteer_name
 
     node = open_node(store_path)
     try:
-        paths = export_all(node, out_dir, volunteer)
-        for path in paths:
-            click.echo(f"{path.name}: bundle written")
-        audit.append(node, "export", f"{len(paths)} bundles")
-        names = ", ".join(
-            volunteer_name(node, v) for v in ([volunteer] if volunteer else node.roster.volunteers)
-        )
+        targets = export_targets(node, volunteer)
+        for vid in targets:
+            path = export_for(node, vid, out_dir)
+            click.echo(f"{path.name}: bundle written for {volunteer_name(node, vid)}")
+        audit.append(node, "export", f"{len(targets)} bundles")
     finally:
         node.store.close()
-    click.echo(f"for: {names or 'no volunteers yet'}")
+    if not targets:
+        click.echo("no bundles written: no volunteer is enrolled yet")
 
 
 @main.command()

@@ -355,7 +355,8 @@ def export_for(node: SyncNode, volunteer_id: str, out_dir: Path) -> Path:
     return export_bundle(node, volunteer_id, out_dir, extra)
 
 
-def export_all(node: SyncNode, out_dir: Path, only: str | None = None) -> list[Path]:
+def export_targets(node: SyncNode, only: str | None = None) -> list[str]:
+    """The volunteers an export writes to: active ones, and revoked ones owed a wipe."""
     roster = node.roster
     assert roster is not None
     targets = [only] if only else list(roster.volunteers)
@@ -365,8 +366,12 @@ def export_all(node: SyncNode, out_dir: Path, only: str | None = None) -> list[P
         if entry is None:
             raise ValidationError({"volunteer": "No such volunteer on the roster"})
         if entry.active or vid in node.state.get("wipe", []):
-            out.append(export_for(node, vid, out_dir))
+            out.append(vid)
     return out
+
+
+def export_all(node: SyncNode, out_dir: Path, only: str | None = None) -> list[Path]:
+    return [export_for(node, vid, out_dir) for vid in export_targets(node, only)]
 
 
 def volunteer_name(node: SyncNode, volunteer_id: str) -> str:

@@ -40,11 +40,12 @@ def test_enrol_import_export_revoke_are_audited(tmp_path: Path) -> None:
     (tmp_path / "r.ipsr").write_bytes(reply)
     run("import", str(tmp_path / "r.ipsr"), "--confirm", fp, "--store", str(store))
 
-    run("export", "--out", str(tmp_path / "to-vol"), "--store", str(store))
+    exported = run("export", "--out", str(tmp_path / "to-vol"), "--store", str(store))
     node = SyncNode(laptop, "volunteer")
     from sync.exchange import import_bundle
 
     [bundle] = list((tmp_path / "to-vol").glob("*.ipsb"))
+    assert exported.output == f"{bundle.name}: bundle written for Dana Volunteer\n"
     assert import_bundle(node, bundle, tmp_path / "q").status == "imported"
     node.repo.save(Case(reference="D-1", school="S", opened_on="2026-11-01", assigned_to=vid))
     office_id = node.state["office"]["node_id"]
