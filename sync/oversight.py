@@ -34,6 +34,35 @@ from sync.office import erase_family, route, volunteer_name
 
 DEFAULT_RETENTION_DAYS = 6 * 365  # six years after closure, until the office sets its own
 
+# What a supervisor calls each kind of record, one and many.
+NOUNS = {
+    "volunteer": ("volunteer profile", "volunteer profiles"),
+    "interest": ("declared interest", "declared interests"),
+    "case": ("case", "cases"),
+    "family": ("family", "families"),
+    "child": ("child", "children"),
+    "consent": ("consent", "consents"),
+    "meeting": ("meeting", "meetings"),
+    "note": ("note", "notes"),
+    "contact": ("contact", "contacts"),
+    "signposting": ("signposting record", "signposting records"),
+    "cpd": ("CPD entry", "CPD entries"),
+    "supervision": ("supervision record", "supervision records"),
+    "evaluation": ("evaluation", "evaluations"),
+    "outreach": ("outreach record", "outreach records"),
+    "conflict_check": ("conflict check", "conflict checks"),
+}
+
+
+def noun(kind: str, n: int) -> str:
+    one, many = NOUNS.get(kind, (kind, kind + "s"))
+    return one if n == 1 else many
+
+
+def _in_kind_order(item: tuple[str, int]) -> int:
+    order = list(NOUNS)
+    return order.index(item[0]) if item[0] in order else len(order)
+
 
 # -- inbox ---------------------------------------------------------------------------------
 
@@ -47,7 +76,7 @@ class Preview:
     sender: str = ""
     sender_name: str = ""
     new_ops: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
+    by_kind: dict[str, int] = field(default_factory=dict)  # records added or changed
     cases: int = 0
     problem: str = ""  # one line when not ok (or "already imported")
 
@@ -56,7 +85,7 @@ class Preview:
         if not self.ok:
             return self.problem
         kinds = ", ".join(
-            f"{n} {k}" + ("" if n == 1 else "s") for k, n in sorted(self.by_kind.items())
+            f"{n} {noun(k, n)}" for k, n in sorted(self.by_kind.items(), key=_in_kind_order)
         )
         kinds = kinds or "nothing new"
         cases = "1 case" if self.cases == 1 else f"{self.cases} cases"
@@ -77,15 +106,18 @@ def preview_bundle(node: SyncNode, path: Path) -> Preview:
     name = volunteer_name(node, sender)
     if payload["seq"] <= peer["seen_seq"]:
         return Preview(path, False, sender, name, problem="already imported (a replay)")
-    kinds: Counter[str] = Counter()
+    records: dict[str, set[str]] = {}  # kind -> records added or changed
     cases: set[str] = set()
+    new_ops = 0
     for op in payload.get("ops", []):
         if not isinstance(op, dict) or op.get("seq", 0) <= peer["received_n"]:
             continue
-        kinds[str(op.get("kind", "?"))] += 1
+        new_ops += 1
+        records.setdefault(str(op.get("kind", "?")), set()).add(str(op.get("record_id")))
         if op.get("case_id"):
             cases.add(str(op["case_id"]))
-    return Preview(path, True, sender, name, sum(kinds.values()), dict(kinds), len(cases))
+    by_kind = {kind: len(ids) for kind, ids in records.items()}
+    return Preview(path, True, sender, name, new_ops, by_kind, len(cases))
 
 
 def inbox_files(folder: Path) -> list[Path]:

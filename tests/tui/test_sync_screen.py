@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from textual.widgets import Input, Static
@@ -46,7 +47,8 @@ async def test_export_and_import_from_the_sync_screen(tmp_path: Path) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, SyncScreen)
-        await wait_text(pilot, "#status", "Waiting to go to the office: 2 changes")
+        status = await wait_text(pilot, "#status", "Waiting to go to the office: 2 changes")
+        assert "Last sent: never" in status
         await pilot.press("m")
         await pilot.pause()
         app.screen.query_one("#answer", Input).value = str(inbox)
@@ -58,6 +60,8 @@ async def test_export_and_import_from_the_sync_screen(tmp_path: Path) -> None:
         app.screen.query_one("#answer", Input).value = str(stick)
         await pilot.press("enter")
         await wait_text(pilot, "#result", "Take it to the office")
+        status = await wait_text(pilot, "#status", "Last sent: 20")
+        assert re.search(r"Last sent: \d{4}-\d\d-\d\d \d\d:\d\d\n", status), status
         [bundle] = list(stick.glob("*.ipsb"))
     result = import_bundle(office, bundle, tmp_path / "q")
     assert result.status == "imported" and result.notes == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ips_field.domain.records import Case, Evaluation, Family, Note
+from ips_field.domain.records import Case, Child, CpdEntry, Evaluation, Family, Note
 from ips_field.errors import IpsError
 from sync import audit
 from sync import oversight as ov
@@ -26,6 +26,24 @@ def test_preview_applies_nothing_and_counts_new_ops(world: World) -> None:  # no
     import_bundle(world.office, bundle, world.tmp / "q")
     again = export_bundle(world.anna, world.office.node_id, world.tmp / "again")
     assert ov.preview_bundle(world.office, again).summary == "from Anna: nothing new (0 cases)"
+
+
+def test_preview_counts_records_in_plain_words(world: World) -> None:  # noqa: F811
+    for old in ov.inbox_files(world.inbox):
+        import_bundle(world.office, old, world.tmp / "q")
+    repo = world.anna.repo
+    case = repo.save(
+        Case(reference="P-1", school="Hill School", opened_on="2026-11-02", assigned_to=world.a)
+    )
+    repo.save(case.replace(school="Hill Primary School"))  # two operations, one case
+    repo.save(Family(case_id=case.id, family_name="Pryce", parents=[{"name": "Ann Pryce"}]))
+    repo.save(Child(case_id=case.id, name="Tom", year_group="Year 3"))
+    repo.save(Child(case_id=case.id, name="Ivy", year_group="Reception"))
+    repo.save(CpdEntry(on="2026-11-03", title="Impartiality refresher", hours=2))
+    bundle = export_bundle(world.anna, world.office.node_id, world.tmp / "more")
+    preview = ov.preview_bundle(world.office, bundle)
+    assert preview.new_ops == 6
+    assert preview.summary == "from Anna: 1 case, 1 family, 2 children, 1 CPD entry (1 case)"
 
 
 def test_preview_of_a_damaged_bundle_says_why(world: World, tmp_path: Path) -> None:  # noqa: F811
