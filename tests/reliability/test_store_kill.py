@@ -57,7 +57,15 @@ def kill_loop(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
         first = proc.stdout.readline()
         time.sleep(rng.random() * 0.05)
         os.kill(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
+        proc.wait()
+        # Read the rest through the same buffered reader as the first line: readline() may
+        # have pulled later lines into its buffer, which communicate() (reading the raw
+        # pipe) would never see, and those writes were acknowledged too.
+        out = proc.stdout.read()
+        err = proc.stderr.read() if proc.stderr else ""
+        proc.stdout.close()
+        if proc.stderr:
+            proc.stderr.close()
         assert "Traceback" not in err, err
         acked = [int(v) for v in (first + out).split()]
         with Store.open(path, PASS) as s:
