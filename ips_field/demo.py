@@ -199,6 +199,7 @@ def build_demo(repo: Repository, *, today: dt.date, seed: int = 7) -> None:
             case = repo.save(
                 Case(
                     reference=f"DEMO-{i + 1:03d}",
+                    assigned_to=repo.node_id,
                     school=school,
                     opened_on=opened,
                     status="closed" if closed else "open",

@@ -126,3 +126,25 @@ def rename_node(store: Any, old: str, new: str) -> None:
                 table.put_many(docs)
         if store.table(IDENTITY_TABLE).get_id("self") is not None:
             store.table(IDENTITY_TABLE).delete_ids(["self"])
+
+
+def claim_unassigned_cases(store: Any, node_id: str) -> int:
+    """At enrolment, cases that name no volunteer become this volunteer's, in the records
+    and in the operations not yet sent: the office accepts a new case only from the
+    volunteer it is assigned to, so one blank case would hold back every later bundle."""
+    with store.transaction():
+        cases = [
+            {**d, "assigned_to": node_id}
+            for d in store.table("case").all()
+            if not d.get("assigned_to")
+        ]
+        if cases:
+            store.table("case").put_many(cases)
+        ops = [
+            {**op, "fields": {**op["fields"], "assigned_to": node_id}}
+            for op in store.table(OUTBOX).all()
+            if op.get("kind") == "case" and op.get("fields", {}).get("assigned_to") == ""
+        ]
+        if ops:
+            store.table(OUTBOX).put_many(ops)
+    return len(cases)

@@ -37,7 +37,7 @@ from sync.keys import (
     load_or_create_identity,
 )
 from sync.merge import erase_case
-from sync.node import SyncNode, b64, rename_node, unb64
+from sync.node import SyncNode, b64, claim_unassigned_cases, rename_node, unb64
 from sync.roster import Roster, sign_roster
 
 PENDING = "sync_pending"
@@ -175,6 +175,7 @@ def volunteer_enrol(store: Store, invitation: bytes, code: str) -> tuple[bytes, 
         if store.table("sync_state").get_id("self"):
             raise EnrolmentError("this store is already enrolled with an office")
         rename_node(store, old, invite.volunteer_id)
+    claim_unassigned_cases(store, invite.volunteer_id)
     identity = load_or_create_identity(store, "volunteer", invite.volunteer_id)
     reply = make_reply(invite, code, identity)
     node = SyncNode(store, "volunteer")

@@ -162,3 +162,30 @@ def test_recovery_with_offline_key(tmp_path: Path) -> None:
     with Store.open(path, "a brand new passphrase") as s:
         assert [c.reference for c in Repository(s).all(Case)] == ["R"]
     office.store.close()
+
+
+@pytest.mark.parametrize("assignee", ["own node", "nobody"])
+def test_cases_made_before_enrolment_reach_the_office(tmp_path: Path, assignee: str) -> None:
+    """A volunteer who worked before enrolling (cases made in the app name the laptop's own
+    node; older stores and the demo named nobody) must be able to send them afterwards."""
+    office = off.init_office(
+        tmp_path / "office.ipsf", "office passphrase", "recovery words", tmp_path / "r.key", kdf=K
+    )
+    store = Store.create(tmp_path / "v.ipsf", "volunteer passphrase", kdf=K)
+    repo = Repository(store)
+    owner = repo.node_id if assignee == "own node" else ""
+    case = repo.save(
+        Case(reference="EARLY-1", school="S", opened_on="2026-10-01", assigned_to=owner)
+    )
+    repo.add_note(Note(case_id=case.id, voice="parent_view", text="met before enrolling"))
+    invite, code, vid = off.enrol(office, "Early")
+    reply, fp, _ = off.volunteer_enrol(store, invite, code)
+    off.confirm_enrolment(office, off.read_enrolment_reply(office, reply), fp)
+    node = SyncNode(store, "volunteer")
+    assert node.repo.raw("case", case.id)["assigned_to"] == vid
+    [res] = carry(node, office.node_id, office, tmp_path)
+    assert res.status == "imported", res.summary
+    assert office.repo.raw("case", case.id)["assigned_to"] == vid
+    assert len(office.repo.for_case(Note, case.id)) == 1
+    store.close()
+    office.store.close()
