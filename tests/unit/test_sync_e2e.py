@@ -64,7 +64,7 @@ def test_two_volunteers_and_office(tmp_path: Path) -> None:
     for i in range(3):
         na.repo.add_note(Note(case_id=case.id, voice="parent_view", text=f"note {i}"))
     [res] = carry(na, oid, office, tmp_path)
-    assert res.status == "imported" and res.summary.startswith("3 new notes for 1 cases")
+    assert res.status == "imported" and res.summary.startswith("3 new notes for 1 case,")
     assert len(office.repo.for_case(Note, case.id)) == 3
     # The same file again, or an older one: nothing happens.
     stick = tmp_path / "stick"
@@ -185,6 +185,7 @@ def test_cases_made_before_enrolment_reach_the_office(tmp_path: Path, assignee: 
     assert node.repo.raw("case", case.id)["assigned_to"] == vid
     [res] = carry(node, office.node_id, office, tmp_path)
     assert res.status == "imported", res.summary
+    assert res.summary == "1 new note for 1 case, 1 other change"
     assert office.repo.raw("case", case.id)["assigned_to"] == vid
     assert len(office.repo.for_case(Note, case.id)) == 1
     store.close()
