@@ -418,3 +418,25 @@ async def test_unlocking_a_volunteer_store_is_refused(tmp_path: Path) -> None:
         assert isinstance(app.screen, UnlockScreen) and app.session is None
         assert any("not an office master record" in str(n.message) for n in app._notifications)
     assert path.read_bytes() == before
+
+
+async def test_retention_period_is_asked_within_bounds(world: World) -> None:
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DataProtectionScreen)
+        for bad in ("29", "99999999999999999999", "ten"):
+            await pilot.press("t")
+            await pilot.pause()
+            assert isinstance(app.screen, AskDialog)
+            app.screen.query_one("#answer", Input).value = bad
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "retention_days" not in world.office.state, bad
+        await pilot.press("t")
+        await pilot.pause()
+        app.screen.query_one("#answer", Input).value = "400"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert world.office.state["retention_days"] == 400
