@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ips_field.store import store as store_mod
 from ips_field.store.crypto import unseal
-from ips_field.store.store import BODY_INFO, KdfParams, Store, _parse
+from ips_field.store.layout import BODY_INFO, parse
+from ips_field.store.store import KdfParams, Store
 from ips_field.store.table import IdTable
 
 PASS = "benchmark passphrase here"
@@ -130,7 +131,7 @@ def bench_size(n: int, writes: int, folder: Path) -> dict[str, float]:
 
     def decrypt_parse(i: int) -> None:
         raw = path.read_bytes()
-        parsed = _parse(raw)
+        parsed = parse(raw)
         json.loads(unseal(dek, parsed.salt, BODY_INFO, parsed.body, parsed.body_ad))
 
     # Interleave the two so both see the same machine state.

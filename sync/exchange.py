@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ips_field.domain.words import count
 from ips_field.errors import SyncError
 from ips_field.store import osdeps
 from sync.authorise import authorise_volunteer_ops
@@ -173,25 +174,18 @@ def _apply(node: SyncNode, path: Path, payload: dict[str, Any]) -> ImportResult:
             acknowledge_closed(node, result.cases)
             route(node)
     notes = result.by_kind.get("note", 0)
-    parts = [f"{_count(notes, 'new note')} for {_count(len(result.cases), 'case')}"]
+    parts = [f"{count(notes, 'new note')} for {count(len(result.cases), 'case')}"]
     others = result.applied - notes - result.duplicates
     if others > 0:
-        parts.append(_count(others, "other change"))
+        parts.append(count(others, "other change"))
     if result.conflicts:
-        parts.append(f"{_count(result.conflicts, 'conflict')} to review")
+        parts.append(f"{count(result.conflicts, 'conflict')} to review")
     if result.erased_cases:
-        erased = len(result.erased_cases)
-        parts.append(
-            f"{erased} {'family' if erased == 1 else 'families'} erased at the office's request"
-        )
+        erased = count(len(result.erased_cases), "family", "families")
+        parts.append(f"{erased} erased at the office's request")
     return ImportResult(
         path, "imported", ", ".join(parts), sender, notes, result.cases, len(result.erased_cases)
     )
-
-
-def _count(n: int, thing: str) -> str:
-    """``1 new note``, ``3 new notes``."""
-    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
 
 
 def _office_extras(node: SyncNode, payload: dict[str, Any]) -> None:

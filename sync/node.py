@@ -128,7 +128,7 @@ def rename_node(store: Any, old: str, new: str) -> None:
             store.table(IDENTITY_TABLE).delete_ids(["self"])
 
 
-def claim_unassigned_cases(store: Any, node_id: str) -> int:
+def claim_unassigned_cases(store: Any, node_id: str) -> None:
     """At enrolment, cases that name no volunteer become this volunteer's, in the records
     and in the operations not yet sent: the office accepts a new case only from the
     volunteer it is assigned to, so one blank case would hold back every later bundle."""
@@ -147,4 +147,3 @@ def claim_unassigned_cases(store: Any, node_id: str) -> int:
         ]
         if ops:
             store.table(OUTBOX).put_many(ops)
-    return len(cases)

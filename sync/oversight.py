@@ -24,6 +24,7 @@ from ips_field.domain.records import (
     Evaluation,
     SupervisionEntry,
 )
+from ips_field.domain.words import count
 from ips_field.errors import SyncError, ValidationError
 from ips_field.store.files import write_new_file
 from sync import audit
@@ -54,14 +55,7 @@ NOUNS = {
 }
 
 
-def noun(kind: str, n: int) -> str:
-    one, many = NOUNS.get(kind, (kind, kind + "s"))
-    return one if n == 1 else many
-
-
-def _in_kind_order(item: tuple[str, int]) -> int:
-    order = list(NOUNS)
-    return order.index(item[0]) if item[0] in order else len(order)
+KIND_ORDER = {kind: i for i, kind in enumerate(NOUNS)}
 
 
 # -- inbox ---------------------------------------------------------------------------------
@@ -84,12 +78,9 @@ class Preview:
     def summary(self) -> str:
         if not self.ok:
             return self.problem
-        kinds = ", ".join(
-            f"{n} {noun(k, n)}" for k, n in sorted(self.by_kind.items(), key=_in_kind_order)
-        )
-        kinds = kinds or "nothing new"
-        cases = "1 case" if self.cases == 1 else f"{self.cases} cases"
-        return f"from {self.sender_name}: {kinds} ({cases})"
+        ordered = sorted(self.by_kind.items(), key=lambda kn: KIND_ORDER.get(kn[0], len(NOUNS)))
+        kinds = ", ".join(count(n, *NOUNS.get(k, (k,))) for k, n in ordered) or "nothing new"
+        return f"from {self.sender_name}: {kinds} ({count(self.cases, 'case')})"
 
 
 def preview_bundle(node: SyncNode, path: Path) -> Preview:

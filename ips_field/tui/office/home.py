@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ips_field.domain import due
 from ips_field.domain.records import Case, Consent, Evaluation
+from ips_field.domain.words import when
 from ips_field.errors import IpsError
 from ips_field.services.impartiality import flagged_notes
 from ips_field.tui.office.base import OfficeScreen
@@ -233,7 +234,7 @@ class InboxScreen(OfficeScreen):
             peer = s.node.peer(vid)
             history.add_row(
                 name,
-                peer.get("last_received_at", "")[:16].replace("T", " ") or "never",
+                when(peer.get("last_received_at", "")),
                 str(peer.get("bundles_received", 0)),
             )
 

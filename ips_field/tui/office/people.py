@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ips_field.domain.records import Case
+from ips_field.domain.words import when
 from ips_field.errors import IpsError, ValidationError
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
@@ -62,7 +63,7 @@ class VolunteersScreen(OfficeScreen):
                 off.volunteer_name(s.node, vid),
                 entry.status,
                 fingerprint(entry.public),
-                last[:16].replace("T", " ") or "never",
+                when(last),
                 str(open_cases.get(vid, 0)),
                 key=vid,
             )

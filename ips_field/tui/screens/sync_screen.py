@@ -9,14 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
+from ips_field.domain.words import when
 from ips_field.errors import IpsError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog
-
-
-def _when(stamp: str) -> str:
-    """``2026-11-23 10:28`` from a stored ISO time, or "never"."""
-    return stamp[:16].replace("T", " ") if stamp else "never"
 
 
 class SyncScreen(SessionScreen):
@@ -61,8 +57,8 @@ class SyncScreen(SessionScreen):
         peer = node.peer(office.node_id)
         lines = [
             f"Waiting to go to the office: {pending_count(node, office.node_id)} changes",
-            f"Last sent: {_when(peer['last_sent_at'])}",
-            f"Last received: {_when(peer['last_received_at'])}",
+            f"Last sent: {when(peer['last_sent_at'])}",
+            f"Last received: {when(peer['last_received_at'])}",
             "Bundles are sealed to the office: a lost USB stick reveals nothing.",
         ]
         self.query_one("#status", Static).update("\n".join(lines))
