@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import os
 import statistics
 import sys
@@ -29,6 +28,7 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from ips_field.domain.clock import fixed_clock
 from ips_field.domain.records import Case, Child, Family
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store
@@ -105,7 +105,7 @@ async def trivial_times(keys: int) -> tuple[float, float]:
 
 
 async def our_times(path: Path, keys: int) -> tuple[float, float]:
-    app = IpsApp(store_path=path, today=lambda: dt.date(2026, 11, 22))
+    app = IpsApp(store_path=path, clock=fixed_clock(2026, 11, 22))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         app.screen.query_one("#passphrase", Input).value = PASS

@@ -410,6 +410,6 @@ def create_demo_store(path: Path, *, today: dt.date | None = None) -> Path:
     """Write a new demo store at ``path`` (passphrase ``demo``)."""
     with Store.create(Path(path), DEMO_PASSPHRASE, kdf=KdfParams(64 * 1024, 1, 1)) as store:
         repo = Repository(store)
-        build_demo(repo, today=today or dt.date.today())
+        build_demo(repo, today=today or repo.time.today())
         check_demo_cases(repo)
     return Path(path)

@@ -30,6 +30,7 @@ from typing import Any
 import click
 
 from ips_field.cli_common import kdf_choice, one_line_errors
+from ips_field.domain.clock import default_clock
 from ips_field.domain.records import (
     Case,
     Consent,
@@ -298,7 +299,7 @@ def create_office_demo(
 ) -> OfficeDemo:
     """Write the demo office at ``path`` with its volunteers' stores and inbox beside it."""
     path = Path(path)
-    days = Days(today or dt.date.today())
+    days = Days(today or default_clock().today())
     root = path.parent
     key_file, vol_dir, inbox = root / RECOVERY_FILE, root / "volunteers", root / "inbox"
     for existing in (path, key_file, vol_dir, inbox):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +68,7 @@ def apply_ops(
     if not validated:
         for op in ops:
             validate_op(op)
-    limit = (now_ms if now_ms is not None else int(time.time() * 1000)) + max_skew_ms
+    limit = (now_ms if now_ms is not None else repo.time.wall_ms()) + max_skew_ms
     with repo.transaction():
         applied = repo.table(APPLIED)
         # Changed documents are gathered here and written once per table at the end: a

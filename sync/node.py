@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from typing import Any
 
+from ips_field.domain.clock import Clock
 from ips_field.domain.records import KINDS
 from ips_field.store.repository import OUTBOX, Repository
 from sync.keys import IDENTITY_TABLE, NodeIdentity, PublicIdentity, load_or_create_identity
@@ -26,10 +26,17 @@ def unb64(text: str) -> bytes:
 class SyncNode:
     """Everything sync keeps in a store: who we are, who we trust, what each peer has seen."""
 
-    def __init__(self, store: Any, role: str, *, repo: Repository | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        role: str,
+        *,
+        repo: Repository | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self.store = store
         self.role = role
-        self.repo = repo or Repository(store)
+        self.repo = repo or Repository(store, clock=clock)
         self.identity: NodeIdentity = load_or_create_identity(store, role, self.repo.node_id)
         self._roster_cache: tuple[tuple[str, bytes], Roster] | None = None
 
@@ -97,7 +104,8 @@ class SyncNode:
         self.store.table(PEERS).put(peer)
 
     def now(self) -> str:
-        return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        """Now, from the repository's clock, as ISO seconds."""
+        return self.repo.now().isoformat(timespec="seconds")
 
 
 def rename_node(store: Any, old: str, new: str) -> None:

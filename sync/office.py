@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from ips_field.domain.clock import Clock
 from ips_field.domain.conflicts import check_conflicts
 from ips_field.domain.records import KINDS, Case, Family, Interest
 from ips_field.errors import IpsError, ValidationError, WrongPassphrase
@@ -61,20 +62,24 @@ def init_office(
     public = recovery.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     with store.transaction():
         node.save_state(
-            roster=b64(sign_roster(Roster.initial(node.identity.public), node.identity)),
+            roster=b64(
+                sign_roster(
+                    Roster.initial(node.identity.public, clock=node.repo.time), node.identity
+                )
+            ),
             roster_version=1,
             recovery_public=b64(public),
         )
     return node
 
 
-def office_node(store: Any) -> SyncNode:
+def office_node(store: Any, *, clock: Clock | None = None) -> SyncNode:
     """The office node of an open master record; a volunteer's store (enrolled or not) is
     refused without writing to it (a new identity would otherwise be created in it)."""
     doc = store.table(IDENTITY_TABLE).get_id(IDENTITY_DOC)
     if doc is None or doc.get("role") != "office":
         raise IpsError("that store is not an office master record")
-    return SyncNode(store, "office")
+    return SyncNode(store, "office", clock=clock)
 
 
 def open_office(path: Path, passphrase: str) -> SyncNode:
@@ -153,7 +158,7 @@ def confirm_enrolment(node: SyncNode, volunteer: PublicIdentity, confirm: str) -
         raise EnrolmentError("fingerprint does not match; the volunteer was not added")
     roster = node.roster
     assert roster is not None
-    new = roster.with_volunteer(volunteer)
+    new = roster.with_volunteer(volunteer, clock=node.repo.time)
     with node.store.transaction():
         node.save_state(roster=b64(sign_roster(new, node.identity)), roster_version=new.version)
         node.store.table(PENDING).delete_ids([volunteer.node_id])
@@ -335,7 +340,7 @@ def revoke(node: SyncNode, volunteer_id: str) -> Roster:
     if volunteer_id not in roster.volunteers:
         raise ValidationError({"volunteer": "No such volunteer on the roster"})
     seen = node.peer(volunteer_id)["seen_seq"]
-    new = roster.with_revoked(volunteer_id, seen)
+    new = roster.with_revoked(volunteer_id, seen, clock=node.repo.time)
     with node.store.transaction():
         node.save_state(
             roster=b64(sign_roster(new, node.identity)),

@@ -12,12 +12,12 @@ accepted; later ones are refused. ``revoked_after_seq=None`` refuses all of them
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
+from ips_field.domain.clock import Clock, default_clock
 from sync.canonical import canonical_json, parse_limited
 from sync.errors import BadSignature, BundleDamaged, StaleRoster
 from sync.keys import NodeIdentity, PublicIdentity
@@ -99,24 +99,35 @@ class Roster:
     # -- building (office side) --------------------------------------------------------
 
     @classmethod
-    def initial(cls, office: PublicIdentity) -> Roster:
+    def initial(cls, office: PublicIdentity, *, clock: Clock | None = None) -> Roster:
         """Version 1 with no volunteers yet."""
-        return cls(version=1, office=office, volunteers={}, issued_at=_now())
+        return cls(version=1, office=office, volunteers={}, issued_at=_now(clock))
 
     @classmethod
     def provisional(cls, office: PublicIdentity) -> Roster:
         """Version 0, office only: what a freshly enrolled volunteer holds."""
         return cls(version=0, office=office, volunteers={})
 
-    def with_volunteer(self, public: PublicIdentity, enrolled_on: str | None = None) -> Roster:
+    def with_volunteer(
+        self,
+        public: PublicIdentity,
+        enrolled_on: str | None = None,
+        *,
+        clock: Clock | None = None,
+    ) -> Roster:
         """Next version, with ``public`` added (or re-activated) as an active volunteer."""
         if public.role != "volunteer" or public.node_id == self.office.node_id:
             raise ValueError("only volunteers are listed in the roster")
-        entry = RosterEntry(public=public, enrolled_on=enrolled_on or _today())
-        return self._next({**self.volunteers, public.node_id: entry})
+        entry = RosterEntry(public=public, enrolled_on=enrolled_on or _today(clock))
+        return self._next({**self.volunteers, public.node_id: entry}, clock)
 
     def with_revoked(
-        self, node_id: str, revoked_after_seq: int | None, revoked_on: str | None = None
+        self,
+        node_id: str,
+        revoked_after_seq: int | None,
+        revoked_on: str | None = None,
+        *,
+        clock: Clock | None = None,
     ) -> Roster:
         """Next version, with ``node_id`` revoked after its bundle ``revoked_after_seq``."""
         old = self.volunteers[node_id]
@@ -124,13 +135,13 @@ class Roster:
             old,
             status="revoked",
             revoked_after_seq=revoked_after_seq,
-            revoked_on=revoked_on or _today(),
+            revoked_on=revoked_on or _today(clock),
             revoked_in_version=self.version + 1,
         )
-        return self._next({**self.volunteers, node_id: entry})
+        return self._next({**self.volunteers, node_id: entry}, clock)
 
-    def _next(self, volunteers: dict[str, RosterEntry]) -> Roster:
-        return Roster(self.version + 1, self.office, volunteers, issued_at=_now())
+    def _next(self, volunteers: dict[str, RosterEntry], clock: Clock | None) -> Roster:
+        return Roster(self.version + 1, self.office, volunteers, issued_at=_now(clock))
 
     # -- reading -----------------------------------------------------------------------
 
@@ -245,9 +256,9 @@ def verify_roster(
     return roster
 
 
-def _today() -> str:
-    return dt.datetime.now(dt.UTC).date().isoformat()
+def _today(clock: Clock | None) -> str:
+    return (clock or default_clock()).today().isoformat()
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+def _now(clock: Clock | None) -> str:
+    return (clock or default_clock()).utc().isoformat(timespec="seconds")

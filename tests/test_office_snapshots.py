@@ -56,19 +56,19 @@ def test_inbox(snap_compare, shown: World) -> None:
     for old in shown.inbox.glob("*.ipsb"):
         old.rename(fixed / "bundle-0.ipsb")
     shown.office.save_state(inbox=str(fixed))
-    app = OfficeApp(node=shown.office, today=lambda: TODAY)
+    app = OfficeApp(node=shown.office)
     assert snap_compare(app, terminal_size=(120, 40), run_before=lambda p: _push(p, InboxScreen()))
 
 
 def test_roster(snap_compare, shown: World) -> None:
-    app = OfficeApp(node=shown.office, today=lambda: TODAY)
+    app = OfficeApp(node=shown.office)
     assert snap_compare(
         app, terminal_size=(120, 40), run_before=lambda p: _push(p, VolunteersScreen())
     )
 
 
 def test_case_review(snap_compare, shown: World) -> None:
-    app = OfficeApp(node=shown.office, today=lambda: TODAY)
+    app = OfficeApp(node=shown.office)
     assert snap_compare(
         app, terminal_size=(120, 40), run_before=lambda p: _push(p, CaseReviewScreen(shown.case_id))
     )
@@ -80,14 +80,14 @@ def test_conflicts_queue(snap_compare, shown: World, tmp_path: Path) -> None:
     time.sleep(0.01)  # Anna's edit is the later one (a tie would go by random node ids)
     anna.repo.save(anna.repo.get(Case, shown.case_id).replace(school="Hill Primary"))
     import_bundle(office, export_bundle(anna, office.node_id, tmp_path / "s"), tmp_path / "q")
-    app = OfficeApp(node=office, today=lambda: TODAY)
+    app = OfficeApp(node=office)
     assert snap_compare(
         app, terminal_size=(120, 40), run_before=lambda p: _push(p, ConflictsScreen())
     )
 
 
 def test_report(snap_compare, shown: World) -> None:
-    app = OfficeApp(node=shown.office, today=lambda: TODAY)
+    app = OfficeApp(node=shown.office)
     assert snap_compare(
         app, terminal_size=(120, 40), run_before=lambda p: _push(p, ReportsScreen())
     )

@@ -17,6 +17,7 @@ from ips_field.tui.app import IpsApp, make_app
 from ips_field.tui.screens.case_view import CaseScreen
 from ips_field.tui.screens.meeting_mode import MeetingModeScreen
 from ips_field.tui.screens.meeting_prep import MeetingPrepScreen
+from tests.conftest import FuncClock
 
 TODAY = dt.date(2026, 11, 22)
 NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.UTC)
@@ -24,9 +25,9 @@ NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.UTC)
 
 def demo_app() -> tuple[IpsApp, Repository]:
     clock = iter(NOW + dt.timedelta(seconds=i) for i in range(10**6))
-    repo = Repository(MemoryStore(), node_id="volunteer-node", now=lambda: next(clock))
+    repo = Repository(MemoryStore(), node_id="volunteer-node", clock=FuncClock(lambda: next(clock)))
     build_demo(repo, today=TODAY)
-    return make_app(repository=repo, today=TODAY), repo
+    return make_app(repository=repo), repo
 
 
 async def no_blink(pilot) -> None:
@@ -43,7 +44,7 @@ def case_id(repo: Repository, ref: str) -> str:
 def test_lock_screen(snap_compare, tmp_path: Path) -> None:
     path = tmp_path / "v.ipsf"
     Store.create(path, "snapshot passphrase", kdf=KdfParams.FOR_TESTS).close()
-    app = IpsApp(store_path=path, today=lambda: TODAY)
+    app = IpsApp(store_path=path)
     assert snap_compare(app, terminal_size=(120, 40), run_before=no_blink)
 
 

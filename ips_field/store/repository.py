@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, Protocol, TypeVar
 
-from ips_field.domain.clock import HybridClock, Stamp, as_stamp
+from ips_field.domain.clock import Clock, HybridClock, Stamp, as_stamp, default_clock
 from ips_field.domain.records import (
     KINDS,
     META_FIELDS,
@@ -46,11 +46,6 @@ class StoreLike(Protocol):
     def transaction(self) -> contextlib.AbstractContextManager[None]: ...
 
 
-def utc_now() -> dt.datetime:
-    """Now, as an aware local time (shown to the volunteer as wall-clock time)."""
-    return dt.datetime.now().astimezone()
-
-
 class Repository:
     """Typed, clocked, op-logged access to one store."""
 
@@ -59,10 +54,10 @@ class Repository:
         store: StoreLike,
         *,
         node_id: str | None = None,
-        now: Callable[[], dt.datetime] = utc_now,
+        clock: Clock | None = None,
     ) -> None:
         self.store = store
-        self.now = now
+        self.time: Clock = clock or default_clock()
         meta = store.table(META).get_id("node")
         if meta is None:
             meta = {"id": "node", "node_id": node_id or new_id(), "clock": [0, 0, ""], "seq": 0}
@@ -70,10 +65,14 @@ class Repository:
         self.node_id: str = meta["node_id"]
         self.clock = HybridClock(
             self.node_id,
-            wall=lambda: int(self.now().timestamp() * 1000),
+            wall=self.time.wall_ms,
             last=as_stamp(meta["clock"]),
         )
         self._seq: int = int(meta.get("seq", 0))
+
+    def now(self) -> dt.datetime:
+        """Now, from the injected clock (aware; shown to the volunteer as wall-clock time)."""
+        return self.time.now()
 
     # -- transactions -------------------------------------------------------------------
 

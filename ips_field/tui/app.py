@@ -7,13 +7,12 @@ screen that shows a family, at once.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ips_field.domain.clock import Clock, default_clock
 from ips_field.errors import TemplateError
 from ips_field.store.repository import Repository
 from ips_field.templates import Templates, load_templates
@@ -38,7 +37,7 @@ class IpsApp(LockableApp):
         store_path: Path | None = None,
         templates: Templates | None = None,
         template_errors: Iterable[TemplateError] = (),
-        today: Callable[[], dt.date] = dt.date.today,
+        clock: Clock | None = None,
         idle_minutes: float = 5,
         kdf: Any = None,
         unlock_hint: str = "",
@@ -53,11 +52,10 @@ class IpsApp(LockableApp):
         self.template_errors = [str(e) for e in template_errors]
         self.session = session
         self.store_path = store_path
-        self.today = today
+        self.clock = clock or (session.repo.time if session else default_clock())
         self.idle_seconds = idle_minutes * 60
         self.kdf = kdf  # only tests pass a cheap cost; None means calibrate
         self.locked_store: Any = session.store if session else None
-        self._last_activity = time.monotonic()
         self.register_theme(HIGH_CONTRAST)
 
     # -- start-up ------------------------------------------------------------------
@@ -105,8 +103,8 @@ class IpsApp(LockableApp):
             self._show_unlock()
             return
         self.locked_store = store
-        self.session = Session(Repository(store), store, self.templates, self.today)
-        self._last_activity = time.monotonic()
+        self.session = Session(Repository(store, clock=self.clock), store, self.templates)
+        self.touch()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._show_home()
@@ -182,22 +180,21 @@ def make_app(
     store_path: Path | None = None,
     templates: Templates | None = None,
     config: dict[str, Any] | None = None,
-    today: dt.date | None = None,
+    clock: Clock | None = None,
 ) -> IpsApp:
     """Build the app: with a repository (tests, demo) or a store path (real use)."""
     config = config or {}
-    clock: Callable[[], dt.date] = (lambda: today) if today else dt.date.today
     session = None
     if repository is not None:
         tpl = templates or load_templates()[0]
-        session = Session(repository, store or repository.store, tpl, clock)
+        session = Session(repository, store or repository.store, tpl)
         templates = tpl
     return IpsApp(
         session=session,
         store_path=store_path,
         templates=templates,
         template_errors=config.get("template_errors", ()),
-        today=clock,
+        clock=clock,
         idle_minutes=config.get("idle_minutes", 5),
         kdf=config.get("kdf"),
     )

@@ -8,7 +8,7 @@ out on purpose: it would write what is on screen (families' names) to disk in pl
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +16,8 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+
+from ips_field.domain.clock import Clock
 
 
 class LockableApp(App[None]):
@@ -30,9 +32,18 @@ class LockableApp(App[None]):
     session: Any = None
     idle_seconds: float = 300.0
     _last_activity: float = 0.0
+    clock: Clock  # set by each app's __init__
+
+    def today(self) -> dt.date:
+        """The service's local date, from the app's clock."""
+        return self.clock.today()
+
+    def touch(self) -> None:
+        """Count now as activity (wall-clock time, so a suspended laptop wakes locked)."""
+        self._last_activity = self.clock.monotonic()
 
     def start_idle_timer(self) -> None:
-        self._last_activity = time.monotonic()
+        self.touch()
         self.set_interval(1.0, self._check_idle)
 
     def _show_unlock(self) -> None:
@@ -40,11 +51,14 @@ class LockableApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
-            self._last_activity = time.monotonic()
+            self.touch()
         await super().on_event(event)
 
     def _check_idle(self) -> None:
-        if self.session is not None and time.monotonic() - self._last_activity > self.idle_seconds:
+        if (
+            self.session is not None
+            and self.clock.monotonic() - self._last_activity > self.idle_seconds
+        ):
             self.action_lock()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

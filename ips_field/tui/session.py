@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ips_field.domain import due
 from ips_field.domain.records import (
@@ -27,7 +26,10 @@ class Session:
     repo: Repository
     store: object
     templates: Templates
-    today: Callable[[], dt.date] = field(default=dt.date.today)
+
+    def today(self) -> dt.date:
+        """The service's local date, from the repository's clock."""
+        return self.repo.time.today()
 
     @property
     def profile(self) -> ServiceProfile:

@@ -14,6 +14,7 @@ from ips_field.domain.records import Case, Consent, Note
 from ips_field.store.repository import Repository
 from ips_field.store.table import MemoryStore
 from sync.merge import CONFLICTS, apply_ops
+from tests.conftest import FuncClock
 
 NODES = ["vol-a", "vol-b", "vol-c", "office"]
 BASE = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
@@ -27,7 +28,7 @@ def replicas() -> dict[str, Repository]:
     def clock() -> dt.datetime:
         return BASE + dt.timedelta(milliseconds=next(tick) % 7)
 
-    return {n: Repository(MemoryStore(), node_id=n, now=clock) for n in NODES}
+    return {n: Repository(MemoryStore(), node_id=n, clock=FuncClock(clock)) for n in NODES}
 
 
 def state(repo: Repository) -> dict:

@@ -10,6 +10,7 @@ from ips_field.demo import build_demo
 from ips_field.store.repository import Repository
 from ips_field.store.table import MemoryStore
 from ips_field.templates import load_templates
+from tests.conftest import FuncClock
 
 TODAY = dt.date(2026, 11, 22)
 NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.UTC)
@@ -23,11 +24,11 @@ def templates():
 @pytest.fixture
 def repo() -> Repository:
     clock = iter(NOW + dt.timedelta(seconds=i) for i in range(10**6))
-    r = Repository(MemoryStore(), node_id="volunteer-node", now=lambda: next(clock))
+    r = Repository(MemoryStore(), node_id="volunteer-node", clock=FuncClock(lambda: next(clock)))
     build_demo(r, today=TODAY)
     return r
 
 
 @pytest.fixture
 def empty_repo() -> Repository:
-    return Repository(MemoryStore(), node_id="volunteer-node", now=lambda: NOW)
+    return Repository(MemoryStore(), node_id="volunteer-node", clock=FuncClock(lambda: NOW))

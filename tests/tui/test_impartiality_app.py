@@ -18,7 +18,6 @@ from ips_field.tui.screens.conflict_dialog import ConflictDialog
 from ips_field.tui.screens.cpd import CpdScreen
 from ips_field.tui.screens.interests import InterestsScreen
 from ips_field.tui.screens.meeting_mode import MeetingModeScreen
-from tests.tui.conftest import TODAY
 
 FORM = {
     "family_name": "Newfamily",
@@ -45,7 +44,7 @@ async def test_governor_cannot_take_case_at_same_school_spelled_differently(empt
             declared_on="2026-01-01",
         )
     )
-    app = make_app(repository=empty_repo, today=TODAY)
+    app = make_app(repository=empty_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await fill_case(pilot, "Saint Marys CE Primary", "Eastlea")
         assert isinstance(app.screen, ConflictDialog)
@@ -62,7 +61,7 @@ async def test_governor_cannot_take_case_at_same_school_spelled_differently(empt
 
 async def test_neighbourhood_warning_needs_a_reason(empty_repo) -> None:
     empty_repo.save(Interest(interest_type="home_area", area="Fenwick", declared_on="2026-01-01"))
-    app = make_app(repository=empty_repo, today=TODAY)
+    app = make_app(repository=empty_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await fill_case(pilot, "Willowbrook Primary School", "Fenwick")
         assert isinstance(app.screen, ConflictDialog)
@@ -82,7 +81,7 @@ async def test_neighbourhood_warning_needs_a_reason(empty_repo) -> None:
 
 
 async def test_declaring_interest_in_register_blocks_open_case(repo) -> None:
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("i")
         await pilot.pause()
@@ -112,7 +111,7 @@ async def test_flagged_note_shows_alternative_and_is_stored(repo) -> None:
             role_statement="My role today.",
         )
     )
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(MeetingModeScreen(meeting.id))
         await pilot.pause()
@@ -137,7 +136,7 @@ async def test_cpd_and_supervision_reach_dashboard(empty_repo) -> None:
         CpdEntry(on="2025-06-01", title="Impartiality", hours=2, topics=["impartiality"])
     )
     empty_repo.save(SupervisionEntry(on="2026-05-01", supervisor="Sam"))
-    app = make_app(repository=empty_repo, today=TODAY)
+    app = make_app(repository=empty_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         table = app.screen.query_one("#due", DataTable)

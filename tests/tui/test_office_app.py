@@ -109,7 +109,7 @@ def world(tmp_path: Path) -> World:
 
 
 def app_for(world: World) -> OfficeApp:
-    return OfficeApp(node=world.office, today=lambda: TODAY)
+    return OfficeApp(node=world.office)
 
 
 async def test_home_counts_and_inbox_preview_then_import(world: World) -> None:
@@ -315,7 +315,7 @@ async def test_oversight_evaluations_and_report(world: World, tmp_path: Path) ->
 
 
 async def test_quick_lock_and_audit_log_verify(world: World) -> None:
-    app = OfficeApp(store_path=Path(world.office.store.path), today=lambda: TODAY)
+    app = OfficeApp(store_path=Path(world.office.store.path))
     world.office.store.close()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -385,11 +385,12 @@ async def test_invite_then_revoke_with_reassignment(world: World, tmp_path: Path
 
 
 async def test_idle_office_locks_itself(world: World) -> None:
-    app = OfficeApp(node=world.office, today=lambda: TODAY, idle_minutes=1 / 60)
+    app = OfficeApp(node=world.office, idle_minutes=1)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        await pilot.pause(2.5)
+        world.office.repo.time.advance(seconds=61)  # wall-clock time, suspend included
+        await pilot.pause(1.5)
         assert isinstance(app.screen, UnlockScreen) and app.session is None
 
 
@@ -408,7 +409,7 @@ async def test_unlocking_a_volunteer_store_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "laptop.ipsf"
     Store.create(path, "volunteer words", kdf=K).close()
     before = path.read_bytes()
-    app = OfficeApp(store_path=path, today=lambda: TODAY)
+    app = OfficeApp(store_path=path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         app.screen.query_one("#passphrase", Input).value = "volunteer words"

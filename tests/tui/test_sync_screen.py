@@ -15,7 +15,6 @@ from ips_field.tui.screens.sync_screen import SyncScreen
 from sync import office as off
 from sync.exchange import import_bundle
 from sync.node import SyncNode
-from tests.tui.conftest import TODAY
 
 K = KdfParams.FOR_TESTS
 
@@ -42,7 +41,7 @@ async def test_export_and_import_from_the_sync_screen(tmp_path: Path) -> None:
     node.repo.add_note(Note(case_id=case.id, text="hello"))
     inbox = tmp_path / "from-office"
     off.export_for(office, vid, inbox)
-    app = make_app(repository=node.repo, store=store, today=TODAY)
+    app = make_app(repository=node.repo, store=store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("y")
         await pilot.pause()

@@ -41,7 +41,7 @@ async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
 
 
 async def test_dashboard_lists_due_items_and_opens_cases(repo) -> None:
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
@@ -56,7 +56,7 @@ async def test_dashboard_lists_due_items_and_opens_cases(repo) -> None:
 
 
 async def test_filter_and_status_in_case_list(repo) -> None:
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("c")
         await pilot.pause()
@@ -77,7 +77,7 @@ async def test_filter_and_status_in_case_list(repo) -> None:
 
 
 async def test_new_case_shows_field_errors_then_saves_all_records(empty_repo) -> None:
-    app = make_app(repository=empty_repo, today=TODAY)
+    app = make_app(repository=empty_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("n")
         await pilot.pause()
@@ -116,7 +116,7 @@ async def test_new_case_shows_field_errors_then_saves_all_records(empty_repo) ->
 
 async def test_consent_recorded_and_withdrawn(repo) -> None:
     case = case_by_ref(repo, "DEMO-002")
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(CaseScreen(case.id))
         await pilot.pause()
@@ -145,7 +145,7 @@ async def test_represent_refused_without_consent_then_allowed(repo) -> None:
     meeting = repo.save(
         Meeting(case_id=case.id, meeting_type="ehc_annual_review", starts_at="2026-11-25T10:00")
     )
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(MeetingPrepScreen(meeting.id))
         await pilot.pause()
@@ -172,7 +172,7 @@ async def test_checklist_progress_and_parent_views_saved(repo) -> None:
     meeting = repo.save(
         Meeting(case_id=case.id, meeting_type="exclusion", starts_at="2026-11-25T10:00")
     )
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(MeetingPrepScreen(meeting.id))
         await pilot.pause()
@@ -203,7 +203,7 @@ async def test_meeting_mode_role_first_then_attributed_voices_in_summary(repo) -
             role_statement="I am here to support the parent.",
         )
     )
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(MeetingModeScreen(meeting.id))
         await pilot.pause()
@@ -265,7 +265,7 @@ async def test_meeting_mode_role_first_then_attributed_voices_in_summary(repo) -
 
 async def test_correction_supersedes_with_reason_and_history(repo) -> None:
     case = case_by_ref(repo, "DEMO-008")
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(SummaryScreen(case.id))
         await pilot.pause()
@@ -293,7 +293,7 @@ async def test_correction_supersedes_with_reason_and_history(repo) -> None:
 
 async def test_export_needs_confirmation_and_warns(repo, tmp_path: Path) -> None:
     case = case_by_ref(repo, "DEMO-008")
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     target = tmp_path / "summary.md"
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(SummaryScreen(case.id))
@@ -329,7 +329,7 @@ async def test_unlock_wrong_then_right_and_quick_lock(tmp_path: Path) -> None:
     path = tmp_path / "v.ipsf"
     with Store.create(path, PASS, kdf=KdfParams.FOR_TESTS) as store:
         Repository(store).save(Case(reference="R1", school="S", opened_on="2026-01-01"))
-    app = IpsApp(store_path=path, today=lambda: TODAY)
+    app = IpsApp(store_path=path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen)
@@ -351,15 +351,19 @@ async def test_unlock_wrong_then_right_and_quick_lock(tmp_path: Path) -> None:
         store.close()
 
 
-async def test_auto_lock_after_idle_drops_the_key(tmp_path: Path) -> None:
+async def test_auto_lock_after_idle_drops_the_key(tmp_path: Path, clock) -> None:
     path = tmp_path / "v.ipsf"
     Store.create(path, PASS, kdf=KdfParams.FOR_TESTS).close()
     store = Store.open(path, PASS)
     repo = Repository(store)
-    app = make_app(repository=repo, store=store, today=TODAY, config={"idle_minutes": 0.02})
+    app = make_app(repository=repo, store=store, config={"idle_minutes": 5})
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
+        clock.advance(minutes=4)  # a quiet meeting: not yet
+        await pilot.pause(1.2)
+        assert isinstance(app.screen, DashboardScreen)
+        clock.advance(minutes=2)  # e.g. the lid closed and opened again
         await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen), timeout=5)
         await pilot.pause(0.2)  # let the lock screen finish mounting before the app closes
         assert store.locked and app.session is None
@@ -369,7 +373,7 @@ async def test_auto_lock_after_idle_drops_the_key(tmp_path: Path) -> None:
 
 async def test_first_run_wizard_creates_encrypted_store(tmp_path: Path) -> None:
     path = tmp_path / "new" / "v.ipsf"
-    app = IpsApp(store_path=path, today=lambda: TODAY, kdf=KdfParams.FOR_TESTS)
+    app = IpsApp(store_path=path, kdf=KdfParams.FOR_TESTS)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, WizardScreen)
@@ -399,19 +403,19 @@ async def test_broken_template_override_named_and_app_starts(
 ) -> None:
     (tmp_path / "meeting_types.yaml").write_text("meeting_types:\n  broken:\n    name: Broken\n")
     monkeypatch.setenv("IPS_FIELD_TEMPLATES", str(tmp_path))
-    app = IpsApp(session=None, today=lambda: TODAY)
+    app = IpsApp(session=None)
     assert len(app.template_errors) == 1
     message = app.template_errors[0]
     assert "meeting_types.yaml" in message and "line" in message
     assert "ehc_annual_review" in app.templates.meeting_types  # packaged ones still there
-    app2 = make_app(repository=repo, today=TODAY, config={"template_errors": app.template_errors})
+    app2 = make_app(repository=repo, config={"template_errors": app.template_errors})
     async with app2.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert "meeting_types.yaml" in str(app2.screen.query_one("#template-errors").content)
 
 
 async def test_palette_lists_screen_actions_but_no_screenshot(repo) -> None:
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -429,7 +433,7 @@ async def test_leaving_meeting_mode_asks_first(repo) -> None:
     meeting = repo.save(
         Meeting(case_id=case.id, meeting_type="ehc_annual_review", starts_at="2026-11-22T10:00")
     )
-    app = make_app(repository=repo, today=TODAY)
+    app = make_app(repository=repo)
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(MeetingModeScreen(meeting.id))
         await pilot.pause()

@@ -24,6 +24,7 @@ from ips_field.domain.records import (
 from ips_field.errors import ValidationError
 from ips_field.store.repository import Repository
 from ips_field.store.table import MemoryStore
+from tests.conftest import FuncClock
 
 NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
 
@@ -97,7 +98,9 @@ def test_every_kind_has_a_valid_example() -> None:
 def repo() -> Repository:
     ticks = iter(range(10**6))
     return Repository(
-        MemoryStore(), node_id="n1", now=lambda: NOW + dt.timedelta(seconds=next(ticks))
+        MemoryStore(),
+        node_id="n1",
+        clock=FuncClock(lambda: NOW + dt.timedelta(seconds=next(ticks))),
     )
 
 

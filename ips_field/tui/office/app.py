@@ -9,12 +9,11 @@ footer keys, a command palette of every action, F1 help, a high-contrast theme, 
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ips_field.domain.clock import Clock, default_clock
 from ips_field.errors import IpsError
 from ips_field.templates import Templates, load_templates
 from ips_field.templates.schema import ServiceProfile
@@ -31,7 +30,10 @@ class OfficeSession:
 
     node: SyncNode
     templates: Templates
-    today: Callable[[], dt.date]
+
+    def today(self) -> dt.date:
+        """The service's local date, from the master record's clock."""
+        return self.node.repo.time.today()
 
     @property
     def store(self) -> Any:
@@ -67,20 +69,19 @@ class OfficeApp(LockableApp):
         *,
         node: SyncNode | None = None,
         store_path: Path | None = None,
-        today: Callable[[], dt.date] = dt.date.today,
+        clock: Clock | None = None,
         idle_minutes: float = 5,
         unlock_hint: str = "",
         templates: Templates | None = None,
     ) -> None:
         super().__init__()
         self.templates = templates or load_templates()[0]
-        self.today = today
+        self.clock = clock or (node.repo.time if node else default_clock())
         self.store_path = store_path
         self.unlock_hint = unlock_hint
         self.idle_seconds = idle_minutes * 60
-        self.session = OfficeSession(node, self.templates, today) if node else None
+        self.session = OfficeSession(node, self.templates) if node else None
         self.locked_store: Any = node.store if node else None
-        self._last_activity = time.monotonic()
         self.register_theme(HIGH_CONTRAST)
 
     def on_mount(self) -> None:
@@ -104,7 +105,7 @@ class OfficeApp(LockableApp):
         """Called by the unlock screen once the store is open."""
         self.locked_store = store
         try:
-            node = office_node(store)
+            node = office_node(store, clock=self.clock)
         except IpsError as err:
             store.close()
             self.locked_store = None
@@ -112,8 +113,8 @@ class OfficeApp(LockableApp):
             self.pop_screen()
             self._show_unlock()
             return
-        self.session = OfficeSession(node, self.templates, self.today)
-        self._last_activity = time.monotonic()
+        self.session = OfficeSession(node, self.templates)
+        self.touch()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._show_home()

@@ -1,0 +1,60 @@
+"""Shared fixtures: the one clock every test runs on.
+
+No code reads the machine's clock except ``SystemClock``; the suite pins the process's default
+clock to ``NOW`` before anything is built (session fixtures included) and again, fresh, for
+every test. ``.ci/run`` also runs the suite with the machine's clock moved to far dates, so a
+stray read of the wall clock shows as a failure there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from ips_field.domain.clock import Clock, FixedClock, set_default_clock
+
+NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.UTC)
+TODAY = NOW.date()
+STEP = dt.timedelta(milliseconds=1)  # successive stamps differ, as real ones would
+
+
+class FuncClock(Clock):
+    """A clock whose now() is any function (tests that need colliding or odd times)."""
+
+    def __init__(self, fn: Callable[[], dt.datetime]) -> None:
+        self._fn = fn
+
+    def now(self) -> dt.datetime:
+        return self._fn()
+
+
+def pinned_clock(at: dt.datetime = NOW, step: dt.timedelta = STEP) -> FixedClock:
+    return FixedClock(at, step=step)
+
+
+TRAVEL_ENV = "IPS_TEST_WALL_CLOCK"  # e.g. "2027-12-31T23:30 Europe/London" (set by .ci/run)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    set_default_clock(pinned_clock())
+    travel = os.environ.get(TRAVEL_ENV)
+    if travel:
+        # Move the machine's clock (and zone) for the whole run: a test that passes only on
+        # the real date is a test, or code, that reads the wall clock behind the clock's back.
+        when, _, zone = travel.partition(" ")
+        start = dt.datetime.fromisoformat(when).replace(tzinfo=ZoneInfo(zone or "UTC"))
+        time_machine.travel(start, tick=True).start()
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[FixedClock]:
+    """The test's clock, at ``NOW``; move it with ``clock.advance(days=1)``."""
+    fixed = pinned_clock()
+    previous = set_default_clock(fixed)
+    yield fixed
+    set_default_clock(previous)
