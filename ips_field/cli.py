@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from ips_field import cli_sync
 from ips_field.cli_common import (
     PROG,
     OneLineGroup,
@@ -43,10 +44,8 @@ def main(ctx: click.Context, store_path: Path | None) -> None:
 
 @one_line_errors(PROG)
 def launch(store_path: Path, unlock_hint: str = "") -> None:
-    try:
-        from ips_field.tui.app import run_app
-    except ImportError:
-        fail("the app screens are not installed in this build")
+    from ips_field.tui.app import run_app  # Textual loads only when the app is opened
+
     run_app(store_path=store_path, unlock_hint=unlock_hint)
 
 
@@ -133,12 +132,7 @@ def demo(store_path: Path | None, create_only: bool) -> None:
         launch(path, "This is the demo store of fictional families: its passphrase is  demo")
 
 
-try:
-    from ips_field import cli_sync
-except ImportError:  # the sync commands arrive with the sync package
-    cli_sync = None  # type: ignore[assignment]
-if cli_sync is not None:
-    cli_sync.register(main)
+cli_sync.register(main)
 
 
 if __name__ == "__main__":

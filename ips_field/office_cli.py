@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ips_field import office_demo, office_report
 from ips_field.cli_common import (
     OneLineGroup,
     ask_new_passphrase,
@@ -238,17 +239,10 @@ def recover(volunteer_store: Path, key_file: Path) -> None:
     click.echo("The store now opens with the new passphrase.")
 
 
-def _register_optional() -> None:
-    """Commands that live in their own modules (reports, demo) join when present."""
-    for module in ("ips_field.office_report", "ips_field.office_demo"):
-        try:
-            mod = __import__(module, fromlist=["register"])
-        except ImportError:
-            continue
-        mod.register(main)
-
-
-_register_optional()
+# Commands that live in their own modules join here; a broken module is an error, not a
+# command that silently vanishes from --help.
+office_report.register(main)
+office_demo.register(main)
 
 if __name__ == "__main__":
     main()

@@ -359,10 +359,7 @@ def register(main: click.Group) -> None:
             raise IpsError(f"{store_path} already exists; nothing was changed")
         run_office = None
         if not create_only:
-            try:
-                from ips_field.tui.office.app import run_office
-            except ImportError:
-                raise IpsError("the office app is not available in this version") from None
+            from ips_field.tui.office.app import run_office
         path = store_path or Path(tempfile.mkdtemp(prefix="ips-office-demo-")) / "office.ipsf"
         click.echo("Writing the demo office and four volunteers' stores...", err=True)
         made = create_office_demo(path, kdf=kdf_choice())

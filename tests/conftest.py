@@ -58,3 +58,6 @@ def clock() -> Iterator[FixedClock]:
     previous = set_default_clock(fixed)
     yield fixed
     set_default_clock(previous)
+
+
+pytest_plugins = ["tests.office_world"]  # the office world fixtures, for every test folder

@@ -24,7 +24,7 @@ from ips_field.tui.office.reports import ReportsScreen
 from sync import keys
 from sync.exchange import export_bundle, import_bundle
 from sync.node import SyncNode
-from tests.tui.test_office_app import TODAY, World, world  # noqa: F401 (fixture used by `shown`)
+from tests.office_world import World
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +35,7 @@ def pinned(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def shown(world: World, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: F811
+def shown(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
     """The world, with fingerprints pinned once enrolment (which compares them) is done."""
     monkeypatch.setattr(
         "ips_field.tui.office.people.fingerprint", lambda public: "4711-0815-2342-1234"

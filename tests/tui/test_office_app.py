@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,14 +10,10 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from ips_field.domain.records import (
     Case,
-    CpdEntry,
     Evaluation,
-    Family,
-    Interest,
     Note,
-    SupervisionEntry,
 )
-from ips_field.store.store import KdfParams, Store
+from ips_field.store.store import Store
 from ips_field.tui.office.app import OfficeApp
 from ips_field.tui.office.cases import (
     AssignDialog,
@@ -37,75 +32,9 @@ from ips_field.tui.widgets.form_dialog import FormDialog
 from sync import audit
 from sync import office as off
 from sync.exchange import export_bundle, import_bundle
-from sync.node import SyncNode
+from tests.office_world import OFFICE_PASS, K, World
 
-K = KdfParams.FOR_TESTS
 TODAY = dt.date(2026, 11, 22)
-OFFICE_PASS = "office passphrase for tests"
-
-
-@dataclass
-class World:
-    tmp: Path
-    office: SyncNode
-    anna: SyncNode
-    ben: SyncNode
-    a: str
-    b: str
-    case_id: str
-    inbox: Path
-
-
-def enrol(tmp: Path, name: str, office: SyncNode) -> tuple[SyncNode, str]:
-    store = Store.create(tmp / name / "v.ipsf", "volunteer passphrase", kdf=K)
-    invite, code, vid = off.enrol(office, name.title())
-    reply, vol_fp, _ = off.volunteer_enrol(store, invite, code)
-    off.confirm_enrolment(office, off.read_enrolment_reply(office, reply), vol_fp)
-    node = SyncNode(store, "volunteer")
-    import_bundle(node, off.export_for(office, vid, tmp / "stick"), tmp / "q")
-    return node, vid
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> World:
-    office = off.init_office(
-        tmp_path / "office.ipsf", OFFICE_PASS, "recovery words", tmp_path / "rk.key", kdf=K
-    )
-    anna, a = enrol(tmp_path, "anna", office)
-    ben, b = enrol(tmp_path, "ben", office)
-    ben.repo.save(
-        Interest(interest_type="governor", organisation="Hill School", declared_on="2026-01-05")
-    )
-    case = anna.repo.save(
-        Case(reference="A-001", school="Hill School", opened_on="2026-11-01", assigned_to=a)
-    )
-    anna.repo.save(
-        Family(case_id=case.id, family_name="Quillfeather", parents=[{"name": "Rowan Q"}])
-    )
-    anna.repo.add_note(Note(case_id=case.id, voice="parent_view", text="Wants [more] support"))
-    anna.repo.add_note(
-        Note(
-            case_id=case.id,
-            voice="option",
-            text="You should accept the place",
-            flags=[{"phrase": "you should", "alternative": "one option is"}],
-        )
-    )
-    anna.repo.save(
-        CpdEntry(on="2026-03-02", title="Impartiality", hours=3.0, topics=["impartiality"])
-    )
-    anna.repo.save(SupervisionEntry(on="2026-10-01", supervisor="Sue"))
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for node in (anna, ben):
-        import_bundle(
-            office, export_bundle(node, office.node_id, tmp_path / "stick"), tmp_path / "q"
-        )
-    # Anna writes more; her bundle waits in the inbox.
-    anna.repo.add_note(Note(case_id=case.id, voice="procedure", text="Annual review due in May"))
-    export_bundle(anna, office.node_id, inbox)
-    office.save_state(inbox=str(inbox))
-    return World(tmp_path, office, anna, ben, a, b, case.id, inbox)
 
 
 def app_for(world: World) -> OfficeApp:

@@ -13,10 +13,10 @@ from ips_field.errors import IpsError
 from sync import audit
 from sync import oversight as ov
 from sync.exchange import export_bundle, import_bundle
-from tests.tui.test_office_app import World, world  # noqa: F401 (fixture)
+from tests.office_world import World
 
 
-def test_preview_applies_nothing_and_counts_new_ops(world: World) -> None:  # noqa: F811
+def test_preview_applies_nothing_and_counts_new_ops(world: World) -> None:
     [bundle] = ov.inbox_files(world.inbox)
     before = len(world.office.repo.all(Note))
     preview = ov.preview_bundle(world.office, bundle)
@@ -28,7 +28,7 @@ def test_preview_applies_nothing_and_counts_new_ops(world: World) -> None:  # no
     assert ov.preview_bundle(world.office, again).summary == "from Anna: nothing new (0 cases)"
 
 
-def test_preview_counts_records_in_plain_words(world: World) -> None:  # noqa: F811
+def test_preview_counts_records_in_plain_words(world: World) -> None:
     for old in ov.inbox_files(world.inbox):
         import_bundle(world.office, old, world.tmp / "q")
     repo = world.anna.repo
@@ -46,7 +46,7 @@ def test_preview_counts_records_in_plain_words(world: World) -> None:  # noqa: F
     assert preview.summary == "from Anna: 1 case, 1 family, 2 children, 1 CPD entry (1 case)"
 
 
-def test_preview_of_a_damaged_bundle_says_why(world: World, tmp_path: Path) -> None:  # noqa: F811
+def test_preview_of_a_damaged_bundle_says_why(world: World, tmp_path: Path) -> None:
     [bundle] = ov.inbox_files(world.inbox)
     bad = tmp_path / "bad.ipsb"
     bad.write_bytes(bundle.read_bytes()[:-40])
@@ -54,7 +54,7 @@ def test_preview_of_a_damaged_bundle_says_why(world: World, tmp_path: Path) -> N
     assert not preview.ok and preview.problem and "\n" not in preview.problem
 
 
-def test_returned_evaluation_completes_the_sent_one(world: World) -> None:  # noqa: F811
+def test_returned_evaluation_completes_the_sent_one(world: World) -> None:
     world.anna.repo.save(
         Evaluation(case_id=world.case_id, stage="closing", sent_on="2026-11-20", sent_how="email")
     )
@@ -75,7 +75,7 @@ def test_returned_evaluation_completes_the_sent_one(world: World) -> None:  # no
     assert evaluation.scores == {"impartiality": 4}
 
 
-def test_subject_access_export_holds_the_family_only(world: World, tmp_path: Path) -> None:  # noqa: F811
+def test_subject_access_export_holds_the_family_only(world: World, tmp_path: Path) -> None:
     other = world.anna.repo.save(
         Case(reference="A-002", school="Dale School", opened_on="2026-11-02", assigned_to=world.a)
     )
@@ -96,7 +96,7 @@ def test_subject_access_export_holds_the_family_only(world: World, tmp_path: Pat
     assert audit.entries(world.office)[-1]["action"] == "subject_access"
 
 
-def test_retention_schedule_lists_closed_cases_past_the_period(world: World) -> None:  # noqa: F811
+def test_retention_schedule_lists_closed_cases_past_the_period(world: World) -> None:
     office = world.office
     case = office.repo.get(Case, world.case_id)
     office.repo.save(case.replace(status="closed", closed_on="2019-03-01", outcome="done"))
@@ -107,7 +107,7 @@ def test_retention_schedule_lists_closed_cases_past_the_period(world: World) -> 
     assert ov.retention_schedule(office, dt.date(2026, 11, 22)) == []
 
 
-def test_erasure_leaves_a_stub_and_an_audit_entry_without_names(world: World) -> None:  # noqa: F811
+def test_erasure_leaves_a_stub_and_an_audit_entry_without_names(world: World) -> None:
     stub = ov.erase(world.office, world.case_id)
     assert stub["records"] >= 3
     assert world.office.repo.raw("case", world.case_id) is None
