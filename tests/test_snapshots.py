@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from ips_field.demo import build_demo
+from ips_field.demo.volunteer import build_demo
 from ips_field.domain.records import Case, Meeting
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store

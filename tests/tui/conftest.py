@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ips_field.demo import build_demo
+from ips_field.demo.volunteer import build_demo
 from ips_field.store.repository import Repository
 from ips_field.store.table import MemoryStore
 from ips_field.templates import load_templates

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ips_field.cli import main
+from ips_field.cli.volunteer import main
 from ips_field.store.store import Store
 
 PASS = "four words of passphrase"
@@ -97,7 +97,7 @@ def test_real_process_wrong_passphrase_has_no_traceback(tmp_path: Path) -> None:
     store = tmp_path / "demo.ipsf"
     run(["demo", "--create-only", "--store", str(store)])
     proc = subprocess.run(
-        [sys.executable, "-m", "ips_field.cli", "verify", "--store", str(store)],
+        [sys.executable, "-m", "ips_field.cli.volunteer", "verify", "--store", str(store)],
         env={"IPS_FIELD_PASSPHRASE": "nope", "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
@@ -116,9 +116,9 @@ def test_real_process_wrong_passphrase_has_no_traceback(tmp_path: Path) -> None:
     ],
 )
 def test_usage_errors_are_one_line(prog: str, args: list[str], start: str) -> None:
-    from ips_field import cli, office_cli
+    from ips_field.cli import office, volunteer
 
-    main = cli.main if prog == "ips-field" else office_cli.main
+    main = volunteer.main if prog == "ips-field" else office.main
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()

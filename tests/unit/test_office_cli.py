@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from ips_field.cli.office import main
 from ips_field.domain.records import Case
-from ips_field.office_cli import main
 from ips_field.store.store import KdfParams, Store
 from sync import audit
 from sync.exchange import export_bundle

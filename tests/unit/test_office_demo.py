@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ips_field import office_demo
+from ips_field.cli.office import main
+from ips_field.demo import office as office_demo
+from ips_field.demo.office import FAMILY_LIST, OfficeDemo, create_office_demo
 from ips_field.domain.records import Case, CpdEntry, Evaluation, Note, SupervisionEntry
 from ips_field.errors import IpsError, WrongPassphrase
-from ips_field.office_cli import main
-from ips_field.office_demo import FAMILY_LIST, OfficeDemo, create_office_demo
 from ips_field.services.impartiality import flagged_notes
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store
@@ -205,9 +205,12 @@ def test_cli_opens_the_office_app_with_the_hint(tmp_path: Path, monkeypatch) -> 
     ]
 
 
-def test_cli_without_the_office_app_fails_in_one_line(tmp_path: Path, monkeypatch) -> None:
+def test_a_broken_office_app_is_an_error_before_anything_is_written(
+    tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.setitem(sys.modules, "ips_field.tui.office.app", None)  # import fails
     store = tmp_path / "office.ipsf"
-    line = one_line_error(run(["demo", "--store", str(store)]))
-    assert "office app" in line
+    result = run(["demo", "--store", str(store)])
+    assert result.exit_code != 0  # loud, not hidden behind a friendly message
+    assert isinstance(result.exception, ImportError)
     assert not store.exists()

@@ -292,7 +292,7 @@ def office_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str):
-    from ips_field.office_cli import main
+    from ips_field.cli.office import main
 
     return CliRunner().invoke(main, list(args))
 

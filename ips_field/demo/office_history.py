@@ -2,7 +2,7 @@
 
 Data tables and the builders that write one volunteer's cases, meetings with attributed
 notes, contacts, signposting, CPD and supervision through the repository, as the
-volunteer app would. :mod:`ips_field.office_demo` enrols the volunteers and runs the office.
+volunteer app would. :mod:`ips_field.demo.office` enrols the volunteers and runs the office.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from ips_field.demo import FAMILIES, MEETING_TYPES, NEEDS
+from ips_field.demo.volunteer import FAMILIES, MEETING_TYPES, NEEDS
 from ips_field.domain.records import (
     Case,
     Child,

@@ -13,14 +13,15 @@ from typing import Any
 
 import click
 
-from ips_field import office_demo, office_report
-from ips_field.cli_common import (
+from ips_field.cli import office_report
+from ips_field.cli.common import (
     OneLineGroup,
     ask_new_passphrase,
     ask_passphrase,
     kdf_choice,
     one_line_errors,
 )
+from ips_field.demo import office as office_demo
 from ips_field.store.osdeps import default_store_path
 from sync import audit
 

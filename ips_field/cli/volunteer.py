@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from ips_field import cli_sync
-from ips_field.cli_common import (
+from ips_field.cli import sync_commands as cli_sync
+from ips_field.cli.common import (
     PROG,
     OneLineGroup,
     ask_new_passphrase,
@@ -120,7 +120,7 @@ def export(fmt: str, store_path: Path | None) -> None:
 @one_line_errors(PROG)
 def demo(store_path: Path | None, create_only: bool) -> None:
     """A store of fictional demo data (passphrase: demo), opened in the app."""
-    from ips_field.demo import create_demo_store
+    from ips_field.demo.volunteer import create_demo_store
 
     if create_only and store_path is None:
         fail("--create-only needs --store PATH")

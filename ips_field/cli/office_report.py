@@ -52,8 +52,8 @@ def _checked(
 
 
 def register(main: click.Group) -> None:
-    from ips_field.cli_common import one_line_errors
-    from ips_field.office_cli import PROG, office_store_option, open_node
+    from ips_field.cli.common import one_line_errors
+    from ips_field.cli.office import PROG, office_store_option, open_node
 
     @main.command()
     @click.option("--from", "start", metavar="DATE", help="First day, YYYY-MM-DD (required).")

@@ -1,6 +1,6 @@
 """``ips-office demo``: a fictional office with four volunteers, its history and a full inbox.
 
-Everything is invented: volunteers, families (those of :mod:`ips_field.demo` plus two),
+Everything is invented: volunteers, families (those of :mod:`ips_field.demo.volunteer` plus two),
 schools and places. The demo grows the way a real office does, through the real code:
 
 1. the master record and its offline recovery key (both with the passphrase ``demo``);
@@ -29,17 +29,8 @@ from typing import Any
 
 import click
 
-from ips_field.cli_common import kdf_choice, one_line_errors
-from ips_field.domain.clock import default_clock
-from ips_field.domain.records import (
-    Case,
-    Consent,
-    Contact,
-    Evaluation,
-    Note,
-)
-from ips_field.errors import IpsError
-from ips_field.office_demo_history import (
+from ips_field.cli.common import kdf_choice, one_line_errors
+from ips_field.demo.office_history import (
     DELACOURT,
     FAIRWEATHER,
     FAMILY_LIST,
@@ -51,6 +42,15 @@ from ips_field.office_demo_history import (
     write_history,
     write_meeting,
 )
+from ips_field.domain.clock import default_clock
+from ips_field.domain.records import (
+    Case,
+    Consent,
+    Contact,
+    Evaluation,
+    Note,
+)
+from ips_field.errors import IpsError
 from ips_field.store import osdeps
 from ips_field.store.store import KdfParams, Store
 from ips_field.templates import Templates, load_templates

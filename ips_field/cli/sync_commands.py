@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ips_field.cli_common import PROG, ask_passphrase, fail, one_line_errors, resolve, store_option
+from ips_field.cli.common import PROG, ask_passphrase, fail, one_line_errors, resolve, store_option
 from ips_field.store.store import Store
 
 

@@ -1,0 +1,1 @@
+"""Command lines: ``ips-field`` (volunteer.py) and ``ips-office`` (office.py)."""
