@@ -13,6 +13,9 @@ from typing import Any
 
 import click
 
+from ips_field.actions.office import enrolment
+from ips_field.actions.office.bundles import export_bundles
+from ips_field.actions.office.revocation import revoke_volunteer
 from ips_field.cli import office_report
 from ips_field.cli.common import (
     OneLineGroup,
@@ -116,17 +119,13 @@ def init(store_path: Path | None, recovery_out: Path | None) -> None:
 @one_line_errors(PROG)
 def enrol(name: str, out: Path, store_path: Path | None) -> None:
     """Invite a volunteer: writes the invitation file and prints the one-time code."""
-    from sync.office import enrol as make
-
     node = open_node(store_path)
     try:
-        data, code, volunteer_id = make(node, name)
-        audit.append(node, "enrol", f"invited {name}")
+        made = enrolment.invite(node, name, out)
     finally:
         node.store.close()
-    out.write_bytes(data)
-    click.echo(f"Invitation written to {out} (volunteer id {volunteer_id}).")
-    click.echo(f"One-time code (give it in person or by phone, never with the file): {code}")
+    click.echo(f"Invitation written to {made.path} (volunteer id {made.volunteer_id}).")
+    click.echo(f"One-time code (give it in person or by phone, never with the file): {made.code}")
 
 
 @main.command("import")
@@ -141,8 +140,7 @@ def import_(
     """Import enrolment replies and volunteers' bundles (files or folders)."""
     from sync.enrol import REPLY_MAGIC
     from sync.exchange import bundle_files, import_bundle
-    from sync.keys import fingerprint
-    from sync.office import confirm_enrolment, read_enrolment_reply, volunteer_name
+    from sync.office import volunteer_name
 
     node = open_node(store_path)
     failed = False
@@ -155,17 +153,14 @@ def import_(
                 files.append(p)
         for path in files:
             if path.is_file() and path.read_bytes()[: len(REPLY_MAGIC)] == REPLY_MAGIC:
-                public = read_enrolment_reply(node, path.read_bytes())
-                click.echo(
-                    f"{path.name}: enrolment reply from {volunteer_name(node, public.node_id)}"
-                )
-                click.echo(f"  volunteer fingerprint: {fingerprint(public)}")
-                click.echo(f"  office fingerprint:    {node.identity.fingerprint()}")
+                reply = enrolment.read_reply(node, path.read_bytes())
+                click.echo(f"{path.name}: enrolment reply from {reply.name}")
+                click.echo(f"  volunteer fingerprint: {reply.volunteer_fingerprint}")
+                click.echo(f"  office fingerprint:    {reply.office_fingerprint}")
                 given = confirm or click.prompt(
                     "Type the volunteer's fingerprint as they read it out", err=True
                 )
-                roster = confirm_enrolment(node, public, given)
-                audit.append(node, "enrol", f"added {volunteer_name(node, public.node_id)}")
+                roster = enrolment.confirm(node, reply, given)
                 click.echo(f"  added to the roster (version {roster.version})")
                 continue
             for bundle in bundle_files([path]):
@@ -187,18 +182,14 @@ def import_(
 @one_line_errors(PROG)
 def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> None:
     """Write one sealed bundle per volunteer (assignments, acknowledgements, roster)."""
-    from sync.office import export_for, export_targets, volunteer_name
-
     node = open_node(store_path)
     try:
-        targets = export_targets(node, volunteer)
-        for vid in targets:
-            path = export_for(node, vid, out_dir)
-            click.echo(f"{path.name}: bundle written for {volunteer_name(node, vid)}")
-        audit.append(node, "export", f"{len(targets)} bundles")
+        written = export_bundles(node, out_dir, volunteer)
     finally:
         node.store.close()
-    if not targets:
+    for bundle in written:
+        click.echo(f"{bundle.path.name}: bundle written for {bundle.name}")
+    if not written:
         click.echo("no bundles written: no volunteer is enrolled yet")
 
 
@@ -208,18 +199,20 @@ def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> Non
 @one_line_errors(PROG)
 def revoke(volunteer: str, store_path: Path | None) -> None:
     """Revoke a volunteer: later bundles refused; their next bundle carries a wipe instruction."""
-    from sync.office import revoke as do_revoke
-    from sync.office import volunteer_name
-
     node = open_node(store_path)
     try:
-        roster = do_revoke(node, volunteer)
-        audit.append(node, "revoke", volunteer_name(node, volunteer))
+        revoked = revoke_volunteer(node, volunteer)
     finally:
         node.store.close()
     click.echo(
-        f"Revoked; roster is now version {roster.version}. Export to deliver the wipe instruction."
+        f"Revoked; roster is now version {revoked.roster.version}. "
+        "Export to deliver the wipe instruction."
     )
+    if revoked.open_cases:
+        click.echo(
+            f"{len(revoked.open_cases)} open cases are still assigned to them: "
+            "assign each in the office app."
+        )
 
 
 @main.command()

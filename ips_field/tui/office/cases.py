@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
+from ips_field.actions.office.assignment import assign
 from ips_field.domain.records import VOICES, Case, Child, Family, Meeting, Note
 from ips_field.errors import IpsError, ValidationError
 from ips_field.services.office_search import CaseIndex
@@ -20,7 +21,6 @@ from ips_field.tui.screens.summary import ORDER, attribution
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
 from sync import oversight as ov
-from sync.office import assign_case
 
 STATUS = [("Open cases", "open"), ("Closed cases", "closed"), ("All cases", "all")]
 MAX_ROWS = 200
@@ -301,14 +301,11 @@ class AssignDialog(ModalScreen[bool]):
             return
         reason = self.query_one("#reason", Input).value.strip()
         try:
-            case = assign_case(session.node, self.case_id, str(chosen), reason=reason)
+            case = assign(session.node, self.case_id, str(chosen), reason=reason)
         except ValidationError as err:
             problem.update("; ".join(err.errors.values()))
             return
         detail = f"{case.reference} to {session.names().get(str(chosen), chosen)}"
-        session.audit(
-            "assign", detail + (f" (reason: {reason})" if reason else ""), case_id=case.id
-        )
         self.app.notify(f"Assigned {detail}; it reaches them with the next export")
         self.dismiss(True)
 

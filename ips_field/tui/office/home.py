@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ips_field.actions.office.bundles import export_bundles
 from ips_field.domain import due
 from ips_field.domain.records import Case, Consent, Evaluation
 from ips_field.domain.words import when
@@ -22,7 +23,6 @@ from ips_field.tui.widgets.table import Table
 from sync import oversight as ov
 from sync.exchange import import_bundle
 from sync.merge import open_conflicts
-from sync.office import export_all
 
 WATCH_SECONDS = 3.0
 
@@ -156,12 +156,11 @@ class HomeScreen(OfficeScreen):
                 return
             s = self.session
             try:
-                paths = export_all(s.node, Path(value).expanduser())
+                written = export_bundles(s.node, Path(value).expanduser())
             except (IpsError, OSError) as err:
                 self.notify(f"Nothing exported: {err}", severity="error")
                 return
-            s.audit("export", f"{len(paths)} bundles")
-            self.notify(f"{len(paths)} bundles written to {value}")
+            self.notify(f"{len(written)} bundles written to {value}")
 
         self.app.push_screen(
             AskDialog(

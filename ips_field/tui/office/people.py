@@ -11,6 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ips_field.actions.office import enrolment
+from ips_field.actions.office.assignment import assign
+from ips_field.actions.office.revocation import revoke_volunteer
 from ips_field.domain.records import Case
 from ips_field.domain.words import when
 from ips_field.errors import IpsError, ValidationError
@@ -95,13 +98,15 @@ class VolunteersScreen(OfficeScreen):
             if not v:
                 return
             s = self.session
-            data, code, _ = off.enrol(s.node, v["name"])
-            Path(v["out"]).expanduser().write_bytes(data)
-            s.audit("enrol", f"invited {v['name']}")
+            try:
+                made = enrolment.invite(s.node, v["name"], Path(v["out"]).expanduser())
+            except IpsError as err:
+                self.notify(f"No invitation written: {err}", severity="error")
+                return
             self.refresh_roster()
             self.app.push_screen(
                 ConfirmDialog(
-                    f"Invitation written to {v['out']}.\n\nOne-time code: {code}\n\nGive the "
+                    f"Invitation written to {made.path}.\n\nOne-time code: {made.code}\n\nGive the "
                     "code in person or by phone, never with the file.",
                     yes="Done",
                 )
@@ -125,7 +130,7 @@ class VolunteersScreen(OfficeScreen):
                 return
             s = self.session
             try:
-                public = off.read_enrolment_reply(s.node, Path(value).expanduser().read_bytes())
+                reply = enrolment.read_reply(s.node, Path(value).expanduser().read_bytes())
             except (IpsError, OSError) as err:
                 self.notify(f"Not added: {err}", severity="error")
                 return
@@ -134,19 +139,18 @@ class VolunteersScreen(OfficeScreen):
                 if not read_out:
                     return
                 try:
-                    off.confirm_enrolment(s.node, public, read_out)
+                    enrolment.confirm(s.node, reply, read_out)
                 except IpsError as err:
                     self.notify(str(err), severity="error")
                     return
-                s.audit("enrol", f"added {off.volunteer_name(s.node, public.node_id)}")
                 self.notify("Added to the roster; export to send them the roster")
                 self.refresh_roster()
 
             self.app.push_screen(
                 AskDialog(
-                    f"Reply from {off.volunteer_name(s.node, public.node_id)}. Ask them to read "
-                    f"out their fingerprint and type it here. (Expected: {fingerprint(public)}; "
-                    f"yours to read to them: {s.node.identity.fingerprint()})"
+                    f"Reply from {reply.name}. Ask them to read out their fingerprint and type "
+                    f"it here. (Expected: {reply.volunteer_fingerprint}; yours to read to them: "
+                    f"{reply.office_fingerprint})"
                 ),
                 typed,
             )
@@ -165,12 +169,10 @@ class VolunteersScreen(OfficeScreen):
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            off.revoke(s.node, vid)
-            s.audit("revoke", name)
+            revoked = revoke_volunteer(s.node, vid)
             self.refresh_roster()
-            cases = [c for c in s.repo.all(Case) if c.assigned_to == vid and c.status == "open"]
-            if cases:
-                self.app.push_screen(ReassignDialog(vid, [c.id for c in cases]), self._reassigned)
+            if revoked.open_cases:
+                self.app.push_screen(ReassignDialog(vid, revoked.open_cases), self._reassigned)
             else:
                 self.notify(f"{name} revoked; export to deliver the wipe instruction")
 
@@ -268,16 +270,11 @@ class ReassignDialog(FormDialog):
         moved, left = 0, []
         for case_id in self.case_ids:
             try:
-                case = off.assign_case(session.node, case_id, target)
+                assign(session.node, case_id, target, why="revocation")
             except ValidationError as err:
                 ref = session.repo.get(Case, case_id).reference
                 left.append(f"{ref} ({'; '.join(err.errors.values())})")
                 continue
-            session.audit(
-                "assign",
-                f"{case.reference} to {session.names()[target]} (revocation)",
-                case_id=case_id,
-            )
             moved += 1
         message = f"{moved} cases reassigned"
         if left:

@@ -1,0 +1,1 @@
+"""The office's use cases: enrolment, revocation, bundles out, case assignment."""

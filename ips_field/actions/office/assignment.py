@@ -1,0 +1,24 @@
+"""Assigning a case to a volunteer, through the conflict-of-interest check; audited."""
+
+from __future__ import annotations
+
+from ips_field.domain.records import Case
+from sync import audit
+from sync import office as off
+from sync.node import SyncNode
+
+
+def assign(
+    node: SyncNode, case_id: str, volunteer_id: str, *, reason: str = "", why: str = ""
+) -> Case:
+    """Assign (``ValidationError`` when the check blocks it or a warning needs a reason).
+
+    The audit entry names the case, the volunteer and ``why`` (e.g. "revocation") or the
+    supervisor's reason for going ahead after a warning."""
+    with node.store.transaction():
+        case = off.assign_case(node, case_id, volunteer_id, reason=reason)
+        detail = f"{case.reference} to {off.volunteer_name(node, volunteer_id)}"
+        if why or reason:
+            detail += f" ({why or 'reason: ' + reason})"
+        audit.append(node, "assign", detail, case_id=case_id)
+    return case
