@@ -18,6 +18,7 @@ __all__ = [
     "EnrolmentError",
     "InvalidOperation",
     "NotABundle",
+    "NotEnrolled",
     "NotForUs",
     "Replayed",
     "RevokedSender",
@@ -123,3 +124,9 @@ class EnrolmentError(_Reasoned):
     """An invitation or enrolment reply was refused (wrong code, damaged, unexpected)."""
 
     reason = "enrolment failed"
+
+
+class NotEnrolled(_Reasoned):
+    """The store has no sync identity yet: a volunteer enrols first; an office runs init."""
+
+    reason = "this computer is not enrolled with an office yet"

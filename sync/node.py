@@ -8,7 +8,14 @@ from typing import Any
 from ips_field.domain.clock import Clock
 from ips_field.domain.records import KINDS
 from ips_field.store.repository import OUTBOX, Repository
-from sync.keys import IDENTITY_TABLE, NodeIdentity, PublicIdentity, load_or_create_identity
+from sync.errors import NotEnrolled
+from sync.keys import (
+    IDENTITY_DOC,
+    IDENTITY_TABLE,
+    NodeIdentity,
+    PublicIdentity,
+    load_or_create_identity,
+)
 from sync.roster import Roster, verify_roster
 
 STATE = "sync_state"
@@ -34,11 +41,30 @@ class SyncNode:
         repo: Repository | None = None,
         clock: Clock | None = None,
     ) -> None:
+        """The node of a store that has its identity already (reads only; ``NotEnrolled``
+        when there is none: ``SyncNode.create`` makes one, at init and enrolment)."""
         self.store = store
         self.role = role
         self.repo = repo or Repository(store, clock=clock)
+        if store.table(IDENTITY_TABLE).get_id(IDENTITY_DOC) is None:
+            raise NotEnrolled()
         self.identity: NodeIdentity = load_or_create_identity(store, role, self.repo.node_id)
         self._roster_cache: tuple[tuple[str, bytes], Roster] | None = None
+
+    @classmethod
+    def create(
+        cls,
+        store: Any,
+        role: str,
+        *,
+        node_id: str | None = None,
+        repo: Repository | None = None,
+        clock: Clock | None = None,
+    ) -> SyncNode:
+        """Give the store its key pair (once: an existing identity is kept) and open it."""
+        repo = repo or Repository(store, clock=clock)
+        load_or_create_identity(store, role, node_id or repo.node_id)
+        return cls(store, role, repo=repo)
 
     @property
     def node_id(self) -> str:

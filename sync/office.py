@@ -35,7 +35,6 @@ from sync.keys import (
     IDENTITY_TABLE,
     PublicIdentity,
     fingerprint,
-    load_or_create_identity,
 )
 from sync.merge import erase_case
 from sync.node import SyncNode, b64, claim_unassigned_cases, rename_node, unb64
@@ -56,7 +55,7 @@ def init_office(
     if Path(recovery_out).exists():
         raise IpsError("the recovery key file already exists; nothing was changed")
     store = Store.create(path, passphrase, kdf=kdf)
-    node = SyncNode(store, "office")
+    node = SyncNode.create(store, "office")
     recovery = X25519PrivateKey.generate()
     write_recovery_key(recovery, recovery_out, recovery_passphrase, kdf=kdf)
     public = recovery.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -181,9 +180,9 @@ def volunteer_enrol(store: Store, invitation: bytes, code: str) -> tuple[bytes, 
             raise EnrolmentError("this store is already enrolled with an office")
         rename_node(store, old, invite.volunteer_id)
     claim_unassigned_cases(store, invite.volunteer_id)
-    identity = load_or_create_identity(store, "volunteer", invite.volunteer_id)
+    node = SyncNode.create(store, "volunteer", node_id=invite.volunteer_id)
+    identity = node.identity
     reply = make_reply(invite, code, identity)
-    node = SyncNode(store, "volunteer")
     with store.transaction():
         node.save_state(office=invite.office.to_dict(), roster_version=0)
     return reply, identity.fingerprint(), fingerprint(invite.office)

@@ -35,7 +35,7 @@ class SyncScreen(SessionScreen):
         self.refresh_status()
 
     def _node(self):
-        from sync.node import SyncNode
+        from sync.node import SyncNode  # raises NotEnrolled before enrolment
 
         return SyncNode(self.session.store, "volunteer", repo=self.session.repo)
 
@@ -44,7 +44,7 @@ class SyncScreen(SessionScreen):
 
         try:
             node = self._node()
-        except ValueError as err:
+        except (ValueError, IpsError) as err:
             self.query_one("#status", Static).update(str(err))
             return
         office = node.office_public
