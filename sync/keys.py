@@ -72,7 +72,7 @@ def _check_node_id(node_id: Any) -> str:
 
 
 def _check_role(role: Any) -> str:
-    if role not in ROLES:
+    if not isinstance(role, str) or role not in ROLES:
         raise ValueError("bad role")
     return role
 

@@ -14,6 +14,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 Stamp = tuple[int, int, str]
 
@@ -103,7 +104,7 @@ def set_default_clock(clock: Clock) -> Clock:
     return previous
 
 
-def as_stamp(value: list | tuple) -> Stamp:
+def as_stamp(value: list[Any] | tuple[Any, ...]) -> Stamp:
     """A stamp from its JSON form ``[wall_ms, counter, node]``."""
     wall, counter, node = value
     return (int(wall), int(counter), str(node))
