@@ -1,8 +1,11 @@
 """The volunteer's app: unlock, then dashboard, cases, meetings. ``make_app`` is the seam.
 
 The app holds a :class:`Session` only while the store is unlocked. Locking (idle timeout or
-the quick-lock key) drops the data key in the store, forgets the session and removes every
-screen that shows a family, at once.
+the quick-lock key) keeps every draft, drops the data key in the store, forgets the session
+and covers the whole screen stack with the lock screen, at once. Unlocking takes the lock
+screen away: the volunteer is back on the screen they left, with what they were typing.
+After an unexpected error (the app locked itself) unlocking goes to the dashboard instead,
+and each screen offers back its draft when it is opened again.
 """
 
 from __future__ import annotations
@@ -105,6 +108,12 @@ class IpsApp(LockableApp):
         self.locked_store = store
         self.session = Session(Repository(store, clock=self.clock), store, self.templates)
         self.touch()
+        self.lock_message = ""
+        resume = len(self.screen_stack) > 2 and not self.crashed
+        self.crashed = False
+        if resume:
+            self.pop_screen()  # only the lock screen: back to exactly where they were
+            return
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._show_home()

@@ -32,3 +32,11 @@ def repo() -> Repository:
 @pytest.fixture
 def empty_repo() -> Repository:
     return Repository(MemoryStore(), node_id="volunteer-node", clock=FuncClock(lambda: NOW))
+
+
+@pytest.fixture(autouse=True)
+def errors_surface(monkeypatch):
+    """Pilot tests see a screen's errors as failures; the crash tests turn containment on."""
+    from ips_field.tui.lockable import LockableApp
+
+    monkeypatch.setattr(LockableApp, "contain_errors", False)
