@@ -133,6 +133,31 @@ class DraftsMixin:
             DEBOUNCE_SECONDS, self.save_draft_now
         )
 
+    def action_leave_form(self) -> None:
+        """Esc or Cancel on a form: leave at once when nothing changed, else ask first (the
+        safe answer, Keep editing, has the focus)."""
+        if not self.unsaved():
+            self.save_draft_now()
+            self.app.pop_screen()  # type: ignore[attr-defined]
+            return
+        from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                drafts = self._drafts()
+                if drafts is not None:
+                    drafts.drop(self.draft_key)
+                self.app.pop_screen()  # type: ignore[attr-defined]
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ConfirmDialog(
+                "You have changes here that are not saved. Leave and lose them?",
+                yes="Leave without saving",
+                no="Keep editing",
+            ),
+            answered,
+        )
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in self.DRAFT_FIELDS:
             self._draft_changed()

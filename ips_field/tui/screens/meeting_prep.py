@@ -118,6 +118,8 @@ class MeetingPrepScreen(SessionScreen):
     ]
 
     AUTO_FOCUS = "#checklist"  # "space ticks an item" works at once
+    DRAFT_FIELDS = ("attendees", "views", "wishes", "questions", "statement")
+    DRAFT_LABEL = "a meeting preparation"
 
     def __init__(self, meeting_id: str) -> None:
         super().__init__()
@@ -186,8 +188,17 @@ class MeetingPrepScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._shown_role = self.meeting.volunteer_role
         self._update_progress()
         self._check_language()
+
+    def unsaved(self) -> bool:
+        """Typed text, ticks, the role or the approval differ from the saved preparation."""
+        if super().unsaved():
+            return True
+        if self.ips.session is None:
+            return False
+        return self._collect().to_dict() != self.meeting.to_dict()
 
     def _statement(self, role: str) -> str:
         s = self.session
@@ -241,6 +252,8 @@ class MeetingPrepScreen(SessionScreen):
         if getattr(self, "_bounced", False):  # our own reset after a refusal
             self._bounced = False
             return
+        if role == getattr(self, "_shown_role", role):
+            return  # the role as loaded (Select reports it on mount): keep an edited statement
         if role == "represent" and not self._may_represent():
             problem.update(
                 "You cannot represent this parent: there is no current consent to represent "
@@ -251,6 +264,7 @@ class MeetingPrepScreen(SessionScreen):
             event.select.value = saved if saved != "represent" else "support"
             return
         problem.update("")
+        self._shown_role = role
         self.query_one("#statement", TextArea).text = self._statement(role)
 
     def _may_represent(self) -> bool:
@@ -289,6 +303,7 @@ class MeetingPrepScreen(SessionScreen):
         except ValidationError as err:
             self.notify(str(err), severity="error")
             return False
+        self.draft_saved()
         self.notify("Preparation saved")
         return True
 
@@ -312,4 +327,4 @@ class MeetingPrepScreen(SessionScreen):
             self.app.push_screen(MeetingModeScreen(self.meeting_id))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.action_leave_form()
