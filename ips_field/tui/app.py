@@ -106,7 +106,9 @@ class IpsApp(LockableApp):
             self._show_unlock()
             return
         self.locked_store = store
-        self.session = Session(Repository(store, clock=self.clock), store, self.templates)
+        self.session = Session(
+            Repository(store, clock=self.clock, rules=True), store, self.templates
+        )
         self.touch()
         self.lock_message = ""
         resume = len(self.screen_stack) > 2 and not self.crashed
@@ -196,6 +198,7 @@ def make_app(
     session = None
     if repository is not None:
         tpl = templates or load_templates()[0]
+        repository.enforce_rules = True  # the app writes only through the rules
         session = Session(repository, store or repository.store, tpl)
         templates = tpl
     return IpsApp(

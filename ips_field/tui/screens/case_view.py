@@ -98,13 +98,11 @@ class CaseScreen(SessionScreen):
             f"{s.case_label(case)} · {case.school} · {case.status}"
         )
         parts: list[tuple[str, str]] = []
-        for purpose, state in s.consent_badges(case.id):
-            style = "$success" if state == "current" else "bold $error"
-            parts.append((f" {CONSENT_PURPOSES.get(purpose, purpose)}: {state} ", style))
+        summary = s.consent_summary(case.id)
+        style = "$success" if summary == "All current" else "bold $error"
+        parts.append((f" Consent: {summary} ", style))
         if case.blocked_reason:
             parts.append((f" BLOCKED: {case.blocked_reason} ", "bold $error"))
-        if not parts:
-            parts.append((" No consent recorded yet ", "bold $warning"))
         self.query_one("#badges", Static).update(Content.assemble(*parts))
         lines = [
             f"Reference: {case.reference}",
