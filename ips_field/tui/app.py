@@ -30,6 +30,7 @@ class IpsApp(LockableApp):
     """ips-field for volunteers."""
 
     CSS_PATH = "app.tcss"
+    LOCK_KEEPS_SCREENS = True
     TITLE = "ips-field"
     SUB_TITLE = "Independent Parental Supporter"
 

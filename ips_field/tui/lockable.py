@@ -48,6 +48,9 @@ class LockableApp(Guarded, App[None]):
     crashed: bool = False  # an error locked the app: unlock goes back to the home screen
     crash_files: list[Any]
     lock_message: str = ""
+    # True: the lock screen covers the screens, which come back on unlock (volunteer app).
+    # False: the screens are closed first (the office app, which goes home on unlock).
+    LOCK_KEEPS_SCREENS: bool = False
 
     def today(self) -> dt.date:
         """The service's local date, from the app's clock."""
@@ -104,6 +107,9 @@ class LockableApp(Guarded, App[None]):
         self.save_drafts()
         self.session.store.lock()
         self.session = None
+        if not self.LOCK_KEEPS_SCREENS:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
         self._show_unlock()
 
     def unexpected_error(self, error: BaseException) -> None:

@@ -224,3 +224,102 @@ async def test_an_unexpected_error_locks_writes_ids_only_and_goes_home(
         await pilot.pause()
         assert isinstance(app.screen, CasesScreen)
     assert app.return_code in (None, 0)  # no error exit
+
+
+async def test_blocked_case_cannot_get_a_meeting_and_notes_and_contacts_work(repo) -> None:
+    from textual.widgets import Select
+
+    from ips_field.domain.records import Contact, Note
+
+    case = _case(repo)
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.push_screen(CaseScreen(case.id))
+        await pilot.pause()
+        await pilot.press("a")  # a contact: type, UK date, minutes
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#f-method", Select).value = "email"
+        dialog.query_one("#f-on", Input).value = "01/11/2026"
+        dialog.query_one("#f-minutes", Input).value = "25"
+        dialog.query_one("#f-summary", Input).value = "Sent the appeal dates"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        contact = next(c for c in repo.for_case(Contact, case.id) if c.minutes == 25)
+        assert (contact.method, contact.on) == ("email", "2026-11-01")
+        await pilot.press("t")  # a note outside any meeting
+        await pilot.pause()
+        app.screen.query_one("#f-text", Input).value = "Rang the school about transport"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        texts = [n.text for n in repo.for_case(Note, case.id)]
+        assert "Rang the school about transport" in texts
+        repo.save(repo.get(Case, case.id).replace(blocked_reason="You are a governor there."))
+        meetings = len(repo.for_case(Meeting, case.id))
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)  # no meeting dialog on a blocked case
+        assert len(repo.for_case(Meeting, case.id)) == meetings
+        await pilot.press("t")
+        await pilot.pause()
+        app.screen.query_one("#f-text", Input).value = "Another call"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Another call" not in [n.text for n in repo.for_case(Note, case.id)]
+        assert isinstance(app.screen, CaseScreen)  # one line said why; the app goes on
+
+
+async def test_withdrawn_represent_consent_rewrites_role_and_statement(repo) -> None:
+    from textual.widgets import Select, Static
+
+    from ips_field.domain.records import Consent
+
+    case = _case(repo)
+    repo.save(Consent(case_id=case.id, purpose="represent_views", given_on="2026-11-01"))
+    meeting = repo.save(
+        Meeting(
+            case_id=case.id,
+            meeting_type="ehc_annual_review",
+            starts_at="2026-11-23T10:00",
+            volunteer_role="represent",
+            role_statement="Ms A has given me permission to represent their views today.",
+        )
+    )
+    for c in repo.for_case(Consent, case.id):
+        if c.purpose == "represent_views" and not c.withdrawn_on:
+            repo.save(c.replace(withdrawn_on="2026-11-21", withdrawal_reason="will speak herself"))
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(MeetingModeScreen(meeting.id))
+        await pilot.pause()
+        shown = str(app.screen.query_one("#statement", Static).content)
+        assert "permission to represent" not in shown and "no longer current" in shown
+        app.pop_screen()
+        await pilot.pause()
+        app.push_screen(MeetingPrepScreen(meeting.id))
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#role", Select).value == "support"
+        statement = screen.query_one("#statement", TextArea).text
+        assert "represent" not in statement and "support" in statement
+        assert "no longer current" in str(screen.query_one("#prep-warning", Static).content)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = repo.get(Meeting, meeting.id)
+        assert saved.volunteer_role == "support" and "represent" not in saved.role_statement
+
+
+async def test_an_edited_role_statement_survives_reopening(repo) -> None:
+    meeting = _meeting(repo)
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(MeetingPrepScreen(meeting.id))
+        await pilot.pause()
+        app.screen.query_one("#statement", TextArea).load_text("My own words for today.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.pop_screen()
+        await pilot.pause()
+        app.push_screen(MeetingPrepScreen(meeting.id))
+        await pilot.pause(0.2)
+        assert app.screen.query_one("#statement", TextArea).text == "My own words for today."

@@ -155,6 +155,17 @@ class MeetingModeScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        m = self.meeting
+        s = self.session
+        if m.volunteer_role == "represent" and not s.repo.has_consent(
+            m.case_id, "represent_views", s.today()
+        ):
+            # Never read out a permission that is gone (DESIGN.md §4).
+            self.query_one("#statement", Static).update(
+                "Do not read out the prepared statement: the consent to represent the "
+                "parent's views is no longer current. Go back (Esc) to the preparation and "
+                "choose your role again; the statement is written afresh from it."
+            )
         self.query_one("#notes", DataTable).add_columns("Time", "Voice", "Who", "Note")
         self.query_one("#language").display = False
         self._show_voice()
@@ -213,17 +224,21 @@ class MeetingModeScreen(SessionScreen):
         m = self.meeting
         repo = self.session.repo
         now = repo.now().isoformat(timespec="seconds")
-        with repo.transaction():
-            repo.add_note(
-                Note(
-                    case_id=m.case_id,
-                    meeting_id=m.id,
-                    voice="ips_role_statement",
-                    text=m.role_statement or f"Role: {m.volunteer_role}",
-                    written_at=now,
+        try:
+            with repo.transaction():
+                repo.add_note(
+                    Note(
+                        case_id=m.case_id,
+                        meeting_id=m.id,
+                        voice="ips_role_statement",
+                        text=m.role_statement or f"Role: {m.volunteer_role}",
+                        written_at=now,
+                    )
                 )
-            )
-            repo.save(m.replace(role_stated_at=now, status="held"))
+                repo.save(m.replace(role_stated_at=now, status="held"))
+        except ValidationError as err:
+            self.notify(str(err), severity="error", timeout=12)
+            return
         self.notify(f"Role statement recorded at {now[11:16]}")
         self._show_voice()
         self._fill()

@@ -141,6 +141,7 @@ class MeetingPrepScreen(SessionScreen):
             classes="title",
             markup=False,
         )
+        yield Static("", id="prep-warning", classes="warning-box", markup=False)
         # The description and progress stay in view while the form below scrolls.
         yield Static(mtype.description if mtype else "", classes="hint", markup=False)
         yield Label("Checklist (space ticks an item)", id="progress-label")
@@ -188,9 +189,39 @@ class MeetingPrepScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._shown_role = self.meeting.volunteer_role
+        m = self.meeting
+        self._shown_role = m.volunteer_role
         self._update_progress()
         self._check_language()
+        warnings = self._case_warnings()
+        if m.volunteer_role == "represent" and not self._may_represent():
+            # The permission is gone: the role and the statement follow consent as it is now.
+            self._shown_role = "support"
+            self.query_one("#role", Select).value = "support"
+            self.query_one("#statement", TextArea).text = self._statement("support")
+            warnings.append(
+                "The consent to represent the parent's views is no longer current, so your "
+                "role is now Support and the role statement was written again for it. "
+                "Save (ctrl+s) to keep this."
+            )
+        box = self.query_one("#prep-warning", Static)
+        box.update("\n".join(warnings))
+        box.display = bool(warnings)
+
+    def _case_warnings(self) -> list[str]:
+        from ips_field.domain.records import Case
+
+        s = self.session
+        case = s.repo.get(Case, self.meeting.case_id)
+        out = []
+        if case is not None and case.blocked_reason:
+            out.append("Blocked: " + case.blocked_reason + " This preparation cannot be saved.")
+        if not s.repo.has_consent(self.meeting.case_id, "record", s.today()):
+            out.append(
+                "No current consent to keep a record: no notes can be taken in this meeting "
+                "until the parent's consent is recorded on the case."
+            )
+        return out
 
     def unsaved(self) -> bool:
         """Typed text, ticks, the role or the approval differ from the saved preparation."""
