@@ -52,6 +52,15 @@ class LockableApp(Guarded, App[None]):
     # False: the screens are closed first (the office app, which goes home on unlock).
     LOCK_KEEPS_SCREENS: bool = False
 
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run for real: the toolkit's developer switches off first (``devflags``)."""
+        from ips_field.tui import devflags
+
+        if not devflags.debug_enabled():
+            devflags.scrub()
+            self.features = frozenset()
+        return super().run(*args, **kwargs)
+
     def today(self) -> dt.date:
         """The service's local date, from the app's clock."""
         return self.clock.today()
