@@ -19,6 +19,7 @@ from ips_field.domain.clock import Clock, default_clock
 from ips_field.errors import TemplateError
 from ips_field.store.repository import Repository
 from ips_field.templates import Templates, load_templates
+from ips_field.tui import prefs
 from ips_field.tui.lockable import LockableApp
 from ips_field.tui.session import Session
 from ips_field.tui.theme import HIGH_CONTRAST
@@ -42,11 +43,12 @@ class IpsApp(LockableApp):
         templates: Templates | None = None,
         template_errors: Iterable[TemplateError] = (),
         clock: Clock | None = None,
-        idle_minutes: float = 5,
+        idle_minutes: float | None = None,
         kdf: Any = None,
         unlock_hint: str = "",
     ) -> None:
         super().__init__()
+        self.prefs = prefs.load()  # plain, not secret: used before the store is open
         self.unlock_hint = unlock_hint
         if templates is None:
             override = os.environ.get(TEMPLATES_ENV)
@@ -57,16 +59,22 @@ class IpsApp(LockableApp):
         self.session = session
         self.store_path = store_path
         self.clock = clock or (session.repo.time if session else default_clock())
-        self.idle_seconds = idle_minutes * 60
+        self.idle_seconds = (idle_minutes or self.prefs.idle_minutes) * 60
         self.kdf = kdf  # only tests pass a cheap cost; None means calibrate
         self.locked_store: Any = session.store if session else None
         self.register_theme(HIGH_CONTRAST)
+        if self.prefs.theme in self.available_themes:
+            self.theme = self.prefs.theme
+        if self.prefs.keymap:
+            self.set_keymap(self.prefs.keymap)
 
     # -- start-up ------------------------------------------------------------------
 
     def on_mount(self) -> None:
         for message in self.template_errors:
             self.notify(message, title="Template file ignored", severity="error", timeout=15)
+        for message in self.prefs.problems:
+            self.notify(message, title="Settings", severity="warning", timeout=15)
         self.start_idle_timer()
         if self.session is not None:
             self._show_home()
@@ -80,9 +88,6 @@ class IpsApp(LockableApp):
     def _show_home(self) -> None:
         from ips_field.tui.screens.dashboard import DashboardScreen
 
-        me = self.session.repo.profile() if self.session else None
-        if me and me.settings.get("theme") in self.available_themes:
-            self.theme = me.settings["theme"]
         self.push_screen(DashboardScreen())
 
     def _show_unlock(self) -> None:
@@ -170,13 +175,16 @@ class IpsApp(LockableApp):
     # -- themes ---------------------------------------------------------------------------
 
     def watch_theme(self, theme: str) -> None:
-        """Remember the chosen theme (inside the encrypted store)."""
-        session = getattr(self, "session", None)
-        if session is None:
+        """Remember the chosen theme in the plain settings file, so that the lock and
+        first-run screens use it too."""
+        current = getattr(self, "prefs", None)
+        if current is None or current.theme == theme:
             return
-        me = session.repo.profile()
-        if me and me.settings.get("theme") != theme:
-            session.repo.save(me.replace(settings={**me.settings, "theme": theme}))
+        current.theme = theme
+        try:
+            prefs.save(current)
+        except OSError:
+            self.notify("The theme could not be saved in the settings file", severity="warning")
 
 
 def _refreshable() -> type:
@@ -208,7 +216,7 @@ def make_app(
         templates=templates,
         template_errors=config.get("template_errors", ()),
         clock=clock,
-        idle_minutes=config.get("idle_minutes", 5),
+        idle_minutes=config.get("idle_minutes"),
         kdf=config.get("kdf"),
     )
 

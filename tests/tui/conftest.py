@@ -40,3 +40,11 @@ def errors_surface(monkeypatch):
     from ips_field.tui.lockable import LockableApp
 
     monkeypatch.setattr(LockableApp, "contain_errors", False)
+
+
+@pytest.fixture(autouse=True)
+def config_folder(tmp_path, monkeypatch):
+    """Each pilot test has its own (empty) settings folder, never the user's."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("IPS_FIELD_CONFIG_DIR", str(folder))
+    return folder
