@@ -31,6 +31,7 @@ from textual.widgets import (
 from ips_field.domain.records import VOLUNTEER_ROLES, Meeting
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.checklist import Checklist
 
 PARTY_NAMES = {
     "parent": "Parent or carer",
@@ -160,7 +161,7 @@ class MeetingPrepScreen(SessionScreen):
                                 bool(m.checklist.get(item.id)),
                             )
                         )
-            yield SelectionList[str](*selections, id="checklist")
+            yield Checklist(*selections, id="checklist")
             yield Label("Who will attend (name (role); ...)")
             yield Input(value=format_attendees(m.attendees), id="attendees")
             yield Label("The parent's views, in their words")
