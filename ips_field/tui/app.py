@@ -33,7 +33,7 @@ class IpsApp(LockableApp):
     CSS_PATH = "app.tcss"
     LOCK_KEEPS_SCREENS = True
     TITLE = "ips-field"
-    SUB_TITLE = "Independent Parental Supporter"
+    SUB_TITLE = "ctrl+l locks · F1 help"
 
     def __init__(
         self,

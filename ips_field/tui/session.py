@@ -138,4 +138,13 @@ class Session:
             supervision=r.all(SupervisionEntry),
             sources=self.templates.signposting_for(self.profile.id),
             meeting_types=self.templates.meeting_types,
+            started_on=self._started_on(),
         )
+
+    def _started_on(self) -> dt.date | None:
+        """The day this volunteer's profile was made (the app set up), if known."""
+        me = self.repo.profile()
+        try:
+            return dt.date.fromisoformat(me.created_at[:10]) if me and me.created_at else None
+        except ValueError:
+            return None
