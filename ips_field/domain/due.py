@@ -287,15 +287,23 @@ def evaluations_due(
 
 
 def cpd_refreshers_due(
-    cpd: Iterable[CpdEntry], today: dt.date, *, refreshers: Mapping[str, int]
+    cpd: Iterable[CpdEntry],
+    today: dt.date,
+    *,
+    refreshers: Mapping[str, int],
+    started_on: dt.date | None = None,
 ) -> list[DueItem]:
-    """Per topic: last CPD on that topic plus the profile's months; never done is overdue.
+    """Per topic: last CPD on that topic plus the profile's months; never done is overdue,
+    unless the volunteer started recently (``started_on``): their initial training counts
+    as done on that day, so a new volunteer does not start with a wall of red.
     Shown from 30 days before the due date."""
     out = []
     entries = _live(cpd)
     for topic, months in refreshers.items():
         days = [d for e in entries if topic in e.topics and (d := _date(e.on)) is not None]
         label = topic.replace("_", " ")
+        if not days and started_on is not None:
+            days = [started_on]
         if not days:
             out.append(
                 DueItem("cpd", f"CPD refresher: {label} (none recorded)", today, None, "overdue")
@@ -308,10 +316,17 @@ def cpd_refreshers_due(
 
 
 def supervision_due(
-    supervision: Iterable[SupervisionEntry], today: dt.date, *, interval_days: int
+    supervision: Iterable[SupervisionEntry],
+    today: dt.date,
+    *,
+    interval_days: int,
+    started_on: dt.date | None = None,
 ) -> list[DueItem]:
-    """Last supervision plus the interval; never supervised is overdue. Shown 14 days ahead."""
+    """Last supervision plus the interval; never supervised is overdue (counted from
+    ``started_on`` for a volunteer who has just started). Shown 14 days ahead."""
     days = [d for s in _live(supervision) if (d := _date(s.on)) is not None]
+    if not days and started_on is not None:
+        days = [started_on]
     if not days:
         return [DueItem("supervision", "Supervision (none recorded)", today, None, "overdue")]
     due = max(days) + dt.timedelta(days=interval_days)
@@ -365,8 +380,12 @@ def due_items(
     supervision: Sequence[SupervisionEntry] = (),
     sources: Sequence[ReviewedSource] = (),
     meeting_types: Mapping[str, ChecklistSource] | None = None,
+    started_on: dt.date | None = None,
 ) -> list[DueItem]:
     """Everything due for the dashboard, sorted by date (then overdue first).
+
+    ``started_on`` (the day the volunteer set up the app) starts the CPD and supervision
+    clocks for a volunteer who has recorded none yet.
 
     Meetings, actions and consents are shown for open cases only.
     """
@@ -381,8 +400,15 @@ def due_items(
     items += evaluations_due(
         cases, consents, evaluations, today, midway_evaluation_days=profile.midway_evaluation_days
     )
-    items += cpd_refreshers_due(cpd, today, refreshers=profile.cpd_refreshers)
-    items += supervision_due(supervision, today, interval_days=profile.supervision_interval_days)
+    items += cpd_refreshers_due(
+        cpd, today, refreshers=profile.cpd_refreshers, started_on=started_on
+    )
+    items += supervision_due(
+        supervision,
+        today,
+        interval_days=profile.supervision_interval_days,
+        started_on=started_on,
+    )
     items += coaching_follow_ups(supervision, today)
     items += stale_sources(sources, today, stale_days=profile.stale_information_days)
     return sort_items(items)

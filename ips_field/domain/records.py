@@ -21,11 +21,39 @@ META_FIELDS = ("id", "kind", "created_at", "updated_at", "origin", "deleted", "c
 
 CONSENT_PURPOSES = {
     "record": "Keep a record of the case",
-    "share_office": "Share notes with the office",
+    "share_office": "Share notes with the office (retired: part of keeping a record)",
     "share_named_party": "Share with a named party",
     "represent_views": "Represent the parent's views",
     "contact_evaluation": "Contact for evaluation",
     "willing_consulted": "Willing to be consulted",
+}
+# Purposes no longer asked for; old consents stay readable. "Keep a record" covers the
+# service as a whole, office supervision included, and says so in the words read out.
+RETIRED_PURPOSES = frozenset({"share_office"})
+# The words the volunteer reads to the parent before asking, per purpose.
+CONSENT_WORDING = {
+    "record": (
+        "May I keep a record of your case? The record belongs to the service, not to me: "
+        "it is kept securely, and the service's office, including my supervisor, reads it "
+        "to check the support you get and to keep it going if I cannot. It is not shared "
+        "with the school or the local authority unless you agree to that separately."
+    ),
+    "share_named_party": (
+        "May I share what we have recorded with the person or organisation named here? "
+        "Only with them, and only for this case."
+    ),
+    "represent_views": (
+        "Would you like me to speak for you in meetings, putting across your views as you "
+        "have told them to me? I will only do that with your permission, and I will say "
+        "when I am doing it."
+    ),
+    "contact_evaluation": (
+        "May the service contact you to ask how the support went? It helps us to improve."
+    ),
+    "willing_consulted": (
+        "Would you be willing to be asked, now and then, about the service and how it "
+        "should develop?"
+    ),
 }
 CONSENT_HOW = ("verbal", "written", "email", "phone", "text message")
 VOICES = {
@@ -36,6 +64,7 @@ VOICES = {
     "professional_view": "Professional's view",
     "agreed_action": "Agreed action",
     "general": "General note",
+    "consent_asked": "Consent asked (first contact)",
 }
 VOLUNTEER_ROLES = {
     "support": "Support the parent",

@@ -18,12 +18,14 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any, Protocol, TypeVar
 
+from ips_field.domain import rules
 from ips_field.domain.clock import Clock, HybridClock, Stamp, as_stamp, default_clock
 from ips_field.domain.records import (
     KINDS,
     META_FIELDS,
     Case,
     Consent,
+    Meeting,
     Note,
     Record,
     VolunteerProfile,
@@ -55,8 +57,13 @@ class Repository:
         *,
         node_id: str | None = None,
         clock: Clock | None = None,
+        rules: bool = False,
     ) -> None:
         self.store = store
+        # Consent and conflict rules on meetings and notes (domain/rules.py). The volunteer
+        # app turns them on for every repository it writes through; the office's master
+        # record and the demo/history builders write imported or past records and do not.
+        self.enforce_rules = rules
         self.time: Clock = clock or default_clock()
         meta = store.table(META).get_id("node")
         if meta is None:
@@ -126,10 +133,14 @@ class Repository:
     # -- writing ------------------------------------------------------------------------
 
     def save(self, record: R) -> R:
-        """Validate and store ``record``; only changed fields get new clocks and an op."""
+        """Validate and store ``record``; only changed fields get new clocks and an op.
+
+        Meetings and new notes are checked against the case's consent and conflict state
+        first (``domain/rules.py``): what a dialog refuses, the repository refuses too."""
         record.validate()
         table = self.table(record.KIND)
         old = table.get_id(record.id)
+        self._enforce(record, old)
         now_iso = self.now().isoformat(timespec="seconds")
         new = record.to_dict()
         if old is None:
@@ -226,6 +237,28 @@ class Repository:
             chain.append(current)
             current = self.get(Note, current.supersedes) if current.supersedes else None
         return list(reversed(chain))
+
+    def _enforce(self, record: Record, old: dict[str, Any] | None) -> None:
+        if not self.enforce_rules:
+            return
+        if isinstance(record, Meeting):
+            new = record.to_dict()
+            if old is not None and all(old.get(f) == new.get(f) for f in record.data_fields()):
+                return  # nothing changed: nothing to check
+            rules.check_meeting(
+                record,
+                case=self.get(Case, record.case_id),
+                consents=self.for_case(Consent, record.case_id),
+                day=self.now().date(),
+            )
+        elif isinstance(record, Note) and old is None:
+            rules.check_note(
+                record,
+                case=self.get(Case, record.case_id),
+                consents=self.for_case(Consent, record.case_id),
+                meeting=self.get(Meeting, record.meeting_id) if record.meeting_id else None,
+                day=self.now().date(),
+            )
 
     # -- consent ------------------------------------------------------------------------
 

@@ -1,8 +1,11 @@
 """The volunteer's app: unlock, then dashboard, cases, meetings. ``make_app`` is the seam.
 
 The app holds a :class:`Session` only while the store is unlocked. Locking (idle timeout or
-the quick-lock key) drops the data key in the store, forgets the session and removes every
-screen that shows a family, at once.
+the quick-lock key) keeps every draft, drops the data key in the store, forgets the session
+and covers the whole screen stack with the lock screen, at once. Unlocking takes the lock
+screen away: the volunteer is back on the screen they left, with what they were typing.
+After an unexpected error (the app locked itself) unlocking goes to the dashboard instead,
+and each screen offers back its draft when it is opened again.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from ips_field.domain.clock import Clock, default_clock
 from ips_field.errors import TemplateError
 from ips_field.store.repository import Repository
 from ips_field.templates import Templates, load_templates
+from ips_field.tui import prefs
 from ips_field.tui.lockable import LockableApp
 from ips_field.tui.session import Session
 from ips_field.tui.theme import HIGH_CONTRAST
@@ -27,8 +31,9 @@ class IpsApp(LockableApp):
     """ips-field for volunteers."""
 
     CSS_PATH = "app.tcss"
+    LOCK_KEEPS_SCREENS = True
     TITLE = "ips-field"
-    SUB_TITLE = "Independent Parental Supporter"
+    SUB_TITLE = "ctrl+l locks · F1 help"
 
     def __init__(
         self,
@@ -38,11 +43,12 @@ class IpsApp(LockableApp):
         templates: Templates | None = None,
         template_errors: Iterable[TemplateError] = (),
         clock: Clock | None = None,
-        idle_minutes: float = 5,
+        idle_minutes: float | None = None,
         kdf: Any = None,
         unlock_hint: str = "",
     ) -> None:
         super().__init__()
+        self.prefs = prefs.load()  # plain, not secret: used before the store is open
         self.unlock_hint = unlock_hint
         if templates is None:
             override = os.environ.get(TEMPLATES_ENV)
@@ -53,16 +59,22 @@ class IpsApp(LockableApp):
         self.session = session
         self.store_path = store_path
         self.clock = clock or (session.repo.time if session else default_clock())
-        self.idle_seconds = idle_minutes * 60
+        self.idle_seconds = (idle_minutes or self.prefs.idle_minutes) * 60
         self.kdf = kdf  # only tests pass a cheap cost; None means calibrate
         self.locked_store: Any = session.store if session else None
         self.register_theme(HIGH_CONTRAST)
+        if self.prefs.theme in self.available_themes:
+            self.theme = self.prefs.theme
+        if self.prefs.keymap:
+            self.set_keymap(self.prefs.keymap)
 
     # -- start-up ------------------------------------------------------------------
 
     def on_mount(self) -> None:
         for message in self.template_errors:
             self.notify(message, title="Template file ignored", severity="error", timeout=15)
+        for message in self.prefs.problems:
+            self.notify(message, title="Settings", severity="warning", timeout=15)
         self.start_idle_timer()
         if self.session is not None:
             self._show_home()
@@ -76,9 +88,6 @@ class IpsApp(LockableApp):
     def _show_home(self) -> None:
         from ips_field.tui.screens.dashboard import DashboardScreen
 
-        me = self.session.repo.profile() if self.session else None
-        if me and me.settings.get("theme") in self.available_themes:
-            self.theme = me.settings["theme"]
         self.push_screen(DashboardScreen())
 
     def _show_unlock(self) -> None:
@@ -103,8 +112,16 @@ class IpsApp(LockableApp):
             self._show_unlock()
             return
         self.locked_store = store
-        self.session = Session(Repository(store, clock=self.clock), store, self.templates)
+        self.session = Session(
+            Repository(store, clock=self.clock, rules=True), store, self.templates
+        )
         self.touch()
+        self.lock_message = ""
+        resume = len(self.screen_stack) > 2 and not self.crashed
+        self.crashed = False
+        if resume:
+            self.pop_screen()  # only the lock screen: back to exactly where they were
+            return
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._show_home()
@@ -158,13 +175,16 @@ class IpsApp(LockableApp):
     # -- themes ---------------------------------------------------------------------------
 
     def watch_theme(self, theme: str) -> None:
-        """Remember the chosen theme (inside the encrypted store)."""
-        session = getattr(self, "session", None)
-        if session is None:
+        """Remember the chosen theme in the plain settings file, so that the lock and
+        first-run screens use it too."""
+        current = getattr(self, "prefs", None)
+        if current is None or current.theme == theme:
             return
-        me = session.repo.profile()
-        if me and me.settings.get("theme") != theme:
-            session.repo.save(me.replace(settings={**me.settings, "theme": theme}))
+        current.theme = theme
+        try:
+            prefs.save(current)
+        except OSError:
+            self.notify("The theme could not be saved in the settings file", severity="warning")
 
 
 def _refreshable() -> type:
@@ -187,6 +207,7 @@ def make_app(
     session = None
     if repository is not None:
         tpl = templates or load_templates()[0]
+        repository.enforce_rules = True  # the app writes only through the rules
         session = Session(repository, store or repository.store, tpl)
         templates = tpl
     return IpsApp(
@@ -195,7 +216,7 @@ def make_app(
         templates=templates,
         template_errors=config.get("template_errors", ()),
         clock=clock,
-        idle_minutes=config.get("idle_minutes", 5),
+        idle_minutes=config.get("idle_minutes"),
         kdf=config.get("kdf"),
     )
 

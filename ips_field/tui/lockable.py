@@ -1,9 +1,14 @@
-"""What the volunteer app and the office app share: the locks and the command palette.
+"""What the volunteer app and the office app share: the locks, the error guard, the palette.
 
-The idle timer and the quick-lock key drop the data key (the store stays open but locked)
-and every screen that may show a family, at once. The palette offers every key action of
-the current screen, plus theme, keys and quit; Textual's SVG screenshot command is left
-out on purpose: it would write what is on screen (families' names) to disk in plain text.
+The idle timer and the quick-lock key keep every draft, drop the data key (the store stays
+open but locked) and cover the whole screen stack with the lock screen at once; nothing
+reads the store until the passphrase is given again, and the app then decides where to
+return (the volunteer app: exactly where the volunteer was). An unexpected error does the
+same, says one line and writes a private crash file with ids only (``tui/guard.py``).
+
+The palette offers every key action of the current screen, plus theme, keys and quit;
+Textual's SVG screenshot command is left out on purpose: it would write what is on
+screen (families' names) to disk in plain text.
 """
 
 from __future__ import annotations
@@ -18,9 +23,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ips_field.domain.clock import Clock
+from ips_field.tui.guard import Guarded, crash_folder, crash_report, write_crash_file
+
+CRASH_LINE = (
+    "Something went wrong, so the app locked itself. Nothing you typed is lost. "
+    "A crash report with no family details was saved."
+)
 
 
-class LockableApp(App[None]):
+class LockableApp(Guarded, App[None]):
     """Subclasses hold ``session`` (None while locked) with a ``store``, set
     ``idle_seconds``, and implement ``_show_unlock``."""
 
@@ -33,6 +44,22 @@ class LockableApp(App[None]):
     idle_seconds: float = 300.0
     _last_activity: float = 0.0
     clock: Clock  # set by each app's __init__
+    contain_errors: bool = True  # tests of other things turn it off to see their errors
+    crashed: bool = False  # an error locked the app: unlock goes back to the home screen
+    crash_files: list[Any]
+    lock_message: str = ""
+    # True: the lock screen covers the screens, which come back on unlock (volunteer app).
+    # False: the screens are closed first (the office app, which goes home on unlock).
+    LOCK_KEEPS_SCREENS: bool = False
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run for real: the toolkit's developer switches off first (``devflags``)."""
+        from ips_field.tui import devflags
+
+        if not devflags.debug_enabled():
+            devflags.scrub()
+            self.features = frozenset()
+        return super().run(*args, **kwargs)
 
     def today(self) -> dt.date:
         """The service's local date, from the app's clock."""
@@ -66,15 +93,86 @@ class LockableApp(App[None]):
             return self.session is not None
         return True
 
+    def save_drafts(self) -> None:
+        """Keep what is typed on every open screen (encrypted, in the store)."""
+        for screen in self.screen_stack:
+            save = getattr(screen, "save_draft_now", None)
+            if save is None:
+                continue
+            try:
+                save()
+            except Exception:  # noqa: S112 - a failing draft must not stop the lock
+                continue
+
+    def unsaved_screens(self) -> list[Any]:
+        return [s for s in self.screen_stack if getattr(s, "unsaved", lambda: False)()]
+
     def action_lock(self) -> None:
-        """Drop the key and hide everything: only the passphrase brings it back."""
+        """Keep drafts, drop the key and cover everything: only the passphrase brings it
+        back. The screens stay where they are under the lock screen, untouched: none of
+        them resumes (and so none reads the store) until the store is open again."""
         if self.session is None:
             return
+        self.save_drafts()
         self.session.store.lock()
         self.session = None
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        if not self.LOCK_KEEPS_SCREENS:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
         self._show_unlock()
+
+    def unexpected_error(self, error: BaseException) -> None:
+        """An error nothing handled: lock, one line, a crash file with ids only."""
+        if self.crashed and self.session is None:
+            return  # already locked by an earlier error
+        try:
+            report = crash_report(error, list(self.screen_stack), self.clock)
+            self.crash_files = [*getattr(self, "crash_files", []), None]
+            self.crash_files[-1] = write_crash_file(report, self.crash_folder(), self.clock)
+        except Exception:  # noqa: S110 - no crash file is better than no lock
+            pass
+        self.crashed = True
+        self.lock_message = CRASH_LINE
+        if self.session is not None:
+            self.action_lock()
+        self.notify(CRASH_LINE, severity="error", timeout=15)
+
+    def crash_folder(self) -> Any:
+        return crash_folder()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's last resort (a widget's own code failed): lock instead of exiting with
+        a traceback. The widget that failed has stopped, so unlocking goes home."""
+        if not self.contain_errors or self._exception is not None:
+            super()._handle_exception(error)
+            return
+        try:
+            self.unexpected_error(error)
+        except Exception:  # the lock itself failed: exit, one line, no locals
+            self._return_code = 1
+            self.exit(message="ips-field stopped after an unexpected error; nothing was lost.")
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when something typed is not saved (it is kept as a draft)."""
+        if self.session is None or not self.unsaved_screens():
+            self.exit()
+            return
+        self.save_drafts()
+        from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog(
+                "Some text you typed is not saved yet. It is kept as a draft and offered "
+                "back next time. Quit now?",
+                yes="Quit",
+                no="Stay",
+            ),
+            answered,
+        )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         seen: set[str] = set()

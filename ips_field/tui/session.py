@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ips_field.domain import due
 from ips_field.domain.records import (
+    RETIRED_PURPOSES,
     Case,
     Child,
     Consent,
@@ -17,8 +18,19 @@ from ips_field.domain.records import (
     Note,
     SupervisionEntry,
 )
+from ips_field.domain.ukdates import show_date
 from ips_field.store.repository import Repository
 from ips_field.templates import ServiceProfile, Templates
+
+# Short words for a purpose in a one-line summary of a case's consent.
+PURPOSE_WORDS = {
+    "record": "record",
+    "share_named_party": "sharing",
+    "represent_views": "represent",
+    "contact_evaluation": "evaluation contact",
+    "willing_consulted": "consultation",
+}
+EXPIRY_WINDOW_DAYS = 30
 
 
 @dataclass
@@ -72,6 +84,32 @@ class Session:
             latest[c.purpose] = c
         return [(p, c.state_on(self.today())) for p, c in sorted(latest.items())]
 
+    def consent_summary(self, case_id: str, consents: list[Consent] | None = None) -> str:
+        """In words: what is missing, withdrawn, expired or expiring; "All current" else."""
+        if consents is None:
+            consents = self.repo.for_case(Consent, case_id)
+        today = self.today()
+        latest: dict[str, Consent] = {}
+        for c in sorted(consents, key=lambda c: (c.given_on, c.created_at)):
+            if not c.deleted and c.purpose not in RETIRED_PURPOSES:
+                latest[c.purpose] = c
+        parts = []
+        if "record" not in latest:
+            parts.append("no consent to keep a record")
+        for purpose, c in sorted(latest.items(), key=lambda kv: kv[0] != "record"):
+            word = PURPOSE_WORDS.get(purpose, purpose.replace("_", " "))
+            state = c.state_on(today)
+            if state in ("withdrawn", "expired"):
+                parts.append(f"{word} {state}")
+            elif state == "pending":
+                parts.append(f"{word} from {show_date(c.given_on)}")
+            elif c.expires_on and dt.date.fromisoformat(c.expires_on) <= today + dt.timedelta(
+                days=EXPIRY_WINDOW_DAYS
+            ):
+                parts.append(f"{word} expires {show_date(c.expires_on)}")
+        text = "; ".join(parts) or "all current"
+        return text[0].upper() + text[1:]
+
     def labels(self) -> dict[str, str]:
         """Case id → "reference family name", built in one pass (for long lists)."""
         families = {f.case_id: f.family_name for f in self.repo.all(Family)}
@@ -100,4 +138,13 @@ class Session:
             supervision=r.all(SupervisionEntry),
             sources=self.templates.signposting_for(self.profile.id),
             meeting_types=self.templates.meeting_types,
+            started_on=self._started_on(),
         )
+
+    def _started_on(self) -> dt.date | None:
+        """The day this volunteer's profile was made (the app set up), if known."""
+        me = self.repo.profile()
+        try:
+            return dt.date.fromisoformat(me.created_at[:10]) if me and me.created_at else None
+        except ValueError:
+            return None

@@ -32,3 +32,19 @@ def repo() -> Repository:
 @pytest.fixture
 def empty_repo() -> Repository:
     return Repository(MemoryStore(), node_id="volunteer-node", clock=FuncClock(lambda: NOW))
+
+
+@pytest.fixture(autouse=True)
+def errors_surface(monkeypatch):
+    """Pilot tests see a screen's errors as failures; the crash tests turn containment on."""
+    from ips_field.tui.lockable import LockableApp
+
+    monkeypatch.setattr(LockableApp, "contain_errors", False)
+
+
+@pytest.fixture(autouse=True)
+def config_folder(tmp_path, monkeypatch):
+    """Each pilot test has its own (empty) settings folder, never the user's."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("IPS_FIELD_CONFIG_DIR", str(folder))
+    return folder

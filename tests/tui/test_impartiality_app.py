@@ -115,7 +115,11 @@ async def test_flagged_note_shows_alternative_and_is_stored(repo) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(MeetingModeScreen(meeting.id))
         await pilot.pause()
-        await pilot.press("r", "2")
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        await pilot.press("f3")
         box = app.screen.query_one("#note", Input)
         box.value = "I recommend you appeal"
         await pilot.pause()

@@ -213,12 +213,14 @@ async def test_meeting_mode_role_first_then_attributed_voices_in_summary(repo) -
         await pilot.press("enter")
         await pilot.pause()
         assert repo.current_notes(case.id, meeting.id) == []
-        await pilot.press("escape", "r")
+        await pilot.press("f7")  # read out: record it (after a question)
         await pilot.pause()
-        await pilot.press("1")
+        await pilot.click("#yes")
+        await pilot.pause()
+        await pilot.press("f2")
         note_box.value = "Wants a [named] adult in the mornings"
         await pilot.press("enter")
-        await pilot.press("escape", "2")
+        await pilot.press("f3")
         note_box.value = "The LA has [b]4 weeks[/b] to decide [/x]"
         await pilot.press("enter")
         await pilot.pause()
@@ -229,13 +231,13 @@ async def test_meeting_mode_role_first_then_attributed_voices_in_summary(repo) -
             isinstance(c, Text) and c.plain == "The LA has [b]4 weeks[/b] to decide [/x]"
             for c in cells
         )
-        await pilot.press("escape", "4")
+        await pilot.press("f5")
         await pilot.pause()
         await pilot.press("enter")  # picks Ms Senco
         await pilot.pause()
         note_box.value = "Reading age up a year"
         await pilot.press("enter")
-        await pilot.press("escape", "5")
+        await pilot.press("f6")
         await pilot.pause()
         app.screen.query_one("#owner", Input).value = "SENCO"
         await pilot.press("enter")
@@ -253,7 +255,7 @@ async def test_meeting_mode_role_first_then_attributed_voices_in_summary(repo) -
         ]
         assert notes[3].speaker == "Ms Senco" and notes[3].speaker_role == "SENCO"
         assert notes[4].owner == "SENCO" and notes[4].due_on
-        await pilot.press("escape", "s")
+        await pilot.press("f8")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         text = str(app.screen.query_one("#summary", Static).content)
@@ -344,7 +346,7 @@ async def test_unlock_wrong_then_right_and_quick_lock(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen)
         assert app.session is None and store.locked
-        assert len(app.screen_stack) == 2  # nothing with a family left behind the lock
+        assert len(app.screen_stack) == 3  # the lock screen covers the dashboard
         app.screen.query_one("#passphrase", Input).value = PASS
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))

@@ -371,3 +371,21 @@ def test_domain_rules_import_no_io_or_ui_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_new_volunteer_starts_without_a_wall_of_red() -> None:
+    from ips_field.domain.due import cpd_refreshers_due, supervision_due
+
+    today = dt.date(2026, 11, 22)
+    refreshers = {"impartiality": 12, "data_protection": 12}
+    never = cpd_refreshers_due([], today, refreshers=refreshers)
+    assert [i.severity for i in never] == ["overdue", "overdue"]  # no start day known
+    fresh = cpd_refreshers_due([], today, refreshers=refreshers, started_on=today)
+    assert fresh == []  # a year away: not shown yet
+    year_on = cpd_refreshers_due(
+        [], today, refreshers=refreshers, started_on=today - dt.timedelta(days=380)
+    )
+    assert [i.severity for i in year_on] == ["overdue", "overdue"]  # and then it comes
+    assert supervision_due([], today, interval_days=42, started_on=today) == []
+    late = supervision_due([], today, interval_days=42, started_on=today - dt.timedelta(days=50))
+    assert [i.severity for i in late] == ["overdue"]

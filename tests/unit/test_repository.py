@@ -180,3 +180,101 @@ def test_hybrid_clock_never_goes_backwards() -> None:
     assert stamps == sorted(stamps) and len(set(stamps)) == 4
     clock.observe((5000, 3, "other"))
     assert clock.last[:2] == (5000, 3)
+
+
+# -- rules where records are written (domain/rules.py) -----------------------------------
+
+
+@pytest.fixture
+def ruled() -> Repository:
+    return Repository(MemoryStore(), node_id="v", clock=FuncClock(lambda: NOW), rules=True)
+
+
+def _open_case(repo: Repository, *, record: bool = True, represent: bool = False) -> Case:
+    case = repo.save(Case(reference="R1", school="Oak School", opened_on="2026-01-01"))
+    if record:
+        repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-01-01"))
+    if represent:
+        repo.save(Consent(case_id=case.id, purpose="represent_views", given_on="2026-01-01"))
+    return case
+
+
+def _stored_notes(repo: Repository) -> int:
+    return len(repo.table("note").all())
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "You are a governor at this school. Ask the office to reassign this case.",
+        "Conflict warning not answered yet: give a reason to continue, or ask the office.",
+    ],
+)
+def test_blocked_or_unanswered_warning_refuses_meeting_preparation_and_note(ruled, reason):
+    case = _open_case(ruled)
+    meeting = ruled.save(
+        Meeting(case_id=case.id, meeting_type="ehc_annual_review", starts_at="2026-12-01T10:00")
+    )
+    ruled.save(case.replace(blocked_reason=reason))
+    before = len(ruled.outbox())
+    with pytest.raises(ValidationError, match="blocked"):
+        ruled.save(
+            Meeting(case_id=case.id, meeting_type="ehc_annual_review", starts_at="2026-12-02T10:00")
+        )
+    with pytest.raises(ValidationError, match="blocked"):
+        ruled.save(meeting.replace(parent_views="She wants a reading assessment"))
+    with pytest.raises(ValidationError, match="blocked"):
+        ruled.add_note(Note(case_id=case.id, text="A phone call"))
+    assert len(ruled.outbox()) == before and _stored_notes(ruled) == 0
+    ruled.save(meeting.replace(status="cancelled"))  # cancelling is still allowed
+    ruled.save(case.replace(blocked_reason=""))  # once resolved (office, or a reason given)
+    ruled.add_note(Note(case_id=case.id, text="A phone call"))
+    assert _stored_notes(ruled) == 1
+
+
+def test_no_note_without_current_record_consent_except_consent_asked(ruled):
+    case = _open_case(ruled, record=False)
+    with pytest.raises(ValidationError, match="consent to keep a record"):
+        ruled.add_note(Note(case_id=case.id, text="Talked about the school"))
+    ruled.add_note(Note(case_id=case.id, voice="consent_asked", text="Asked for consent"))
+    consent = ruled.save(Consent(case_id=case.id, purpose="record", given_on="2026-11-01"))
+    ruled.add_note(Note(case_id=case.id, text="Talked about the school"))
+    ruled.save(consent.replace(withdrawn_on="2026-11-20", withdrawal_reason="changed mind"))
+    with pytest.raises(ValidationError, match="consent to keep a record"):
+        ruled.add_note(Note(case_id=case.id, text="One more"))
+    old = ruled.save(Consent(case_id=case.id, purpose="record", given_on="2025-01-01"))
+    ruled.save(old.replace(expires_on="2026-06-01"))  # an expired one does not count either
+    with pytest.raises(ValidationError):
+        ruled.add_note(Note(case_id=case.id, text="One more"))
+    assert _stored_notes(ruled) == 2
+
+
+def test_represent_role_and_its_notes_need_current_consent(ruled):
+    case = _open_case(ruled)
+    plan = Meeting(
+        case_id=case.id,
+        meeting_type="ehc_annual_review",
+        starts_at="2026-12-01T10:00",
+        volunteer_role="represent",
+        role_statement="Ms A has given me permission to represent their views.",
+    )
+    with pytest.raises(ValidationError, match="Represent needs a current consent"):
+        ruled.save(plan)
+    consent = ruled.save(Consent(case_id=case.id, purpose="represent_views", given_on="2026-11-01"))
+    meeting = ruled.save(plan)
+    ruled.add_note(Note(case_id=case.id, meeting_id=meeting.id, text="Ms A's view, relayed"))
+    ruled.save(consent.replace(withdrawn_on="2026-11-21", withdrawal_reason="wants to speak"))
+    with pytest.raises(ValidationError, match="no longer current"):
+        ruled.add_note(Note(case_id=case.id, meeting_id=meeting.id, text="Another relayed"))
+    # Support with the old statement would claim a permission that is gone: refused.
+    with pytest.raises(ValidationError, match="role statement says you represent"):
+        ruled.save(meeting.replace(volunteer_role="support"))
+    ruled.save(meeting.replace(volunteer_role="support", role_statement="I support Ms A."))
+    ruled.add_note(Note(case_id=case.id, meeting_id=meeting.id, text="Ms A said it herself"))
+
+
+def test_rules_are_off_for_an_unruled_repository():
+    repo = Repository(MemoryStore(), node_id="o", clock=FuncClock(lambda: NOW))
+    case = repo.save(Case(reference="R1", school="S", opened_on="2026-01-01"))
+    repo.add_note(Note(case_id=case.id, text="imported history"))  # office and history builders
+    assert _stored_notes(repo) == 1

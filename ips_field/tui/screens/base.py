@@ -1,4 +1,8 @@
-"""A screen that needs the open session (every screen after unlock)."""
+"""A screen that needs the open session (every screen after unlock).
+
+Every such screen is guarded (an exception in one of its handlers locks the app instead of
+ending it, see ``tui/guard.py``) and may keep drafts of what is typed (``tui/drafts.py``).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,15 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 
 from ips_field.errors import StoreLocked
+from ips_field.tui.drafts import DraftsMixin
+from ips_field.tui.guard import Guarded
 
 if TYPE_CHECKING:
     from ips_field.tui.app import IpsApp
     from ips_field.tui.session import Session
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(Guarded, DraftsMixin, Screen[None]):
     @property
     def ips(self) -> IpsApp:
         return self.app  # type: ignore[return-value]
@@ -24,3 +30,7 @@ class SessionScreen(Screen[None]):
         if session is None:
             raise StoreLocked("the store is locked")
         return session
+
+    def on_mount(self) -> None:
+        # After the screen's own on_mount has filled its fields: baseline, then offer a draft.
+        self.call_after_refresh(self.draft_start)

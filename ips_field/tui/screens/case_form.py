@@ -45,9 +45,11 @@ ERROR_FIELD[("family", "parents")] = "parent_name"
 
 class CaseFormScreen(SessionScreen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Cancel", id="cancel"),
+        Binding("escape", "leave_form", "Cancel", id="cancel"),
         Binding("ctrl+s", "save", "Save", id="save"),
     ]
+    DRAFT_FIELDS = tuple(wid for wid, *_ in FIELDS)
+    DRAFT_LABEL = "a case form"
 
     def __init__(self, case_id: str | None = None) -> None:
         super().__init__()
@@ -111,7 +113,7 @@ class CaseFormScreen(SessionScreen):
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.app.pop_screen()
+        self.action_leave_form()
 
     def action_save(self) -> None:
         for wid, *_ in FIELDS:
@@ -172,6 +174,7 @@ class CaseFormScreen(SessionScreen):
             or before[2] is None
             or before[2].name != child.name
         )
+        self.draft_saved()
         self.app.pop_screen()
         self.ips.after_case_saved(case.id, created=self.case_id is None, recheck=changed)
 

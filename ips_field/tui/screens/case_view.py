@@ -24,24 +24,29 @@ from ips_field.domain.records import (
     Contact,
     Meeting,
 )
+from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
 
 
 class CaseScreen(SessionScreen):
+    # The footer shows what a volunteer needs most, in this order, so that it fits 80
+    # columns; every key is also in the palette (ctrl+p) and in F1 help.
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("e", "edit", "Edit", id="edit"),
-        Binding("k", "consent", "Consent", id="consent"),
-        Binding("w", "withdraw", "Withdraw consent", id="withdraw"),
-        Binding("m", "new_meeting", "New meeting", id="new_meeting"),
-        Binding("s", "summary", "Summary", id="summary"),
-        Binding("a", "contact", "Log contact", id="contact"),
-        Binding("x", "close_case", "Close case", id="close_case"),
-        Binding("g", "signpost", "Signpost", id="signpost"),
-        Binding("v", "evaluation", "Evaluation sent", id="evaluation"),
         Binding("o", "conflict", "Conflict check", id="conflict"),
+        Binding("k", "consent", "Consent", id="consent"),
+        Binding("m", "new_meeting", "Meeting", id="new_meeting"),
+        Binding("t", "note", "Note", id="note"),
+        Binding("a", "contact", "Contact", id="contact"),
+        Binding("s", "summary", "Summary", id="summary", show=False),
+        Binding("e", "edit", "Edit case", id="edit", show=False),
+        Binding("w", "withdraw", "Withdraw consent", id="withdraw", show=False),
+        Binding("x", "close_case", "Close case", id="close_case", show=False),
+        Binding("r", "reopen", "Reopen case", id="reopen", show=False),
+        Binding("g", "signpost", "Signpost", id="signpost", show=False),
+        Binding("v", "evaluation", "Evaluation sent", id="evaluation", show=False),
     ]
 
     def __init__(self, case_id: str) -> None:
@@ -98,13 +103,11 @@ class CaseScreen(SessionScreen):
             f"{s.case_label(case)} · {case.school} · {case.status}"
         )
         parts: list[tuple[str, str]] = []
-        for purpose, state in s.consent_badges(case.id):
-            style = "$success" if state == "current" else "bold $error"
-            parts.append((f" {CONSENT_PURPOSES.get(purpose, purpose)}: {state} ", style))
+        summary = s.consent_summary(case.id)
+        style = "$success" if summary == "All current" else "bold $error"
+        parts.append((f" Consent: {summary} ", style))
         if case.blocked_reason:
             parts.append((f" BLOCKED: {case.blocked_reason} ", "bold $error"))
-        if not parts:
-            parts.append((" No consent recorded yet ", "bold $warning"))
         self.query_one("#badges", Static).update(Content.assemble(*parts))
         lines = [
             f"Reference: {case.reference}",
@@ -256,13 +259,21 @@ class CaseScreen(SessionScreen):
     def action_new_meeting(self) -> None:
         from ips_field.tui.screens.meeting_prep import NewMeetingDialog
 
+        case = self.case
+        if case.blocked_reason:
+            self.notify(case.blocked_reason + " (Conflict check: o)", severity="error", timeout=12)
+            return
         self.app.push_screen(NewMeetingDialog(self.case_id), self._meeting_created)
 
     def _meeting_created(self, meeting: Meeting | None) -> None:
         if meeting is not None:
             from ips_field.tui.screens.meeting_prep import MeetingPrepScreen
 
-            meeting = self.session.repo.save(meeting)
+            try:
+                meeting = self.session.repo.save(meeting)
+            except ValidationError as err:
+                self.notify(str(err), severity="error", timeout=10)
+                return
             self.app.push_screen(MeetingPrepScreen(meeting.id))
 
     @on(DataTable.RowSelected, "#meetings")
@@ -283,22 +294,19 @@ class CaseScreen(SessionScreen):
         self.app.push_screen(SummaryScreen(self.case_id))
 
     def action_contact(self) -> None:
-        def done(summary: str | None) -> None:
-            if summary:
-                self.session.repo.save(
-                    Contact(
-                        case_id=self.case_id,
-                        on=self.session.today().isoformat(),
-                        method="phone",
-                        with_whom=self.session.parent_names(self.case_id),
-                        summary=summary,
-                    )
-                )
-                self.refresh_all()
+        from ips_field.tui.screens.case_work import log_contact
 
-        self.app.push_screen(
-            AskDialog("Log a contact (phone call today): what was it about?"), done
-        )
+        log_contact(self)
+
+    def action_note(self) -> None:
+        from ips_field.tui.screens.case_work import add_note
+
+        add_note(self)
+
+    def action_reopen(self) -> None:
+        from ips_field.tui.screens.case_work import reopen_case
+
+        reopen_case(self)
 
     def action_signpost(self) -> None:
         from ips_field.services.impartiality import is_stale, record_signposting

@@ -62,18 +62,14 @@ class CasesScreen(SessionScreen):
         for case in sorted(repo.all(Case), key=lambda c: c.reference):
             fam = families.get(case.id)
             child = children.get(case.id)
-            badges = " ".join(
-                f"{p}:{s}"
-                for p, s in self.session.consent_badges(case.id, consents.get(case.id, []))
-                if s != "current"
-            )
+            badges = self.session.consent_summary(case.id, consents.get(case.id, []))
             cells = (
                 case.reference,
                 fam.family_name if fam else "",
                 child.name if child else "",
                 case.school,
                 case.status + (" (blocked)" if case.blocked_reason else ""),
-                badges or "ok",
+                badges,
             )
             rows.append((case.id, " ".join(cells[:4]).lower(), cells))
         return rows

@@ -9,7 +9,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from ips_field.domain.records import CONSENT_HOW, CONSENT_PURPOSES, Consent
+from ips_field.domain.records import (
+    CONSENT_HOW,
+    CONSENT_PURPOSES,
+    CONSENT_WORDING,
+    RETIRED_PURPOSES,
+    Consent,
+)
+from ips_field.domain.ukdates import HINT, show_date, to_iso
 from ips_field.errors import ValidationError
 
 
@@ -33,25 +40,40 @@ class ConsentDialog(ModalScreen[Consent | None]):
             yield Static("Record consent", classes="title")
             yield Label("Purpose")
             yield Select(
-                [(label, key) for key, label in CONSENT_PURPOSES.items()],
-                value=self.purpose,
+                [
+                    (label, key)
+                    for key, label in CONSENT_PURPOSES.items()
+                    if key not in RETIRED_PURPOSES
+                ],
+                value=self.purpose if self.purpose not in RETIRED_PURPOSES else "record",
                 allow_blank=False,
                 id="purpose",
             )
+            yield Static("", id="wording", classes="hint", markup=False)
             yield Label("Named party (only for sharing with a named party)")
             yield Input(id="named_party")
             yield Label("Given by")
             yield Input(value=self.given_by, id="given_by")
-            yield Label("Given on (YYYY-MM-DD)")
-            yield Input(value=self.today, id="given_on")
+            yield Label(f"Given on ({HINT})")
+            yield Input(value=show_date(self.today), id="given_on")
             yield Label("How given")
             yield Select([(h, h) for h in CONSENT_HOW], value="verbal", allow_blank=False, id="how")
-            yield Label("Expires on (YYYY-MM-DD, optional)")
+            yield Label(f"Expires on ({HINT}, optional)")
             yield Input(id="expires_on")
             yield Static("", id="problem", classes="field-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self._show_wording()
+        self.query_one("#given_by", Input).focus()
+
+    @on(Select.Changed, "#purpose")
+    def _show_wording(self) -> None:
+        purpose = str(self.query_one("#purpose", Select).value)
+        wording = CONSENT_WORDING.get(purpose, "")
+        self.query_one("#wording", Static).update(f"Read out: {wording}" if wording else "")
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -66,9 +88,9 @@ class ConsentDialog(ModalScreen[Consent | None]):
             purpose=str(self.query_one("#purpose", Select).value),
             named_party=val("named_party"),
             given_by=val("given_by"),
-            given_on=val("given_on"),
+            given_on=to_iso(val("given_on")),
             how_given=str(self.query_one("#how", Select).value),
-            expires_on=val("expires_on") or None,
+            expires_on=to_iso(val("expires_on")) or None,
         )
         try:
             consent.validate()

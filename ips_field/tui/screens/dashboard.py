@@ -13,6 +13,10 @@ from ips_field.tui.widgets.table import Table
 SEVERITY = {"overdue": "OVERDUE", "due": "due", "soon": "soon"}
 
 
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 class DashboardScreen(SessionScreen):
     BINDINGS = [
         Binding("c", "cases", "Cases", id="cases"),
@@ -34,10 +38,13 @@ class DashboardScreen(SessionScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#due", DataTable)
-        table.add_columns("When", "", "What", "Case")
+        table.add_columns("When", "", "Case", "What")  # the case before the long text
         # The list is filled by on_screen_resume, which Textual sends on first showing too.
 
     def on_screen_resume(self) -> None:
+        self.refresh_due()
+
+    def on_resize(self) -> None:
         self.refresh_due()
 
     def refresh_due(self) -> None:
@@ -58,12 +65,13 @@ class DashboardScreen(SessionScreen):
         table = self.query_one("#due", DataTable)
         table.clear()
         labels = session.labels()
+        room = max(24, self.size.width - 6 - 7 - 20 - 8)  # what is left for "What"
         for i, item in enumerate(items):
             table.add_row(
                 item.due_on.strftime("%d %b"),
                 SEVERITY.get(item.severity, item.severity),
-                item.title,
-                labels.get(item.case_id or "", ""),
+                _cut(labels.get(item.case_id or "", ""), 20),
+                _cut(item.title, room),
                 key=f"{i}:{item.case_id or ''}",
             )
 

@@ -1,8 +1,12 @@
 """Meeting mode: the role statement large, then attributed notes in the current voice.
 
-Voices switch with single keys (1-5 when not typing, F2-F6 at any time). A professional's
-view asks who said it; an agreed action asks who will do it and by when. Every note is
-shown exactly as typed (square brackets included) and checked for directive wording.
+The note box has the focus from the start, so a volunteer who starts typing types: while
+the box has the focus only function and ctrl keys act (F2-F6 voices, F7/ctrl+r records
+the role statement as read out, after asking; F8/ctrl+o the summary), and the footer
+shows only those. Digits 1-5 switch voices only when the box is not focused. A
+professional's view asks who said it; an agreed action asks who will do it and by when.
+Every note is shown exactly as typed (square brackets included) and checked for directive
+wording. What is typed is kept as a draft (``tui/drafts.py``); Esc asks before leaving.
 """
 
 from __future__ import annotations
@@ -110,13 +114,20 @@ class ActionDetails(ModalScreen[tuple[str, str] | None]):
 class MeetingModeScreen(SessionScreen):
     BINDINGS = [
         Binding("escape", "leave", "Back", id="back"),
-        Binding("r", "role_stated", "Role stated", id="role_stated"),
+        Binding("f7,ctrl+r", "role_stated", "Role stated", id="role_stated"),
         *[
-            Binding(f"{digit},{fkey}", f"voice('{voice}')", VOICES[voice], id=f"voice_{voice}")
-            for digit, fkey, voice in VOICE_KEYS
+            Binding(fkey, f"voice('{voice}')", VOICES[voice], id=f"voice_{voice}")
+            for _digit, fkey, voice in VOICE_KEYS
         ],
-        Binding("s", "summary", "Summary", id="summary"),
+        *[
+            Binding(digit, f"voice('{voice}')", VOICES[voice], show=False, id=f"digit_{voice}")
+            for digit, _fkey, voice in VOICE_KEYS
+        ],
+        Binding("f8,ctrl+o", "summary", "Summary", id="summary"),
     ]
+    AUTO_FOCUS = "#note"
+    DRAFT_FIELDS = ("note",)
+    DRAFT_LABEL = "a meeting note"
 
     def __init__(self, meeting_id: str) -> None:
         super().__init__()
@@ -144,15 +155,27 @@ class MeetingModeScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        m = self.meeting
+        s = self.session
+        if m.volunteer_role == "represent" and not s.repo.has_consent(
+            m.case_id, "represent_views", s.today()
+        ):
+            # Never read out a permission that is gone (DESIGN.md §4).
+            self.query_one("#statement", Static).update(
+                "Do not read out the prepared statement: the consent to represent the "
+                "parent's views is no longer current. Go back (Esc) to the preparation and "
+                "choose your role again; the statement is written afresh from it."
+            )
         self.query_one("#notes", DataTable).add_columns("Time", "Voice", "Who", "Note")
         self.query_one("#language").display = False
         self._show_voice()
         self._fill()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Letter and digit keys type into the note box while it has focus.
-        typing = isinstance(self.focused, Input)
-        return not (typing and action in ("role_stated", "summary"))
+        # Digits type into the note box while it has focus; function and ctrl keys act.
+        if action == "role_stated" and self.ips.session is not None:
+            return not self.meeting.role_stated_at
+        return True
 
     def _fill(self) -> None:
         table = self.query_one("#notes", DataTable)
@@ -169,31 +192,57 @@ class MeetingModeScreen(SessionScreen):
         if self.voice == "agreed_action" and self.action_owner[0]:
             extra = f" — {self.action_owner[0]} by {self.action_owner[1]}"
         stated = (
-            " · role stated" if self.meeting.role_stated_at else " · role NOT stated yet (press r)"
+            " · role stated"
+            if self.meeting.role_stated_at
+            else " · role NOT stated yet: read it out, then F7 (or ctrl+r)"
         )
         self.query_one("#voice", Static).update(f"Voice: {VOICES[self.voice]}{extra}{stated}")
 
     def action_role_stated(self) -> None:
-        m = self.meeting
-        if m.role_stated_at:
+        """Ask first: recording the statement as read out is a note, kept for good."""
+        if self.meeting.role_stated_at:
             self.notify("Role already recorded as stated")
             return
+        from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._record_role_stated()
+            self.query_one("#note", Input).focus()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Have you read the role statement out to everyone in the meeting? "
+                "It is recorded as the first note, with the time.",
+                yes="Yes, record it now",
+                no="Not yet",
+            ),
+            answered,
+        )
+
+    def _record_role_stated(self) -> None:
+        m = self.meeting
         repo = self.session.repo
         now = repo.now().isoformat(timespec="seconds")
-        with repo.transaction():
-            repo.add_note(
-                Note(
-                    case_id=m.case_id,
-                    meeting_id=m.id,
-                    voice="ips_role_statement",
-                    text=m.role_statement or f"Role: {m.volunteer_role}",
-                    written_at=now,
+        try:
+            with repo.transaction():
+                repo.add_note(
+                    Note(
+                        case_id=m.case_id,
+                        meeting_id=m.id,
+                        voice="ips_role_statement",
+                        text=m.role_statement or f"Role: {m.volunteer_role}",
+                        written_at=now,
+                    )
                 )
-            )
-            repo.save(m.replace(role_stated_at=now, status="held"))
+                repo.save(m.replace(role_stated_at=now, status="held"))
+        except ValidationError as err:
+            self.notify(str(err), severity="error", timeout=12)
+            return
         self.notify(f"Role statement recorded at {now[11:16]}")
         self._show_voice()
         self._fill()
+        self.refresh_bindings()
 
     def action_voice(self, voice: str) -> None:
         self.voice = voice
@@ -235,7 +284,10 @@ class MeetingModeScreen(SessionScreen):
             return
         m = self.meeting
         if not m.role_stated_at:
-            self.notify("State your role first (press Esc, then r)", severity="warning")
+            self.notify(
+                "Read the role statement out first, then press F7 (or ctrl+r)",
+                severity="warning",
+            )
             return
         flags = flags_as_dicts(check_text(text, self.ips.templates.language))
         note = Note(case_id=m.case_id, meeting_id=m.id, voice=self.voice, text=text, flags=flags)
@@ -249,25 +301,31 @@ class MeetingModeScreen(SessionScreen):
             self.notify(str(err), severity="error")
             return
         event.input.value = ""
+        self.draft_saved()
         if flags:
             self.notify("Saved; the wording was flagged for neutral language", severity="warning")
         self._fill()
 
     def action_leave(self) -> None:
-        """Esc stops typing; a second Esc asks before leaving, so that a stray key press in
-        the meeting does not drop the volunteer onto the case screen, where letters act."""
-        if isinstance(self.focused, Input):
-            self.set_focus(None)
-            return
+        """Esc always asks before leaving (the safe answer, Stay, has the focus), so that a
+        stray key press in the meeting does not drop the volunteer onto the case screen."""
         from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        typed = self.query_one("#note", Input).value.strip()
+        question = (
+            "The note you are typing is not saved yet (it is kept as a draft). Leave meeting mode?"
+            if typed
+            else "Leave meeting mode? Every note you saved is kept."
+        )
 
         def answered(leave: bool | None) -> None:
             if leave:
+                self.save_draft_now()
                 self.app.pop_screen()
+            else:
+                self.query_one("#note", Input).focus()
 
-        self.app.push_screen(
-            ConfirmDialog("Leave meeting mode? Every note so far is saved.", yes="Leave"), answered
-        )
+        self.app.push_screen(ConfirmDialog(question, yes="Leave", no="Stay"), answered)
 
     def action_summary(self) -> None:
         from ips_field.tui.screens.summary import SummaryScreen

@@ -31,6 +31,7 @@ from textual.widgets import (
 from ips_field.domain.records import VOLUNTEER_ROLES, Meeting
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.checklist import Checklist
 
 PARTY_NAMES = {
     "parent": "Parent or carer",
@@ -118,6 +119,8 @@ class MeetingPrepScreen(SessionScreen):
     ]
 
     AUTO_FOCUS = "#checklist"  # "space ticks an item" works at once
+    DRAFT_FIELDS = ("attendees", "views", "wishes", "questions", "statement")
+    DRAFT_LABEL = "a meeting preparation"
 
     def __init__(self, meeting_id: str) -> None:
         super().__init__()
@@ -139,6 +142,7 @@ class MeetingPrepScreen(SessionScreen):
             classes="title",
             markup=False,
         )
+        yield Static("", id="prep-warning", classes="warning-box", markup=False)
         # The description and progress stay in view while the form below scrolls.
         yield Static(mtype.description if mtype else "", classes="hint", markup=False)
         yield Label("Checklist (space ticks an item)", id="progress-label")
@@ -157,7 +161,7 @@ class MeetingPrepScreen(SessionScreen):
                                 bool(m.checklist.get(item.id)),
                             )
                         )
-            yield SelectionList[str](*selections, id="checklist")
+            yield Checklist(*selections, id="checklist")
             yield Label("Who will attend (name (role); ...)")
             yield Input(value=format_attendees(m.attendees), id="attendees")
             yield Label("The parent's views, in their words")
@@ -186,8 +190,47 @@ class MeetingPrepScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        m = self.meeting
+        self._shown_role = m.volunteer_role
         self._update_progress()
         self._check_language()
+        warnings = self._case_warnings()
+        if m.volunteer_role == "represent" and not self._may_represent():
+            # The permission is gone: the role and the statement follow consent as it is now.
+            self._shown_role = "support"
+            self.query_one("#role", Select).value = "support"
+            self.query_one("#statement", TextArea).text = self._statement("support")
+            warnings.append(
+                "The consent to represent the parent's views is no longer current, so your "
+                "role is now Support and the role statement was written again for it. "
+                "Save (ctrl+s) to keep this."
+            )
+        box = self.query_one("#prep-warning", Static)
+        box.update("\n".join(warnings))
+        box.display = bool(warnings)
+
+    def _case_warnings(self) -> list[str]:
+        from ips_field.domain.records import Case
+
+        s = self.session
+        case = s.repo.get(Case, self.meeting.case_id)
+        out = []
+        if case is not None and case.blocked_reason:
+            out.append("Blocked: " + case.blocked_reason + " This preparation cannot be saved.")
+        if not s.repo.has_consent(self.meeting.case_id, "record", s.today()):
+            out.append(
+                "No current consent to keep a record: no notes can be taken in this meeting "
+                "until the parent's consent is recorded on the case."
+            )
+        return out
+
+    def unsaved(self) -> bool:
+        """Typed text, ticks, the role or the approval differ from the saved preparation."""
+        if super().unsaved():
+            return True
+        if self.ips.session is None:
+            return False
+        return self._collect().to_dict() != self.meeting.to_dict()
 
     def _statement(self, role: str) -> str:
         s = self.session
@@ -241,6 +284,8 @@ class MeetingPrepScreen(SessionScreen):
         if getattr(self, "_bounced", False):  # our own reset after a refusal
             self._bounced = False
             return
+        if role == getattr(self, "_shown_role", role):
+            return  # the role as loaded (Select reports it on mount): keep an edited statement
         if role == "represent" and not self._may_represent():
             problem.update(
                 "You cannot represent this parent: there is no current consent to represent "
@@ -251,6 +296,7 @@ class MeetingPrepScreen(SessionScreen):
             event.select.value = saved if saved != "represent" else "support"
             return
         problem.update("")
+        self._shown_role = role
         self.query_one("#statement", TextArea).text = self._statement(role)
 
     def _may_represent(self) -> bool:
@@ -289,6 +335,7 @@ class MeetingPrepScreen(SessionScreen):
         except ValidationError as err:
             self.notify(str(err), severity="error")
             return False
+        self.draft_saved()
         self.notify("Preparation saved")
         return True
 
@@ -312,4 +359,4 @@ class MeetingPrepScreen(SessionScreen):
             self.app.push_screen(MeetingModeScreen(self.meeting_id))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.action_leave_form()

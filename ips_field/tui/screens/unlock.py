@@ -12,12 +12,13 @@ from textual.widgets import Footer, Header, Input, Label, LoadingIndicator, Stat
 
 from ips_field.errors import IpsError
 from ips_field.store.store import Store
+from ips_field.tui.guard import Guarded
 
 if TYPE_CHECKING:
     from ips_field.tui.app import IpsApp
 
 
-class UnlockScreen(Screen[None]):
+class UnlockScreen(Guarded, Screen[None]):
     """Nothing about any family is on this screen or in memory until the store opens."""
 
     AUTO_FOCUS = "#passphrase"
@@ -34,6 +35,8 @@ class UnlockScreen(Screen[None]):
                 "Your case notes are encrypted. Enter your passphrase to open them.",
                 classes="hint",
             )
+            if getattr(self.ips, "lock_message", ""):
+                yield Static(self.ips.lock_message, classes="error", id="lock-message")
             if self.ips.unlock_hint:
                 yield Static(self.ips.unlock_hint, classes="hint", id="unlock-hint")
             yield Input(password=True, placeholder="Passphrase", id="passphrase")

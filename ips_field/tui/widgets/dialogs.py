@@ -11,22 +11,36 @@ from textual.widgets import Button, Input, Label, Static
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Yes or no, with the question shown as plain text."""
+    """Yes or no, with the question shown as plain text. The safe answer ("no") has the
+    focus unless ``focus="yes"``, so that Enter after a stray key changes nothing."""
 
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
 
-    def __init__(self, question: str, *, yes: str = "Yes", warning: bool = False) -> None:
+    def __init__(
+        self,
+        question: str,
+        *,
+        yes: str = "Yes",
+        no: str = "Cancel",
+        warning: bool = False,
+        focus: str = "no",
+    ) -> None:
         super().__init__()
         self.question = question
         self.yes = yes
+        self.no = no
         self.warning = warning
+        self.initial = "yes" if focus == "yes" else "no"
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.initial}", Button).focus()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, markup=False, classes="warning-box" if self.warning else "")
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="warning" if self.warning else "primary")
-                yield Button("Cancel", id="no")
+                yield Button(self.no, id="no")
 
     @on(Button.Pressed, "#yes")
     def _yes(self) -> None:

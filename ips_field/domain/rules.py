@@ -1,0 +1,100 @@
+"""Rules that follow from consent and from conflicts of interest, checked where records are
+written (``Repository.save``), not only in dialogs (DESIGN.md §4, §7). No I/O.
+
+- No meeting, preparation or note on a blocked case, nor on a case whose conflict warning
+  has no recorded reason yet (both set ``Case.blocked_reason``). Cancelling a meeting is
+  still allowed.
+- No note without a current "keep a record" consent, except a first-contact note that
+  consent was asked (voice ``consent_asked``).
+- No "represent" role, and no note in a meeting where the volunteer represents the parent,
+  without a current consent to represent the parent's views.
+- A role statement never claims a permission that is not current: a statement with the
+  permission to represent is refused for a meeting whose role is not "represent".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ips_field.domain.records import Case, Consent, Meeting, Note
+from ips_field.errors import ValidationError
+
+CONSENT_ASKED = "consent_asked"
+REPRESENT_CLAIMS = ("permission to represent", "represent their views", "represent the views")
+
+
+def current(consents: Iterable[Consent], purpose: str, day: dt.date) -> bool:
+    return any(c.purpose == purpose and c.current_on(day) for c in consents)
+
+
+def blocked_message(case: Case) -> str:
+    return (
+        "This case is blocked: "
+        + (case.blocked_reason or "a conflict of interest")
+        + " Nothing can be prepared or noted on it until that is resolved."
+    )
+
+
+def check_meeting(
+    meeting: Meeting,
+    *,
+    case: Case | None,
+    consents: Iterable[Consent],
+    day: dt.date,
+) -> None:
+    """Raise ValidationError when ``meeting`` may not be written now."""
+    if case is not None and case.blocked_reason and meeting.status != "cancelled":
+        raise ValidationError({"case_id": blocked_message(case)})
+    consents = list(consents)
+    if meeting.volunteer_role == "represent" and not current(consents, "represent_views", day):
+        raise ValidationError(
+            {
+                "volunteer_role": "Represent needs a current consent to represent the "
+                "parent's views; record it on the case first, or choose Support"
+            }
+        )
+    if meeting.volunteer_role != "represent" and claims_represent(meeting.role_statement):
+        raise ValidationError(
+            {
+                "role_statement": "The role statement says you represent the parent, but "
+                "your role is not Represent: regenerate it from the role (ctrl+r)"
+            }
+        )
+
+
+def check_note(
+    note: Note,
+    *,
+    case: Case | None,
+    consents: Iterable[Consent],
+    meeting: Meeting | None,
+    day: dt.date,
+) -> None:
+    """Raise ValidationError when ``note`` may not be added now."""
+    if case is not None and case.blocked_reason:
+        raise ValidationError({"case_id": blocked_message(case)})
+    consents = list(consents)
+    if note.voice != CONSENT_ASKED and not current(consents, "record", day):
+        raise ValidationError(
+            {
+                "case_id": "No current consent to keep a record of this case: record the "
+                "parent's consent first (or a note that consent was asked)"
+            }
+        )
+    if (
+        meeting is not None
+        and meeting.volunteer_role == "represent"
+        and not current(consents, "represent_views", day)
+    ):
+        raise ValidationError(
+            {
+                "voice": "The consent to represent the parent's views is no longer current: "
+                "change your role in the preparation before taking more notes"
+            }
+        )
+
+
+def claims_represent(statement: str) -> bool:
+    text = " ".join(statement.lower().split())
+    return any(phrase in text for phrase in REPRESENT_CLAIMS)

@@ -1,0 +1,167 @@
+"""Screens that keep what is being typed as an encrypted draft, and guard unsaved changes.
+
+A screen sets ``DRAFT_FIELDS`` (the ids of its Input and TextArea widgets worth keeping)
+and ``draft_key``. As the volunteer types, the fields are saved (debounced) into the
+store's ``drafts`` table; before a lock and on an unexpected error they are saved at once.
+When the screen opens and a draft is kept for it, the draft is offered back. ``unsaved()``
+says whether anything differs from what was last loaded or saved, for the Esc and quit
+guards; ``draft_saved()`` is called by the screen once its record is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input, TextArea
+
+from ips_field.store.drafts import Drafts
+
+DEBOUNCE_SECONDS = 1.5
+
+
+class DraftsMixin:
+    """Mixin for a Screen. Inert unless ``DRAFT_FIELDS`` is set."""
+
+    DRAFT_FIELDS: tuple[str, ...] = ()
+    DRAFT_LABEL = "a form"
+    _draft_base: dict[str, str] | None = None
+    _draft_timer: Any = None
+
+    @property
+    def draft_key(self) -> str:
+        ids = [getattr(self, a, None) for a in ("meeting_id", "case_id")]
+        return ":".join([type(self).__name__, *(str(i) for i in ids if i)])
+
+    # -- reading the fields ------------------------------------------------------------
+
+    def draft_values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for wid in self.DRAFT_FIELDS:
+            found = self.query(f"#{wid}")  # type: ignore[attr-defined]
+            if not found:
+                continue
+            widget = found.first()
+            if isinstance(widget, Input) and not widget.password:
+                out[wid] = widget.value
+            elif isinstance(widget, TextArea):
+                out[wid] = widget.text
+        return out
+
+    def _put_values(self, values: dict[str, str]) -> None:
+        for wid, text in values.items():
+            if wid not in self.DRAFT_FIELDS:
+                continue
+            found = self.query(f"#{wid}")  # type: ignore[attr-defined]
+            if not found:
+                continue
+            widget = found.first()
+            if isinstance(widget, Input) and not widget.password:
+                widget.value = text
+            elif isinstance(widget, TextArea):
+                widget.load_text(text)
+
+    def unsaved(self) -> bool:
+        """Typed text that is not yet in a record."""
+        if not self.DRAFT_FIELDS or self._draft_base is None:
+            return False
+        return self.draft_values() != self._draft_base
+
+    # -- the store side ---------------------------------------------------------------
+
+    def _drafts(self) -> Drafts | None:
+        session = getattr(self.app, "session", None)  # type: ignore[attr-defined]
+        if session is None:
+            return None  # locked: nothing is read or written
+        return Drafts(session.store, session.repo.time)
+
+    def draft_start(self) -> None:
+        """Take the fields as loaded as the baseline, then offer back a kept draft."""
+        if not self.DRAFT_FIELDS:
+            return
+        self._draft_base = self.draft_values()
+        drafts = self._drafts()
+        kept = drafts.get(self.draft_key) if drafts else None
+        if not kept or kept.get("fields") == self._draft_base:
+            return
+        from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        def answered(put_back: bool | None) -> None:
+            if put_back:
+                self._put_values(kept["fields"])
+            elif drafts is not None:
+                drafts.drop(self.draft_key)
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ConfirmDialog(
+                "Text you had typed here was kept when the app locked, stopped or quit. "
+                "Put it back?",
+                yes="Put it back",
+                no="Discard it",
+                focus="yes",
+            ),
+            answered,
+        )
+
+    def save_draft_now(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        drafts = self._drafts()
+        if drafts is None or self._draft_base is None:
+            return
+        if self.unsaved():
+            drafts.save(self.draft_key, self.draft_values(), label=self.DRAFT_LABEL)
+        else:
+            drafts.drop(self.draft_key)
+
+    def draft_saved(self) -> None:
+        """The record is written: what is on screen now is the baseline, the draft goes."""
+        self._draft_base = self.draft_values()
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        drafts = self._drafts()
+        if drafts is not None:
+            drafts.drop(self.draft_key)
+
+    def _draft_changed(self) -> None:
+        if not self.DRAFT_FIELDS or self._draft_base is None:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(  # type: ignore[attr-defined]
+            DEBOUNCE_SECONDS, self.save_draft_now
+        )
+
+    def action_leave_form(self) -> None:
+        """Esc or Cancel on a form: leave at once when nothing changed, else ask first (the
+        safe answer, Keep editing, has the focus)."""
+        if not self.unsaved():
+            self.save_draft_now()
+            self.app.pop_screen()  # type: ignore[attr-defined]
+            return
+        from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                drafts = self._drafts()
+                if drafts is not None:
+                    drafts.drop(self.draft_key)
+                self.app.pop_screen()  # type: ignore[attr-defined]
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ConfirmDialog(
+                "You have changes here that are not saved. Leave and lose them?",
+                yes="Leave without saving",
+                no="Keep editing",
+            ),
+            answered,
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in self.DRAFT_FIELDS:
+            self._draft_changed()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id in self.DRAFT_FIELDS:
+            self._draft_changed()

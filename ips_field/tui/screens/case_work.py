@@ -1,0 +1,148 @@
+"""Everyday work on a case outside meetings: a note after a phone call or an email, a contact
+with its real type, date and length, reopening a closed case. The case screen binds keys to
+these; each gathers input in a dialog and writes through the repository, whose rules
+(consent, conflicts) refuse what is not allowed with one plain line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ips_field.domain.records import Contact, Note
+from ips_field.domain.ukdates import HINT, show_date, to_iso
+from ips_field.errors import ValidationError
+from ips_field.tui.widgets.form_dialog import Field, FormDialog
+
+if TYPE_CHECKING:
+    from ips_field.tui.screens.case_view import CaseScreen
+
+CONTACT_TYPES = [
+    ("Phone call", "phone"),
+    ("Email", "email"),
+    ("Visit or meeting in person", "visit"),
+    ("Letter", "letter"),
+    ("Video call", "video"),
+]
+NOTE_KINDS = [
+    ("A note (after a call, an email, a visit)", "general"),
+    ("First contact: I asked for consent to keep a record", "consent_asked"),
+]
+
+
+def _minutes(text: str) -> int:
+    text = text.strip()
+    if not text:
+        return 0
+    if not text.isdigit() or len(text) > 4:
+        raise ValidationError({"minutes": "Give the length in whole minutes, like 20"})
+    return int(text)
+
+
+def add_note(screen: CaseScreen) -> None:
+    """A note outside any meeting; needs current consent to keep a record (or is the
+    first-contact note that consent was asked)."""
+    repo = screen.session.repo
+
+    def build(values: dict[str, Any]) -> Note:
+        return Note(case_id=screen.case_id, voice=values["kind"], text=values["text"])
+
+    def check(values: dict[str, Any]) -> None:
+        build(values).validate()
+
+    def done(values: dict[str, Any] | None) -> None:
+        if values is None:
+            return
+        from ips_field.services.impartiality import note_flags
+
+        note = build(values)
+        note = note.replace(flags=note_flags(note.text, screen.ips.templates.language))
+        try:
+            repo.add_note(note)
+        except ValidationError as err:
+            screen.notify(str(err), severity="error", timeout=10)
+            return
+        screen.notify("Note saved" + (" (wording flagged)" if note.flags else ""))
+        screen.refresh_all()
+
+    screen.app.push_screen(
+        FormDialog(
+            "Add a note",
+            [
+                Field("kind", "What kind of note", "select", NOTE_KINDS, "general"),
+                Field("text", "The note"),
+            ],
+            check,
+        ),
+        done,
+    )
+
+
+def log_contact(screen: CaseScreen) -> None:
+    """A contact with its type, date (UK or ISO), length and who it was with."""
+    s = screen.session
+
+    def build(values: dict[str, Any]) -> Contact:
+        return Contact(
+            case_id=screen.case_id,
+            on=to_iso(values["on"]),
+            method=values["method"],
+            with_whom=values["with_whom"],
+            minutes=_minutes(values["minutes"]),
+            summary=values["summary"],
+        )
+
+    def check(values: dict[str, Any]) -> None:
+        build(values).validate()
+
+    def done(values: dict[str, Any] | None) -> None:
+        if values is None:
+            return
+        try:
+            s.repo.save(build(values))
+        except ValidationError as err:
+            screen.notify(str(err), severity="error", timeout=10)
+            return
+        screen.notify("Contact logged")
+        screen.refresh_all()
+
+    screen.app.push_screen(
+        FormDialog(
+            "Log a contact",
+            [
+                Field("method", "How", "select", CONTACT_TYPES, "phone"),
+                Field("on", f"On ({HINT})", value=show_date(s.today().isoformat())),
+                Field("minutes", "How long (minutes)", value=""),
+                Field("with_whom", "With whom", value=s.parent_names(screen.case_id)),
+                Field("summary", "What it was about"),
+            ],
+            check,
+        ),
+        done,
+    )
+
+
+def reopen_case(screen: CaseScreen) -> None:
+    from ips_field.tui.widgets.dialogs import AskDialog
+
+    case = screen.case
+    if case.status != "closed":
+        screen.notify("This case is open", severity="warning")
+        return
+
+    def done(reason: str | None) -> None:
+        if not reason:
+            return
+        try:
+            screen.session.repo.save(
+                case.replace(status="open", closed_on=None, outcome="", summary=case.summary)
+            )
+            screen.session.repo.add_note(
+                Note(case_id=case.id, voice="general", text=f"Case reopened: {reason}")
+            )
+        except ValidationError as err:
+            screen.notify(str(err), severity="error", timeout=10)
+            return
+        screen.notify("Case reopened")
+        screen.refresh_all()
+
+    screen.app.push_screen(AskDialog("Reopen this case. Why is it reopened?"), done)
