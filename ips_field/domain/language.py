@@ -215,10 +215,7 @@ def flag_lines(flags: Iterable[dict[str, str]]) -> list[str]:
     out = []
     for f in flags:
         mark = KIND_MARKS.get(f.get("kind") or "directive", "directive?")
-        why = f.get("why", "")
-        out.append(
-            f'"{f.get("phrase", "")}" {mark} {why} Try: "{f.get("alternative", "")}"'.replace(
-                "  ", " "
-            )
-        )
+        why = f.get("why", "").strip()
+        alternative = f.get("alternative", "").strip()
+        out.append(f'"{f.get("phrase", "")}" {mark} {why} — try "{alternative}"')
     return out

@@ -161,7 +161,7 @@ def test_count_dicts_marks_and_lines() -> None:
     assert flag_mark([{"phrase": "you should", "alternative": "a", "why": "b"}]) == "directive?"
     lines = flag_lines(dicts)
     assert len(lines) == 4 and lines[0].startswith('"You should" directive? ')
-    assert "Try:" in lines[0] and dicts[0]["why"] in lines[0]
+    assert f'try "{dicts[0]["alternative"]}"' in lines[0] and dicts[0]["why"] in lines[0]
 
 
 def test_blank_rule_is_ignored() -> None:
