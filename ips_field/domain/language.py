@@ -35,7 +35,22 @@ _SENTENCE_END = re.compile(r"[.!?;\n]")
 _WORD = re.compile(rf"[\w{APOSTROPHES}-]+")
 # Words a sentence may open with before an instruction: "Honestly, just appeal it."
 _FILLERS = frozenset(
-    {"honestly", "just", "so", "personally", "frankly", "look", "and", "but", "then", "please"}
+    {
+        "honestly",
+        "just",
+        "so",
+        "personally",
+        "frankly",
+        "look",
+        "and",
+        "but",
+        "then",
+        "please",
+        "strongly",
+        "firmly",
+        "gently",
+        "really",
+    }
 )
 # "<someone> said / feels / thinks ...": what follows in the sentence is their view.
 _REPORTED = re.compile(

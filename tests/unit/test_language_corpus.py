@@ -1,9 +1,13 @@
-"""The neutral-language check measured on a labelled corpus of note sentences.
+"""The neutral-language check measured on labelled corpora of note sentences.
 
 ``tests/data/directive_corpus.yaml`` is the tuning set; ``directive_corpus_heldout.yaml``
-(a third of the sentences) was written at the same time and is only measured. A sentence
-labelled directive or partisan should be flagged; a neutral one should not. Precision and
-recall are printed (``pytest -s``) and must each be at least 0.9 on both sets.
+(a third of the first 327 sentences) was written at the same time, before the rules, and
+is only measured; ``directive_corpus_after.yaml`` was written after the first rules and
+became a second tuning set. Precision and recall must each be at least 0.9 on these.
+``directive_corpus_blind.yaml`` was written after the second round and measured once with
+no change afterwards: it is the honest estimate on new wording, and its floor (0.85
+precision, 0.25 recall) only guards against getting worse. A sentence labelled directive
+or partisan should be flagged, a neutral one not. Figures print with ``pytest -s``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,14 @@ from ips_field.domain.records import VOICES
 from ips_field.templates.loader import load_templates
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-SETS = {"tuning": "directive_corpus.yaml", "held-out": "directive_corpus_heldout.yaml"}
+SETS = {
+    "tuning": "directive_corpus.yaml",
+    "held-out": "directive_corpus_heldout.yaml",
+    "second tuning": "directive_corpus_after.yaml",
+    "blind": "directive_corpus_blind.yaml",
+}
+# (precision, recall) floors; the blind set's are under its measured 0.900 / 0.290.
+FLOORS = {"blind": (0.85, 0.25)}
 LABELS = ("directive", "partisan", "neutral")
 RULES = load_templates()[0].language
 
@@ -74,14 +85,15 @@ def test_corpus_is_large_labelled_and_covers_every_voice() -> None:
     assert len(texts) == len(set(texts)), "no sentence twice"
     voices = {s["voice"] for s in everything}
     assert voices == set(VOICES)
-    held_out = len(load(SETS["held-out"]))
-    assert held_out >= len(everything) // 3 - 5
+    first = load(SETS["tuning"]) + load(SETS["held-out"])
+    assert len(first) >= 300
+    assert len(load(SETS["held-out"])) >= len(first) // 3
     for label in LABELS:
         assert sum(s["label"] == label for s in everything) >= 40
 
 
 @pytest.mark.parametrize("which", list(SETS))
-def test_precision_and_recall_at_least_0_9(which: str) -> None:
+def test_precision_and_recall(which: str) -> None:
     result = score(load(SETS[which]))
     print(
         f"\n{which}: precision {result.precision:.3f} recall {result.recall:.3f} "
@@ -89,5 +101,6 @@ def test_precision_and_recall_at_least_0_9(which: str) -> None:
     )
     for why, voice, text in result.wrong:
         print(f"  {why} [{voice}]: {text}")
-    assert result.precision >= 0.9, result.wrong
-    assert result.recall >= 0.9, result.wrong
+    least_precision, least_recall = FLOORS.get(which, (0.9, 0.9))
+    assert result.precision >= least_precision, result.wrong
+    assert result.recall >= least_recall, result.wrong
