@@ -15,12 +15,15 @@ import yaml
 
 from ips_field.domain.conflicts import org_match
 
-PAIRS_FILE = Path(__file__).resolve().parent.parent / "data" / "school_pairs.yaml"
+DATA = Path(__file__).resolve().parent.parent / "data"
+PAIRS_FILE = DATA / "school_pairs.yaml"
+# Written after the matcher and measured once, never tuned on (see the file's header).
+BLIND_FILE = DATA / "school_pairs_blind.yaml"
 LABELS = ("same", "possible", "different")
 
 
-def pairs() -> list[tuple[str, str, str]]:
-    with PAIRS_FILE.open(encoding="utf-8") as fh:
+def pairs(path: Path = PAIRS_FILE) -> list[tuple[str, str, str]]:
+    with path.open(encoding="utf-8") as fh:
         return [tuple(p) for p in yaml.safe_load(fh)["pairs"]]
 
 
@@ -33,8 +36,7 @@ def test_the_set_is_large_and_labelled() -> None:
     assert len({(a, b) for _, a, b in data}) == len(data), "no pair twice"
 
 
-def test_accuracy_at_least_0_97_and_no_same_pair_missed() -> None:
-    data = pairs()
+def measure(data: list[tuple[str, str, str]]) -> tuple[float, list, list]:
     wrong = []
     for label, a, b in data:
         got, back = org_match(a, b), org_match(b, a)
@@ -43,9 +45,23 @@ def test_accuracy_at_least_0_97_and_no_same_pair_missed() -> None:
             wrong.append((label, got, a, b))
     accuracy = 1 - len(wrong) / len(data)
     missed = [w for w in wrong if w[0] == "same" and w[1] == "different"]
-    print(f"\nschool pairs: accuracy {accuracy:.3f} ({len(data) - len(wrong)}/{len(data)})")
+    print(f"\naccuracy {accuracy:.3f} ({len(data) - len(wrong)}/{len(data)})")
     print(f"same pairs missed (said different): {len(missed)}")
     for label, got, a, b in wrong:
         print(f"  {label} -> {got}: {a!r} / {b!r}")
+    return accuracy, wrong, missed
+
+
+def test_accuracy_at_least_0_97_and_no_same_pair_missed() -> None:
+    accuracy, wrong, missed = measure(pairs())
     assert not missed, missed
     assert accuracy >= 0.97, wrong
+
+
+def test_blind_pairs_do_not_get_worse() -> None:
+    data = pairs(BLIND_FILE)
+    assert len(data) >= 60
+    accuracy, wrong, missed = measure(data)
+    # Measured once at 0.923 with one same pair missed; a guard, not a target.
+    assert accuracy >= 0.9, wrong
+    assert len(missed) <= 1, missed
