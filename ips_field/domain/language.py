@@ -31,7 +31,6 @@ OTHERS_VOICES = frozenset({"parent_view", "professional_view"})
 VOICE_SCOPES = ("own", "all")
 NEGATIONS = frozenset({"not", "never", "no"})
 
-_SENTENCE_END = re.compile(r"[.!?;\n]")
 _WORD = re.compile(rf"[\w{APOSTROPHES}-]+")
 # Words a sentence may open with before an instruction: "Honestly, just appeal it."
 _FILLERS = frozenset(
@@ -112,10 +111,7 @@ def _fold(word: str) -> str:
 
 def _sentence_start(text: str, start: int) -> int:
     """Where the sentence holding ``start`` begins."""
-    begin = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
-        begin = m.end()
-    return begin
+    return max(text.rfind(ch, 0, start) for ch in ".!?;\n") + 1
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -134,7 +130,8 @@ def _neighbour(text: str, start: int, end: int, *, after: bool) -> str:
         m = _WORD.search(text, end)
         gap = text[end : m.start()] if m else ""
     else:
-        words = list(_WORD.finditer(text, 0, start))
+        window = max(0, start - 80)  # a word and its spaces; never the whole note again
+        words = list(_WORD.finditer(text, window, start))
         m = words[-1] if words else None
         gap = text[m.end() : start] if m else ""
     if m is None or gap.strip():  # punctuation in between: not a neighbour
