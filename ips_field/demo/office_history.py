@@ -439,7 +439,7 @@ def write_meeting(
                 case_id=cid,
                 meeting_id=meeting.id,
                 written_at=days.at(ago, hour, minute * 4),
-                flags=note_flags(fields["text"], tpl.language),
+                flags=note_flags(fields["text"], tpl.language, fields.get("voice")),
                 **fields,
             )
         )

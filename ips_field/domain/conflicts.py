@@ -29,18 +29,29 @@ PERSON_INTERESTS = ("relative", "friend")
 # Multi-word phrases rewritten to one token, longest first.
 _PHRASES: list[tuple[tuple[str, ...], str]] = [
     (("church", "of", "england"), "ce"),
+    (("voluntary", "aided"), "va"),
+    (("voluntary", "controlled"), "vc"),
     (("c", "of", "e"), "ce"),
     (("c", "e"), "ce"),
     (("roman", "catholic"), "rc"),
     (("r", "c"), "rc"),
     (("pre", "school"), "preschool"),
+    (("day", "nursery"), "nursery"),
+    (("all", "through"), "allthrough"),
 ]
 _WORDS = {
     "saint": "st",
     "cofe": "ce",
+    "coe": "ce",
+    "catholic": "rc",
+    "aided": "va",
+    "controlled": "vc",
     "infants": "infant",
     "juniors": "junior",
     "nurseries": "nursery",
+    "schools": "school",
+    "academies": "academy",
+    "combined": "primary",  # Milton Keynes' combined schools are primary schools
     "&": "and",
     "mt": "mount",
     "jnr": "junior",
@@ -49,24 +60,35 @@ _WORDS = {
     "prim": "primary",
     "sec": "secondary",
 }
-# Words that say what kind of institution it is but not which one.
-_DROP = {"school", "academy", "the", "sch"}
+# Words that say what kind of institution it is but not which one; a school's status
+# (voluntary aided or controlled) is not part of which school it is either.
+_DROP = {"school", "academy", "the", "sch", "special", "va", "vc"}
 # Words a person may leave out when typing a name: denomination and phase.
 _OPTIONAL = {
     "ce",
     "rc",
-    "va",
-    "vc",
     "primary",
     "secondary",
     "infant",
     "junior",
     "nursery",
+    "preschool",
+    "first",
+    "allthrough",
     "community",
 }
 _PHASES = {"primary", "secondary", "infant", "junior", "nursery", "preschool", "high", "middle"}
+# Words that end a school's name: anything typed after the last of them is a place.
+_KIND_WORDS = _PHASES | {"school", "academy", "college", "first", "allthrough"}
+# After "church", one of these makes it a Church of England school ("Batheaston Church
+# School", "Farmborough Church Primary").
+_CHURCH_BEFORE = {"school", "primary", "infant", "junior", "first", "academy", "nursery"}
 _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev"}
 _POSTCODE = re.compile(r"^([a-z]{1,2}\d[a-z\d]?)(\s*\d[a-z]{2})?$")
+_FULL_POSTCODE = re.compile(r"\b([a-z]{1,2}\d[a-z\d]?)\s*\d[a-z]{2}\b")
+_DISTRICT = re.compile(r"[a-z]{1,2}\d[a-z\d]?")
+_BRACKETS = re.compile(r"\(([^()]*)\)")
+_PLACE_SEPARATORS = re.compile(r"[,;/()\[\]]|\s[-\u2013\u2014]\s")
 
 
 def _plain(text: str) -> str:
@@ -90,30 +112,73 @@ def _rewrite(tokens: list[str]) -> list[str]:
                 i += len(phrase)
                 break
         else:
-            out.append(_WORDS.get(tokens[i], tokens[i]))
+            word = _WORDS.get(tokens[i], tokens[i])
+            nxt = _WORDS.get(tokens[i + 1], tokens[i + 1]) if i + 1 < len(tokens) else ""
+            if word == "church" and nxt in _CHURCH_BEFORE:
+                word = "ce"
+            elif out and out[-1] == "st" and len(word) > 2:
+                word = word.rstrip("s")  # St Mary's, St Marys, St James's, St James
+            out.append(word)
             i += 1
     return out
 
 
+def _status_only(text: str) -> bool:
+    """Is a bracketed part only a denomination or status, as in "St John's CE (VA)"?"""
+    tokens = _rewrite(_plain(text).split())
+    return bool(tokens) and all(t in _DROP | {"ce", "rc"} for t in tokens)
+
+
+def _split_name(name: str) -> tuple[list[str], list[str]]:
+    """A typed school name as (its identifying words, the places typed with it).
+
+    A place is what follows a comma or a dash, what is in brackets (unless the brackets
+    hold only a status such as "(V.A.)"), or what is typed after the last word that ends
+    a school's name ("St Gregory's Catholic College Bath").
+    """
+    places = [m.group(1) for m in _BRACKETS.finditer(name) if not _status_only(m.group(1))]
+    name = _BRACKETS.sub(lambda m: f" {m.group(1)} " if _status_only(m.group(1)) else " ", name)
+    first, *rest = _PLACE_SEPARATORS.split(name)
+    places += [p for p in rest if p.strip()]
+    tokens = _rewrite(_plain(first).split())
+    last_kind = max((i for i, t in enumerate(tokens) if t in _KIND_WORDS), default=-1)
+    if 0 < last_kind < len(tokens) - 1:
+        places.append(" ".join(tokens[last_kind + 1 :]))
+        tokens = tokens[: last_kind + 1]
+    return [t for t in tokens if t not in _DROP], [p for p in places if _plain(p).strip()]
+
+
 def _org_tokens(name: str) -> list[str]:
-    return [t for t in _rewrite(_plain(name).split()) if t not in _DROP]
+    return _split_name(name)[0]
 
 
 def normalise_org(name: str) -> str:
     """A school or setting name reduced to the words that identify it.
 
     ``St Mary's C of E Primary School`` and ``Saint Marys CE Primary`` both become
-    ``st marys ce primary``; "School" and "Academy" are dropped, phases kept.
+    ``st mary ce primary``; "School", "Academy" and a status are dropped, phases kept,
+    and a town typed after the name is left out.
     """
     return " ".join(_org_tokens(name))
+
+
+def _places_differ(a: list[str], b: list[str]) -> bool:
+    """Both names give a place, the places can be compared, and none agree."""
+    if not a or not b:
+        return False
+    pa, pb = [_place(p) for p in a], [_place(p) for p in b]
+    if any(x.overlaps(y) for x in pa for y in pb):
+        return False
+    return any(x.comparable(y) for x in pa for y in pb)
 
 
 def org_match(a: str, b: str) -> Literal["same", "possible", "different"]:
     """``same`` if the names normalise alike; ``possible`` if they differ only because one
     leaves out the denomination or phase ("St Mary's" / "St Mary's CE Primary"), never when
-    both give a phase and the phases differ; else ``different``."""
-    ta, tb = _org_tokens(a), _org_tokens(b)
-    if not ta or not tb:
+    both give a phase and the phases differ; else ``different``. A town or postcode typed
+    with one name is ignored; typed with both, different places mean different schools."""
+    (ta, places_a), (tb, places_b) = _split_name(a), _split_name(b)
+    if not ta or not tb or _places_differ(places_a, places_b):
         return "different"
     if ta == tb:
         return "same"
@@ -155,6 +220,56 @@ def normalise_area(area: str) -> str:
     if m:
         return m.group(1)
     return " ".join(t for t in _rewrite(plain.split()) if t != "the")
+
+
+@dataclass(frozen=True)
+class Place:
+    """What an area as typed says: postcode districts and place names (as word tuples)."""
+
+    districts: frozenset[str]
+    names: frozenset[tuple[str, ...]]
+
+    def overlaps(self, other: Place) -> bool:
+        """The same district, or one place name inside the other ("West Bletchley" /
+        "Bletchley"): a neighbourhood warning is better given once too often."""
+        if self.districts & other.districts:
+            return True
+        return any(_inside(x, y) or _inside(y, x) for x in self.names for y in other.names)
+
+    def comparable(self, other: Place) -> bool:
+        return bool((self.districts and other.districts) or (self.names and other.names))
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    n = len(short)
+    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
+def _place(text: str) -> Place:
+    districts: set[str] = set()
+    names: set[tuple[str, ...]] = set()
+    for chunk in _PLACE_SEPARATORS.split(text):
+        plain = " ".join(_plain(chunk).split())
+        districts |= {m.group(1) for m in _FULL_POSTCODE.finditer(plain)}
+        words: list[str] = []
+        for word in _rewrite(_FULL_POSTCODE.sub(" ", plain).split()):
+            if _DISTRICT.fullmatch(word):
+                districts.add(word)
+            elif word != "the":
+                words.append(word)
+        # A chunk with a number in it is a house or street, not an area.
+        if words and not any(ch.isdigit() for w in words for ch in w):
+            names.add(tuple(words))
+    return Place(frozenset(districts), frozenset(names))
+
+
+def area_match(a: str, b: str) -> bool:
+    """Do two typed areas overlap? An interest typed "Bletchley MK2" (as the wizard invites)
+    matches a family in "Bletchley" and one at "MK2 5QR"; "MK3" and "Bletchley" cannot be
+    compared and do not match."""
+    if not a.strip() or not b.strip():
+        return False
+    return _place(a).overlaps(_place(b))
 
 
 @dataclass(frozen=True)
@@ -204,7 +319,7 @@ def check_conflicts(
             kind == "home_area"
             and interest.area.strip()
             and area.strip()
-            and normalise_area(interest.area) == normalise_area(area)
+            and area_match(interest.area, area)
         ):
             warns.append(
                 "Home area is the same as the family's area: continue only with a recorded reason"

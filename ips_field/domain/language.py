@@ -1,9 +1,18 @@
 """Neutral-language check: flags directive or partisan wording in notes and summaries.
 
-Both policies say the service gives neutral information and does not offer directive
-advice or make decisions for parents. Volunteers write notes under pressure, so the app
-points at wording such as "you should" and offers a neutral alternative. The check never
-blocks saving: it is a prompt to reflect, not a rule (a note may quote someone else).
+Both policies say the service gives neutral information, does not offer directive advice,
+does not make decisions for parents and does not take sides. Volunteers write notes under
+pressure, so the app points at wording that tells the parent what to do, ranks the options
+for them, judges a party or takes a side, says why, and offers neutral wording. A flag
+never blocks saving: it is a prompt to reflect, not a rule.
+
+The rules live in ``templates/language.yaml`` (fixed phrases and word patterns, see
+:mod:`ips_field.domain.language_patterns`). The check knows who is speaking: a note in the
+parent's-view or professional's-view voice records someone else's words, so only rules
+marked ``voices: all`` (the volunteer's own words slipping in: "I told her she must",
+"and rightly so") apply there. In the volunteer's own voices, words reported from someone
+else in the same sentence ("Mum feels the school is in the wrong") are theirs, not the
+volunteer's, and are not flagged either.
 """
 
 from __future__ import annotations
@@ -13,58 +22,171 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Straight and typographic apostrophes are the same letter for matching.
-_APOSTROPHES = "'\u2019\u2018\u02bc"
+from ips_field.domain.language_patterns import APOSTROPHES, bounded, literal_regex
+
+KINDS = ("directive", "partisan")
+KIND_MARKS = {"directive": "directive?", "partisan": "takes sides?"}
+# Voices that record someone else's words (DESIGN.md section 4).
+OTHERS_VOICES = frozenset({"parent_view", "professional_view"})
+VOICE_SCOPES = ("own", "all")
+NEGATIONS = frozenset({"not", "never", "no"})
+
+_WORD = re.compile(rf"[\w{APOSTROPHES}-]+")
+# Words a sentence may open with before an instruction: "Honestly, just appeal it."
+_FILLERS = frozenset(
+    {
+        "honestly",
+        "just",
+        "so",
+        "personally",
+        "frankly",
+        "look",
+        "and",
+        "but",
+        "then",
+        "please",
+        "strongly",
+        "firmly",
+        "gently",
+        "really",
+    }
+)
+# "<someone> said / feels / thinks ...": what follows in the sentence is their view.
+_REPORTED = re.compile(
+    rf"(?<![\w{APOSTROPHES}])([\w{APOSTROPHES}]+)\s+(?:said|says|say|feel|feels|felt|think|"
+    r"thinks|thought|believe|believes|believed|want|wants|wanted|asked|asks|reported|"
+    r"reports|explained|recommended|recommends|would\s+like|is\s+worried|was\s+worried|"
+    r"worries|view\s+is|views\s+are|view\s+was|view:|hopes|hoped|told\s+me|told\s+us)"
+    rf"(?![\w{APOSTROPHES}])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class LanguageRule:
-    """One phrase to flag, the neutral wording to offer instead, and why."""
+    """One rule: a fixed ``phrase`` (or, for a pattern rule, its pattern text with the
+    compiled ``regex``), the neutral wording to offer instead, and why.
+
+    ``kind`` is ``directive`` or ``partisan``; ``voices`` is ``own`` (the volunteer's own
+    words only) or ``all`` (also in notes that record someone else's words).
+    ``sentence_start``: the match must open a sentence. ``unless_before`` /
+    ``unless_after``: a word just before / after the match cancels it ("what you should
+    do"). ``unless_negated``: a "not" inside the match cancels it ("you don't have to").
+    """
 
     phrase: str
     alternative: str
     why: str
+    kind: str = "directive"
+    voices: str = "own"
+    regex: str = ""
+    sentence_start: bool = False
+    unless_before: tuple[str, ...] = ()
+    unless_after: tuple[str, ...] = ()
+    unless_negated: bool = False
+    id: str = ""
 
 
 @dataclass(frozen=True)
 class LanguageFlag:
-    """Where a rule matched: ``text[start:end] == phrase`` as written in the text."""
+    """Where a rule matched: ``text[start:end]`` is ``phrase`` as written in the text."""
 
     start: int
     end: int
     phrase: str
     alternative: str
     why: str
+    kind: str = "directive"
 
 
-@lru_cache(maxsize=512)
-def _pattern(phrase: str) -> re.Pattern[str]:
-    """Whole words only, any case, any run of spaces, any kind of apostrophe."""
-    parts: list[str] = []
-    for word in phrase.strip().split():
-        escaped = "".join(
-            f"[{_APOSTROPHES}]" if ch in _APOSTROPHES else re.escape(ch) for ch in word
-        )
-        parts.append(escaped)
-    body = r"\s+".join(parts)
-    return re.compile(rf"(?<![\w{_APOSTROPHES}]){body}(?![\w{_APOSTROPHES}])", re.IGNORECASE)
+@lru_cache(maxsize=1024)
+def _compiled(rule_regex: str, phrase: str) -> re.Pattern[str]:
+    source = rule_regex or bounded(literal_regex(phrase))
+    return re.compile(source, re.IGNORECASE)
 
 
-def check_text(text: str, rules: Iterable[LanguageRule]) -> list[LanguageFlag]:
-    """Every place in ``text`` where a rule's phrase appears, in reading order.
+def _fold(word: str) -> str:
+    return re.sub(f"[{APOSTROPHES}]", "'", word.lower())
 
-    Matching is case-insensitive and on word boundaries ("definitely" does not match
-    "indefinitely"). When two rules overlap ("I would" inside "I would recommend") the
-    longer match wins so the volunteer sees one flag per place.
+
+def _sentence_start(text: str, start: int) -> int:
+    """Where the sentence holding ``start`` begins."""
+    return max(text.rfind(ch, 0, start) for ch in ".!?;\n") + 1
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[_sentence_start(text, start) : start]
+    return all(_fold(w) in _FILLERS for w in _WORD.findall(before))
+
+
+def _reported(text: str, start: int) -> bool:
+    """Is the match inside words reported from someone other than the volunteer?"""
+    before = text[_sentence_start(text, start) : start]
+    return any(m.group(1).lower() != "i" for m in _REPORTED.finditer(before))
+
+
+def _neighbour(text: str, start: int, end: int, *, after: bool) -> str:
+    if after:
+        m = _WORD.search(text, end)
+        gap = text[end : m.start()] if m else ""
+    else:
+        window = max(0, start - 80)  # a word and its spaces; never the whole note again
+        words = list(_WORD.finditer(text, window, start))
+        m = words[-1] if words else None
+        gap = text[m.end() : start] if m else ""
+    if m is None or gap.strip():  # punctuation in between: not a neighbour
+        return ""
+    return _fold(m.group(0))
+
+
+def _keeps(rule: LanguageRule, text: str, m: re.Match[str]) -> bool:
+    if rule.sentence_start and not _opens_sentence(text, m.start()):
+        return False
+    if rule.unless_before:
+        stop = {_fold(w) for w in rule.unless_before}
+        # Just before the match, or inside its gap: "what you should", "you what you should".
+        inside = {_fold(w) for w in _WORD.findall(m.group(0))[1:]}
+        if _neighbour(text, m.start(), m.end(), after=False) in stop or inside & stop:
+            return False
+    if rule.unless_after and _neighbour(text, m.start(), m.end(), after=True) in {
+        _fold(w) for w in rule.unless_after
+    }:
+        return False
+    if rule.unless_negated:
+        words = {_fold(w) for w in _WORD.findall(m.group(0))}
+        if words & NEGATIONS or any(w.endswith("n't") for w in words):
+            return False
+    return not (rule.voices == "own" and _reported(text, m.start()))
+
+
+def applies(rule: LanguageRule, voice: str | None) -> bool:
+    """Rules for the volunteer's own words do not apply to notes of someone else's."""
+    return rule.voices == "all" or voice not in OTHERS_VOICES
+
+
+def check_text(
+    text: str, rules: Iterable[LanguageRule], voice: str | None = None
+) -> list[LanguageFlag]:
+    """Every place in ``text`` where a rule matches, in reading order.
+
+    ``voice`` is the note's voice (``None``: the volunteer's own words, as in a summary or a
+    preparation). Matching is case-insensitive and on word boundaries ("definitely" does
+    not match "indefinitely"). When two matches overlap the longer wins, so the volunteer
+    sees one flag per place.
     """
     if not text:
         return []
     found: list[LanguageFlag] = []
     for rule in rules:
-        if not rule.phrase.strip():
+        if not (rule.regex or rule.phrase.strip()) or not applies(rule, voice):
             continue
-        for m in _pattern(rule.phrase).finditer(text):
-            found.append(LanguageFlag(m.start(), m.end(), m.group(0), rule.alternative, rule.why))
+        for m in _compiled(rule.regex, rule.phrase).finditer(text):
+            if _keeps(rule, text, m):
+                found.append(
+                    LanguageFlag(
+                        m.start(), m.end(), m.group(0), rule.alternative, rule.why, rule.kind
+                    )
+                )
     found.sort(key=lambda f: (f.start, -(f.end - f.start)))
     kept: list[LanguageFlag] = []
     for flag in found:
@@ -74,14 +196,38 @@ def check_text(text: str, rules: Iterable[LanguageRule]) -> list[LanguageFlag]:
     return kept
 
 
-def count_flags(text: str, rules: Sequence[LanguageRule]) -> int:
+def count_flags(text: str, rules: Sequence[LanguageRule], voice: str | None = None) -> int:
     """How many places in ``text`` were flagged (for a status line or a report)."""
-    return len(check_text(text, rules))
+    return len(check_text(text, rules, voice))
 
 
 def flags_as_dicts(flags: Iterable[LanguageFlag]) -> list[dict[str, str]]:
-    """Flags in the shape ``Note.flags`` stores (strings only, no positions needed)."""
+    """Flags in the shape ``Note.flags`` stores (strings only). ``kind`` is new in issue
+    17; notes stored before it have no ``kind`` and are read as directive."""
     return [
-        {"phrase": f.phrase, "alternative": f.alternative, "why": f.why, "at": str(f.start)}
+        {
+            "phrase": f.phrase,
+            "alternative": f.alternative,
+            "why": f.why,
+            "at": str(f.start),
+            "kind": f.kind,
+        }
         for f in flags
     ]
+
+
+def flag_mark(flags: Iterable[dict[str, str]]) -> str:
+    """A short marker for a list column: ``directive?``, ``takes sides?`` or both."""
+    kinds = {f.get("kind") or "directive" for f in flags}
+    return " ".join(KIND_MARKS[k] for k in KINDS if k in kinds)
+
+
+def flag_lines(flags: Iterable[dict[str, str]]) -> list[str]:
+    """One line per stored flag: what was flagged, why, and the neutral wording."""
+    out = []
+    for f in flags:
+        mark = KIND_MARKS.get(f.get("kind") or "directive", "directive?")
+        why = f.get("why", "").strip()
+        alternative = f.get("alternative", "").strip()
+        out.append(f'"{f.get("phrase", "")}" {mark} {why} — try "{alternative}"')
+    return out

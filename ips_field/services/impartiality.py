@@ -102,8 +102,10 @@ def checks_for(repo: Repository, case_id: str) -> list[ConflictCheck]:
 # -- neutral language ----------------------------------------------------------------
 
 
-def note_flags(text: str, rules: list) -> list[dict[str, str]]:
-    return flags_as_dicts(check_text(text, rules))
+def note_flags(text: str, rules: list, voice: str | None = None) -> list[dict[str, str]]:
+    """The flags to store on a note when it is written, checked in the note's own voice
+    (stored at write and never recomputed: notes never change; see docs/templates.md)."""
+    return flags_as_dicts(check_text(text, rules, voice))
 
 
 def flagged_notes(repo: Repository, since: dt.date | None = None) -> list[Note]:

@@ -16,9 +16,9 @@ from typing import TypeVar
 
 import yaml
 
-from ips_field.domain.language import LanguageRule
 from ips_field.domain.records import CPD_TOPICS
 from ips_field.errors import TemplateError
+from ips_field.templates.language_loader import language_rules, merge_language, parse_language
 from ips_field.templates.nodes import Reader, compose
 from ips_field.templates.schema import (
     CHECKLIST_SECTIONS,
@@ -112,22 +112,6 @@ def _sources(node: yaml.Node, r: Reader, name: str, *, local: bool) -> list[Sour
 def parse_signposting(root: yaml.Node, r: Reader) -> list[Source]:
     top = r.fields(root, "sources", ["sources"])
     return _sources(top["sources"], r, "sources", local=False)
-
-
-def parse_language(root: yaml.Node, r: Reader) -> list[LanguageRule]:
-    top = r.fields(root, "rules", ["rules"])
-    out: list[LanguageRule] = []
-    seen: set[str] = set()
-    for node in r.sequence(top["rules"], "rules"):
-        f = r.fields(node, "rules", ["phrase", "alternative", "why"])
-        phrase = r.text(f["phrase"], "phrase")
-        if phrase.lower() in seen:
-            raise r.fail(f["phrase"], "phrase", f"'{phrase}' is listed twice")
-        seen.add(phrase.lower())
-        out.append(
-            LanguageRule(phrase, r.text(f["alternative"], "alternative"), r.text(f["why"], "why"))
-        )
-    return out
 
 
 def parse_profile(root: yaml.Node, r: Reader, profile_id: str) -> ServiceProfile:
@@ -244,12 +228,13 @@ def load_templates(override_dir: Path | None = None) -> tuple[Templates, list[Te
         merged.update({s.id: s for s in extra_sources})
         signposting = list(merged.values())
 
-    language = _read(PACKAGE_DIR / LANGUAGE, LANGUAGE, parse_language)
-    extra_rules = _override(folder, LANGUAGE, parse_language, errors)
-    if extra_rules:
-        rules = {rule.phrase.lower(): rule for rule in language}
-        rules.update({rule.phrase.lower(): rule for rule in extra_rules})
-        language = list(rules.values())
+    language_file = _read(PACKAGE_DIR / LANGUAGE, LANGUAGE, parse_language)
+    extra_language = _override(
+        folder, LANGUAGE, lambda n, r: parse_language(n, r, language_file.lists), errors
+    )
+    if extra_language:
+        language_file = merge_language(language_file, extra_language)
+    language = language_rules(language_file)
 
     profiles: dict[str, ServiceProfile] = {}
     for pid, path in _profile_files(PACKAGE_DIR).items():

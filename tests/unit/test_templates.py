@@ -184,7 +184,7 @@ def test_override_replaces_and_adds_entries(tmp_path: Path, packaged: Templates)
     write(
         tmp_path,
         "language.yaml",
-        "rules:\n  - {phrase: you should, alternative: local alt, why: local why}\n"
+        "rules:\n  - {phrase: definitely, alternative: local alt, why: local why}\n"
         "  - {phrase: trust me, alternative: here is the source, why: checkable}\n",
     )
     write(
@@ -199,7 +199,7 @@ def test_override_replaces_and_adds_entries(tmp_path: Path, packaged: Templates)
     assert "transport" in templates.meeting_types
     assert "ehc_annual_review" in templates.meeting_types
     rules = {r.phrase: r for r in templates.language}
-    assert rules["you should"].alternative == "local alt"
+    assert rules["definitely"].alternative == "local alt"
     assert "trust me" in rules and len(templates.language) == len(packaged.language) + 1
     ace = next(s for s in templates.signposting if s.id == "ace")
     assert ace.name == "ACE (checked)" and str(ace.last_reviewed) == "2027-01-01"

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from ips_field.actions.office.assignment import assign
+from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.records import VOICES, Case, Child, Family, Meeting, Note
 from ips_field.errors import IpsError, ValidationError
 from ips_field.services.office_search import CaseIndex
@@ -173,7 +174,7 @@ class CaseReviewScreen(OfficeScreen):
                 self._meeting_label(m),
                 VOICES.get(n.voice, n.voice),
                 attribution(n),
-                "directive?" if n.flags else "",
+                flag_mark(n.flags),
                 short(n.text, NOTE_WIDTH),
                 key=n.id,
             )
@@ -190,10 +191,7 @@ class CaseReviewScreen(OfficeScreen):
         note = self.notes.get(str(event.row_key.value))
         if note is None:
             return
-        flags = "; ".join(
-            f'"{f.get("phrase", "")}" may be directive: try "{f.get("alternative", "")}"'
-            for f in note.flags
-        )
+        flags = "\n".join(flag_lines(note.flags))
         self.query_one("#note-text", Static).update(note.text + (f"\n{flags}" if flags else ""))
 
     def action_assign(self) -> None:

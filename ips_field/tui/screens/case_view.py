@@ -16,6 +16,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from ips_field.domain.language import flag_mark
 from ips_field.domain.records import (
     CONSENT_PURPOSES,
     VOICES,
@@ -83,7 +84,9 @@ class CaseScreen(SessionScreen):
         self.query_one("#meetings", DataTable).add_columns(
             "When", "Type", "Your role", "Status", "Prepared"
         )
-        self.query_one("#notes", DataTable).add_columns("Written", "Voice", "Who", "Note")
+        self.query_one("#notes", DataTable).add_columns(
+            "Written", "Voice", "Who", "Wording", "Note"
+        )
         self.query_one("#contacts", DataTable).add_columns(
             "On", "How", "With", "Minutes", "Summary"
         )
@@ -195,6 +198,7 @@ class CaseScreen(SessionScreen):
                 n.written_at.replace("T", " "),
                 VOICES.get(n.voice, n.voice) + mark,
                 who,
+                flag_mark(n.flags),
                 n.text[:80],
                 key=n.id,
             )

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, Static
 
-from ips_field.domain.language import check_text, flags_as_dicts
+from ips_field.domain.language import check_text, flag_lines, flags_as_dicts
 from ips_field.domain.records import VOICES, Meeting, Note
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
@@ -272,10 +272,10 @@ class MeetingModeScreen(SessionScreen):
 
     @on(Input.Changed, "#note")
     def _language(self, event: Input.Changed) -> None:
-        flags = check_text(event.value, self.ips.templates.language)
+        flags = check_text(event.value, self.ips.templates.language, self.voice)
         box = self.query_one("#language", Static)
         box.display = bool(flags)
-        box.update("\n".join(f'"{f.phrase}" is directive: try "{f.alternative}"' for f in flags))
+        box.update("\n".join(flag_lines(flags_as_dicts(flags))))
 
     @on(Input.Submitted, "#note")
     def _save_note(self, event: Input.Submitted) -> None:
@@ -289,7 +289,7 @@ class MeetingModeScreen(SessionScreen):
                 severity="warning",
             )
             return
-        flags = flags_as_dicts(check_text(text, self.ips.templates.language))
+        flags = flags_as_dicts(check_text(text, self.ips.templates.language, self.voice))
         note = Note(case_id=m.case_id, meeting_id=m.id, voice=self.voice, text=text, flags=flags)
         if self.voice == "professional_view":
             note = note.replace(speaker=self.speaker[0], speaker_role=self.speaker[1])

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
+from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.records import VOICES, Case, Meeting, Note
 from ips_field.errors import IpsError, ValidationError
 from ips_field.store.files import write_new_file
@@ -46,8 +47,10 @@ def attribution(note: Note) -> str:
     return ""
 
 
-def summary_markdown(title: str, notes: list[Note]) -> str:
-    """The read-back summary: one section per voice, each line attributed."""
+def summary_markdown(title: str, notes: list[Note], *, marks: bool = False) -> str:
+    """The read-back summary: one section per voice, each line attributed. With
+    ``marks`` (on screen, for the volunteer; never in the export) a flagged note is
+    followed by a line saying what was flagged and why."""
     lines = [f"# {title}", ""]
     for voice in ORDER:
         group = [n for n in notes if n.voice == voice]
@@ -57,6 +60,8 @@ def summary_markdown(title: str, notes: list[Note]) -> str:
         for n in group:
             who = attribution(n)
             lines.append(f"- {n.text}" + (f" — {who}" if who else ""))
+            if marks:
+                lines += [f"  ! check wording: {line}" for line in flag_lines(n.flags)]
         lines.append("")
     return "\n".join(lines)
 
@@ -93,7 +98,7 @@ class SummaryScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#notes", DataTable).add_columns("Voice", "Who", "Note")
+        self.query_one("#notes", DataTable).add_columns("Voice", "Who", "Wording", "Note")
         self.refresh_summary()
 
     def on_screen_resume(self) -> None:
@@ -106,12 +111,16 @@ class SummaryScreen(SessionScreen):
         if self.ips.session is None:
             return
         notes = self.notes()
-        self.query_one("#summary", Static).update(summary_markdown(self._title(), notes))
+        self.query_one("#summary", Static).update(
+            summary_markdown(self._title(), notes, marks=True)
+        )
         table = self.query_one("#notes", DataTable)
         table.clear()
         for n in notes:
             mark = " (corrected)" if n.supersedes else ""
-            table.add_row(VOICES[n.voice] + mark, attribution(n), n.text, key=n.id)
+            table.add_row(
+                VOICES[n.voice] + mark, attribution(n), flag_mark(n.flags), n.text, key=n.id
+            )
 
     def _selected(self) -> str | None:
         table = self.query_one("#notes", DataTable)
@@ -187,12 +196,17 @@ class CorrectNoteDialog(ModalScreen[bool]):
 
         repo = self.app.session.repo  # type: ignore[attr-defined]
         text = self.query_one("#text", Input).value.strip()
+        original = repo.get(Note, self.note_id)
         try:
             repo.correct_note(
                 self.note_id,
                 text,
                 self.query_one("#reason", Input).value.strip(),
-                flags=note_flags(text, self.app.templates.language),  # type: ignore[attr-defined]
+                flags=note_flags(
+                    text,
+                    self.app.templates.language,  # type: ignore[attr-defined]
+                    original.voice if original else None,
+                ),
             )
         except ValidationError as err:
             self.query_one("#problem", Static).update("; ".join(err.errors.values()))
@@ -223,7 +237,8 @@ class NoteHistoryScreen(ModalScreen[None]):
             head = f"Version {i + 1}, {n.written_at.replace('T', ' ')}, {VOICES[n.voice]}"
             if n.reason:
                 head += f" — corrected because: {n.reason}"
-            lines += [head, f"  {n.text}", ""]
+            lines += [head, f"  {n.text}"]
+            lines += [f"  ! check wording: {line}" for line in flag_lines(n.flags)] + [""]
         with VerticalScroll(classes="dialog"):
             yield Static("Note history", classes="title")
             yield Static("\n".join(lines), id="history", markup=False)
