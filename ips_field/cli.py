@@ -140,6 +140,10 @@ except ImportError:  # the sync commands arrive with the sync package
 if cli_sync is not None:
     cli_sync.register(main)
 
+from ips_field import cli_timeline  # noqa: E402
+
+cli_timeline.register(main)
+
 
 if __name__ == "__main__":
     main()
