@@ -47,13 +47,15 @@ class MilestoneRule:
     rule: str
     source: str
     who: str
-    after: tuple[Period, ...] = ()  # the later of these, for those whose start is known
+    after: tuple[Period, ...] = ()
+    title: str = ""  # the later of these, for those whose start is known
     in_year: tuple[str, int, int] | None = None  # (year key, month, day): a fixed date
     counting: str = "after"
     adjust: str = "none"
     when: str = ""  # "post_16" or "not post_16": applies only with / without the flag
     met_by: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()  # key dates that make the milestone not apply
+    checklist: tuple[str, ...] = ()  # meeting checklist items that show this date
 
     def starts(self) -> list[str]:
         if self.in_year is not None:
@@ -81,6 +83,7 @@ class Milestone:
     source: str
     who: str
     starts_on: dt.date
+    title: str = ""
 
     def as_json(self) -> dict[str, str]:
         return {
@@ -107,11 +110,12 @@ class CaseMilestone:
         """What happened, in a sentence a parent could read."""
         m, who = self.milestone, WHO.get(self.milestone.who, self.milestone.who)
         when = m.date.strftime("%a %d %b %Y")
+        done = self.done_on.strftime("%a %d %b %Y") if self.done_on else ""
         if self.status == "met":
-            return f"Met: done by {when}."
+            return f"Met: done on {done}, due by {when}."
         if self.status == "late":
             days = (self.done_on - m.date).days if self.done_on else 0
-            return f"{who.capitalize()} was late: due {when}, done {days} day(s) after."
+            return f"{who.capitalize()} was late: due by {when}, done on {done} ({days} days late)."
         if self.status == "missed":
             return f"{who.capitalize()} is late: this was due by {when}."
         if self.status == "passed":
@@ -159,9 +163,8 @@ def compute_rule(kind: str, rule: MilestoneRule, inputs: Inputs) -> Milestone | 
         if not candidates:
             return None
         raw, start = max(candidates)
-    return Milestone(
-        kind, rule.id, cal.adjust(raw, rule.adjust), rule.rule, rule.source, rule.who, start
-    )
+    day = cal.adjust(raw, rule.adjust)
+    return Milestone(kind, rule.id, day, rule.rule, rule.source, rule.who, start, rule.title)
 
 
 def compute(timeline: TimelineKind, inputs: Inputs) -> list[Milestone]:

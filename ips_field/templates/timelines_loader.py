@@ -22,8 +22,8 @@ FLAGS = ("post_16",)
 _KIND_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _MONTHS = {dt.date(2000, m, 1).strftime("%B").lower(): m for m in range(1, 13)}
 
-MILESTONE_FIELDS = ["id", "who", "rule", "source", "met_by"]
-OPTIONAL_FIELDS = ["after", "in_year", "counting", "adjust", "when", "unless"]
+MILESTONE_FIELDS = ["id", "title", "who", "rule", "source", "met_by"]
+OPTIONAL_FIELDS = ["after", "in_year", "counting", "adjust", "when", "unless", "checklist"]
 
 
 def _key_date(r: Reader, node: yaml.Node, name: str) -> str:
@@ -90,6 +90,7 @@ def _milestone(r: Reader, node: yaml.Node) -> MilestoneRule:
         raise r.fail(node, "after", "give either 'after' or 'in_year' (one of them)")
     return MilestoneRule(
         id=r.ident(f["id"], "id"),
+        title=r.text(f["title"], "title"),
         rule=r.text(f["rule"], "rule"),
         source=r.text(f["source"], "source"),
         who=_choice(r, f["who"], "who", WHO),
@@ -105,6 +106,9 @@ def _milestone(r: Reader, node: yaml.Node) -> MilestoneRule:
             _key_date(r, n, "unless") for n in r.sequence(f["unless"], "unless", allow_empty=True)
         )
         if "unless" in f
+        else (),
+        checklist=tuple(r.ident(n, "checklist") for n in r.sequence(f["checklist"], "checklist"))
+        if "checklist" in f
         else (),
     )
 

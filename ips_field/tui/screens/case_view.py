@@ -27,6 +27,7 @@ from ips_field.domain.records import (
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
+from ips_field.tui.widgets.timeline_view import TimelineView
 
 
 class CaseScreen(SessionScreen):
@@ -42,6 +43,7 @@ class CaseScreen(SessionScreen):
         Binding("g", "signpost", "Signpost", id="signpost"),
         Binding("v", "evaluation", "Evaluation sent", id="evaluation"),
         Binding("o", "conflict", "Conflict check", id="conflict"),
+        Binding("t", "key_date", "Key date", id="key_date"),
     ]
 
     def __init__(self, case_id: str) -> None:
@@ -69,6 +71,8 @@ class CaseScreen(SessionScreen):
                 yield Table(id="notes", cursor_type="row")
             with TabPane("Contacts", id="contacts-tab"):
                 yield Table(id="contacts", cursor_type="row")
+            with TabPane("Timelines", id="timelines-tab"):
+                yield TimelineView(id="timelines")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -144,6 +148,7 @@ class CaseScreen(SessionScreen):
         self._fill_meetings()
         self._fill_notes()
         self._fill_contacts()
+        self._fill_timelines()
 
     def _fill_consents(self) -> None:
         table = self.query_one("#consents", DataTable)
@@ -202,7 +207,23 @@ class CaseScreen(SessionScreen):
         for c in sorted(self.session.repo.for_case(Contact, self.case_id), key=lambda c: c.on):
             table.add_row(c.on, c.method, c.with_whom, str(c.minutes), c.summary[:60], key=c.id)
 
+    def _fill_timelines(self) -> None:
+        items = self.session.milestones(self.case_id)
+        self.query_one("#timelines", TimelineView).show(items, self.ips.templates.timelines)
+
     # -- actions ----------------------------------------------------------------------
+
+    def action_key_date(self) -> None:
+        from ips_field.tui.widgets.key_date_dialog import key_date_dialog
+
+        def done(record) -> None:
+            if record is not None:
+                self.session.repo.save(record)
+                self.notify("Key date recorded; the statutory dates are worked out again")
+                self.refresh_all()
+                self.query_one("#tabs", TabbedContent).active = "timelines-tab"
+
+        self.app.push_screen(key_date_dialog(self.case_id, self.session.today()), done)
 
     def action_edit(self) -> None:
         from ips_field.tui.screens.case_form import CaseFormScreen
