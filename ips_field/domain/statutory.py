@@ -106,14 +106,15 @@ def missed_in_period(
 
 
 def title(cm: CaseMilestone, timelines: Mapping[str, TimelineKind]) -> str:
-    """A short line without the family's name: "EHC needs assessment: final plan"."""
+    """A short line without the family's name: "EHC needs assessment: Final EHC plan", or
+    "The local authority is late: Final EHC plan (EHC needs assessment)" once missed."""
     m = cm.milestone
     kind = timelines.get(m.kind)
-    label = f"{kind.name if kind else m.kind}: {m.title or m.id.replace('_', ' ')}"
+    name, what = kind.name if kind else m.kind, m.title or m.id.replace("_", " ")
     if cm.status == "missed":
-        who = WHO.get(m.who, m.who)
-        return f"{label} (missed: {who} is late)"
-    return label
+        who = WHO.get(m.who, m.who).capitalize()
+        return f"{who} is late: {what} ({name})"
+    return f"{name}: {what}"
 
 
 __all__ = [

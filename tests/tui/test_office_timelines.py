@@ -41,8 +41,7 @@ async def test_a_volunteers_key_date_reaches_the_office_home_and_the_report(
         assert [
             "A-001",
             "17 Nov 2026",
-            "EHC plan annual review: LA decision after the review "
-            "(missed: the local authority is late)",
+            "The local authority is late: LA decision after the review (EHC plan annual review)",
         ] in rows
         assert all("Quillfeather" not in " ".join(r) for r in rows)
     report = build_report(world.office.repo, TODAY.replace(month=4, day=1), TODAY, kind="annual")

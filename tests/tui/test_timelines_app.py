@@ -45,7 +45,8 @@ async def test_key_date_form_saves_and_the_late_la_is_named(repo) -> None:
         table = screen.query_one("#timeline-table", DataTable)
         lines = rows(table)
         assert any(
-            "Tue 17 Nov 2026 | MISSED | EHC plan annual review: LA decision" in r for r in lines
+            r.startswith("17 Nov 2026 | MISSED: LA late | LA decision after the review")
+            for r in lines
         )
         row = next(i for i, r in enumerate(lines) if "LA decision" in r)
         table.move_cursor(row=row)

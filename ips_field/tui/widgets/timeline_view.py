@@ -22,6 +22,17 @@ STATUS = {
     "due": "due",
     "passed": "passed",
 }
+SHORT_WHO = {"local_authority": "LA", "school": "school", "service": "service", "parent": "parent"}
+
+
+def status_text(cm: CaseMilestone) -> str:
+    """``MISSED: LA late`` says plainly who is late; other statuses as they are."""
+    who = SHORT_WHO.get(cm.milestone.who, cm.milestone.who)
+    if cm.status == "missed":
+        return f"MISSED: {who} late"
+    if cm.status == "late":
+        return f"MET LATE: {who}"
+    return STATUS.get(cm.status, cm.status)
 
 
 class TimelineView(Vertical):
@@ -29,13 +40,14 @@ class TimelineView(Vertical):
 
     DEFAULT_CSS = """
     TimelineView { height: 1fr; }
-    TimelineView > #timeline-table { height: 1fr; }
-    TimelineView > #timeline-detail { height: auto; max-height: 6; padding: 0 1; }
+    TimelineView > #timeline-table { height: auto; max-height: 12; }
+    TimelineView > #timeline-detail { height: auto; max-height: 6; padding: 0 1; margin-top: 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._items: list[CaseMilestone] = []
+        self._timelines: Mapping[str, TimelineKind] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="timeline-summary", markup=False)
@@ -47,13 +59,14 @@ class TimelineView(Vertical):
 
     def show(self, items: list[CaseMilestone], timelines: Mapping[str, TimelineKind]) -> None:
         self._items = items
+        self._timelines = timelines
         table = self.query_one("#timeline-table", DataTable)
         table.clear()
         for i, cm in enumerate(items):
             table.add_row(
-                cm.milestone.date.strftime("%a %d %b %Y"),
-                STATUS.get(cm.status, cm.status),
-                title(cm, timelines),
+                cm.milestone.date.strftime("%d %b %Y"),
+                status_text(cm),
+                cm.milestone.title or title(cm, timelines),
                 key=str(i),
             )
         late = sum(1 for cm in items if cm.status == "missed")
@@ -70,7 +83,9 @@ class TimelineView(Vertical):
         text = ""
         if 0 <= index < len(self._items):
             cm = self._items[index]
-            text = f"{cm.plain()}\n{cm.milestone.rule}\nSource: {cm.milestone.source}"
+            kind = self._timelines.get(cm.milestone.kind)
+            name = kind.name if kind else cm.milestone.kind
+            text = f"{name}: {cm.plain()}\n{cm.milestone.rule}\nSource: {cm.milestone.source}"
         self.query_one("#timeline-detail", Static).update(text)
 
     @on(DataTable.RowHighlighted, "#timeline-table")
