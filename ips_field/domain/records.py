@@ -631,7 +631,10 @@ class KeyDate(Record):
 
     def check(self, c: Checker) -> None:
         c.required("case_id", self.case_id, "Case")
-        c.choice("which", self.which, KEY_DATES, "Which date")
+        if not isinstance(self.which, str):
+            c.fail("which", "Which date must be one of the key dates")
+        else:
+            c.choice("which", self.which, KEY_DATES, "Which date")
         if self.which == "phase_transfer_year":
             if (
                 not isinstance(self.year, int)

@@ -190,6 +190,9 @@ def test_phase_transfer_year_key_date(rules) -> None:
         ({"which": "phase_transfer_year", "year": "2027"}, "year"),
         ({"which": "phase_transfer_year", "year": 3000}, "year"),
         ({"which": "phase_transfer_year", "year": True}, "year"),
+        ({"which": ["decision_letter"], "on": "2026-01-01"}, "which"),
+        ({"which": "decision_letter", "on": 20260101}, "on"),
+        ({"which": "phase_transfer_year", "year": 2027, "post_16": "yes"}, "post_16"),
     ],
 )
 def test_key_date_validation(fields, field) -> None:
