@@ -55,9 +55,10 @@ def across_cases(
     grouped = by_case(key_dates)
     out = []
     for case in cases:
-        if case.deleted or (open_only and case.status != "open"):
+        mine = grouped.get(case.id)
+        if not mine or case.deleted or (open_only and case.status != "open"):
             continue
-        for cm in for_case(grouped.get(case.id, []), timelines, today):
+        for cm in for_case(mine, timelines, today):
             out.append(CaseItem(case.id, cm))
     return out
 

@@ -360,3 +360,27 @@ def test_cli_errors_are_one_line_and_exit_1(args) -> None:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("ips-field: "), result.stderr
     assert "Traceback" not in result.output and result.stdout == ""
+
+
+def test_cli_uses_a_service_override_and_warns_about_a_broken_one(tmp_path, monkeypatch) -> None:
+    text = (PACKAGE_DIR / "timelines.yaml").read_text(encoding="utf-8")
+    (tmp_path / "timelines.yaml").write_text(
+        text.replace("{sar_received: 1 month}", "{sar_received: 20 days}"), encoding="utf-8"
+    )
+    monkeypatch.setenv("IPS_FIELD_TEMPLATES", str(tmp_path))
+    result = run(["sar", "--received", "2027-03-01", "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["milestones"][0]["date"] == "2027-03-22"
+    (tmp_path / "timelines.yaml").write_text("timelines: [", encoding="utf-8")
+    result = run(["sar", "--received", "2027-03-01", "--format", "json"])
+    assert result.exit_code == 0  # the packaged rules answer; the mistake is named
+    assert json.loads(result.stdout)["milestones"][0]["date"] == "2027-04-01"
+    assert result.stderr.startswith("ips-field: warning: timelines.yaml line 1")
+
+
+def test_docs_list_every_packaged_milestone(rules) -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "templates.md").read_text(encoding="utf-8")
+    for kind in rules.values():
+        assert f"`{kind.id}`" in docs
+        for m in kind.milestones:
+            assert f"`{m.id}`" in docs, m.id
