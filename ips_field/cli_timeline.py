@@ -32,7 +32,11 @@ class UserDate(click.ParamType):
         try:
             return parse_user_date(str(value))
         except ValueError:
-            self.fail(f"{value!r} is not a date like 2026-03-31 or 31/03/2026", param, ctx)
+            self.fail(
+                f"{value!r} is not a date like 2026-03-31 or 31/03/2026, from 2000 to 2099",
+                param,
+                ctx,
+            )
 
 
 DATE = UserDate()

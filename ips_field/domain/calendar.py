@@ -25,6 +25,10 @@ import functools
 import re
 
 ONE_DAY = dt.timedelta(days=1)
+# Dates a statutory timeline counts from: wide enough for any case, narrow enough that
+# every count (up to 999 months) and every holiday lookup stays inside what dates can hold.
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2099, 12, 31)
 UNITS = ("days", "weeks", "months")
 _PERIOD = re.compile(r"^\s*(\d{1,3})\s+(day|days|week|weeks|month|months)\s*$")
 
@@ -117,13 +121,21 @@ def adjust(day: dt.date, how: str) -> dt.date:
     return ADJUSTMENTS[how](day)
 
 
+def in_range(day: dt.date) -> bool:
+    """Whether ``day`` is one a timeline can count from (2000 to 2099)."""
+    return EARLIEST <= day <= LATEST
+
+
 def parse_user_date(text: str) -> dt.date:
-    """A date typed by a person: ``YYYY-MM-DD`` or ``DD/MM/YYYY``; ValueError otherwise."""
+    """A date typed by a person: ``YYYY-MM-DD`` or ``DD/MM/YYYY``, from 2000 to 2099;
+    ValueError otherwise."""
     value = text.strip()
+    day: dt.date | None = None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return dt.date.fromisoformat(value)
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)
-    if match:
+        day = dt.date.fromisoformat(value)
+    elif match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value):
         d, m, y = (int(g) for g in match.groups())
-        return dt.date(y, m, d)
-    raise ValueError("not a date like 2026-03-31 or 31/03/2026")
+        day = dt.date(y, m, d)
+    if day is None or not in_range(day):
+        raise ValueError("not a date like 2026-03-31 or 31/03/2026 (2000 to 2099)")
+    return day

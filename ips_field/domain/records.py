@@ -644,6 +644,8 @@ class KeyDate(Record):
                 c.fail("year", "Year of transfer must be a year like 2027")
         else:
             c.date("on", self.on, "Date", required=True)
+            if _date_ok(self.on) and not "2000-01-01" <= self.on <= "2099-12-31":
+                c.fail("on", "Date must be from 2000 to 2099")
         if not isinstance(self.post_16, bool):
             c.fail("post_16", "Post-16 must be yes or no")
 

@@ -143,6 +143,13 @@ def compute_rule(kind: str, rule: MilestoneRule, inputs: Inputs) -> Milestone | 
     """The milestone's date, or None when its start dates are not known or it does not apply."""
     if not _applies(rule, inputs.flags):
         return None
+    try:
+        return _compute(kind, rule, inputs)
+    except (ValueError, OverflowError):  # a date no calendar can count from: nothing shown
+        return None
+
+
+def _compute(kind: str, rule: MilestoneRule, inputs: Inputs) -> Milestone | None:
     if rule.in_year is not None:
         key, month, day = rule.in_year
         year_start = inputs.dates.get(key)

@@ -114,7 +114,20 @@ def test_parse_user_date(text, expected) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["31/02/2026", "2026-02-30", "03/31/2026", "2026/03/31", "tomorrow", "", "20260331"]
+    "text",
+    [
+        "31/02/2026",
+        "2026-02-30",
+        "03/31/2026",
+        "2026/03/31",
+        "tomorrow",
+        "",
+        "20260331",
+        "9999-12-31",  # 2 months on would not be a date at all
+        "0001-01-01",
+        "31/12/1999",
+        "01/01/2100",
+    ],
 )
 def test_parse_user_date_refuses(text) -> None:
     with pytest.raises(ValueError):

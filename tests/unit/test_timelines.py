@@ -192,6 +192,7 @@ def test_phase_transfer_year_key_date(rules) -> None:
         ({"which": "phase_transfer_year", "year": True}, "year"),
         ({"which": ["decision_letter"], "on": "2026-01-01"}, "which"),
         ({"which": "decision_letter", "on": 20260101}, "on"),
+        ({"which": "decision_letter", "on": "9999-12-31"}, "on"),
         ({"which": "phase_transfer_year", "year": 2027, "post_16": "yes"}, "post_16"),
     ],
 )
@@ -344,6 +345,8 @@ def test_cli_text_format() -> None:
     [
         ["appeal"],
         ["appeal", "--decision", "31/02/2026"],
+        ["appeal", "--decision", "9999-12-31"],
+        ["sar", "--received", "0001-01-01"],
         ["appeal", "--decision", "2026-10-01", "--certificate", "yesterday"],
         ["sar", "--received", "2026-13-01"],
         ["phase-transfer", "--year", "twenty"],
@@ -384,3 +387,9 @@ def test_docs_list_every_packaged_milestone(rules) -> None:
         assert f"`{kind.id}`" in docs
         for m in kind.milestones:
             assert f"`{m.id}`" in docs, m.id
+
+
+def test_a_stored_date_no_calendar_can_count_from_shows_nothing_rather_than_failing(rules):
+    # A record that skipped validation (an old store, a bug): the screen must still open.
+    odd = KeyDate(case_id="c1", which="decision_letter", on="9999-12-15")
+    assert case_milestones(rules, inputs_from([odd]), D(2026, 11, 22)) == []
