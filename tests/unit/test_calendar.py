@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ips_field.domain import calendar as cal
 
@@ -97,6 +99,7 @@ def test_bank_holidays_are_england_not_scotland() -> None:
         (D(2027, 8, 31), D(2027, 9, 1)),
         (D(2029, 8, 15), D(2029, 9, 3)),  # 1 Sep 2029 is a Saturday -> Monday 3 Sep
         (D(2027, 7, 31), D(2027, 8, 2)),  # Sat 31 July ends in July: next working day
+        (D(2028, 12, 23), D(2028, 12, 27)),  # Sat 23 Dec: before the window; 25, 26 holidays
         (D(2027, 3, 20), D(2027, 3, 22)),  # Saturday -> Monday
         (D(2027, 3, 10), D(2027, 3, 10)),  # a Wednesday stays
     ],
@@ -132,3 +135,37 @@ def test_parse_user_date(text, expected) -> None:
 def test_parse_user_date_refuses(text) -> None:
     with pytest.raises(ValueError):
         cal.parse_user_date(text)
+
+
+# --- properties over many dates -------------------------------------------------------------
+
+DAYS = st.dates(min_value=cal.EARLIEST, max_value=cal.LATEST)
+
+
+@given(DAYS)
+def test_next_working_day_is_the_first_working_day_from_the_date(day) -> None:
+    got = cal.next_working_day(day)
+    assert got >= day and cal.is_working_day(got)
+    probe = day
+    while probe < got:
+        assert not cal.is_working_day(probe)
+        probe += cal.ONE_DAY
+
+
+@given(DAYS)
+def test_tribunal_deadline_is_a_working_day_out_of_the_window_it_ended_in(day) -> None:
+    got = cal.tribunal_deadline(day)
+    assert got >= day and cal.is_working_day(got)
+    if cal.christmas_window(day) or day.month == 8:
+        assert got.month != 8 and not cal.christmas_window(got)
+    else:
+        # A limit ending before the window or August moves only to the next working day,
+        # which can fall inside them (Sat 23 Dec -> Wed 27 Dec; Sat 31 Jul -> Mon 2 Aug).
+        assert got == cal.next_working_day(day)
+
+
+@given(DAYS, st.integers(min_value=0, max_value=36))
+def test_add_months_lands_in_the_right_month_and_never_past_the_day(day, months) -> None:
+    got = cal.add_months(day, months)
+    assert (got.year * 12 + got.month) - (day.year * 12 + day.month) == months
+    assert got.day == day.day or (got.day < day.day and (got + cal.ONE_DAY).day == 1)
