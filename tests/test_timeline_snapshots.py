@@ -51,3 +51,23 @@ def test_case_timelines_tab(snap_compare, size) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_timelines)
+
+
+def test_meeting_checklist_shows_computed_dates(snap_compare) -> None:
+    from ips_field.domain.records import Meeting
+    from ips_field.tui.screens.meeting_prep import MeetingPrepScreen
+
+    app, repo = timeline_app()
+    case_id = next(c.id for c in repo.all(Case) if c.reference == "DEMO-001")
+    meeting = repo.save(
+        Meeting(case_id=case_id, meeting_type="ehc_needs_assessment", starts_at="2026-11-25T10:00")
+    )
+
+    async def open_prep(pilot) -> None:
+        pilot.app.push_screen(MeetingPrepScreen(meeting.id))
+        await pilot.pause()
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_prep)
