@@ -81,3 +81,32 @@ async def test_dashboard_and_checklist_show_computed_dates(repo) -> None:
         assert any(
             "within 6 weeks of the request (by Tue 01 Dec 2026: soon)" in t for t in texts
         ), texts
+
+
+async def test_a_key_date_typed_by_mistake_can_be_removed(repo) -> None:
+    case = case_by_ref(repo, "DEMO-003")
+    repo.save(KeyDate(case_id=case.id, which="decision_letter", on="2026-01-05"))
+    app = make_app(repository=repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(CaseScreen(case.id))
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#tabs").active = "timelines-tab"
+        await pilot.pause()
+        timeline = screen.query_one("#timeline-table", DataTable)
+        assert any("Appeal to reach the tribunal" in r for r in rows(timeline))
+        recorded = screen.query_one("#key-dates", DataTable)
+        assert rows(recorded) == ["05 Jan 2026 | Decision letter dated"]
+        recorded.focus()
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("escape")  # the question: no
+        await pilot.pause()
+        assert len(repo.for_case(KeyDate, case.id)) == 1
+        recorded.focus()
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert repo.for_case(KeyDate, case.id) == []  # a tombstone: hidden, and synced
+        assert timeline.row_count == 0 and recorded.row_count == 0

@@ -27,10 +27,11 @@ from ips_field.domain.records import (
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
+from ips_field.tui.widgets.timeline_actions import TimelineActions
 from ips_field.tui.widgets.timeline_view import TimelineView
 
 
-class CaseScreen(SessionScreen):
+class CaseScreen(TimelineActions, SessionScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("e", "edit", "Edit", id="edit"),
@@ -207,23 +208,7 @@ class CaseScreen(SessionScreen):
         for c in sorted(self.session.repo.for_case(Contact, self.case_id), key=lambda c: c.on):
             table.add_row(c.on, c.method, c.with_whom, str(c.minutes), c.summary[:60], key=c.id)
 
-    def _fill_timelines(self) -> None:
-        items = self.session.milestones(self.case_id)
-        self.query_one("#timelines", TimelineView).show(items, self.ips.templates.timelines)
-
     # -- actions ----------------------------------------------------------------------
-
-    def action_key_date(self) -> None:
-        from ips_field.tui.widgets.key_date_dialog import key_date_dialog
-
-        def done(record) -> None:
-            if record is not None:
-                self.session.repo.save(record)
-                self.notify("Key date recorded; the statutory dates are worked out again")
-                self.refresh_all()
-                self.query_one("#tabs", TabbedContent).active = "timelines-tab"
-
-        self.app.push_screen(key_date_dialog(self.case_id, self.session.today()), done)
 
     def action_edit(self) -> None:
         from ips_field.tui.screens.case_form import CaseFormScreen

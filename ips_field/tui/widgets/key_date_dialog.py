@@ -36,7 +36,3 @@ class KeyDateDialog(FormDialog):
         if isinstance(result, dict):
             result = self._build(result)
         return super().dismiss(result)
-
-
-def key_date_dialog(case_id: str, today: dt.date) -> KeyDateDialog:
-    return KeyDateDialog(case_id, today)
