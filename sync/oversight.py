@@ -52,6 +52,7 @@ NOUNS = {
     "evaluation": ("evaluation", "evaluations"),
     "outreach": ("outreach record", "outreach records"),
     "conflict_check": ("conflict check", "conflict checks"),
+    "key_date": ("key date", "key dates"),
 }
 
 

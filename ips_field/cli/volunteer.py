@@ -134,6 +134,10 @@ def demo(store_path: Path | None, create_only: bool) -> None:
 
 cli_sync.register(main)
 
+from ips_field import cli_timeline  # noqa: E402
+
+cli_timeline.register(main)
+
 
 if __name__ == "__main__":
     main()

@@ -18,17 +18,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from ips_field.domain import statutory
 from ips_field.domain.records import (
     CONSENT_PURPOSES,
     Case,
     Consent,
     CpdEntry,
     Evaluation,
+    KeyDate,
     Meeting,
     Note,
     SupervisionEntry,
     parse_date,
 )
+from ips_field.domain.timelines import TimelineKind
 
 Severity = Literal["overdue", "due", "soon"]
 MEETING_WINDOW_DAYS = 14
@@ -363,6 +366,25 @@ def stale_sources(
     return out
 
 
+def statutory_due(
+    cases: Iterable[Case],
+    key_dates: Iterable[KeyDate],
+    timelines: Mapping[str, TimelineKind],
+    today: dt.date,
+) -> list[DueItem]:
+    """Statutory dates on open cases due in the next 14 days, and those missed."""
+    return [
+        _item(
+            "statutory",
+            statutory.title(ci.item, timelines),
+            ci.item.milestone.date,
+            ci.case_id,
+            today,
+        )
+        for ci in statutory.dashboard(cases, key_dates, timelines, today)
+    ]
+
+
 def sort_items(items: Iterable[DueItem]) -> list[DueItem]:
     return sorted(items, key=lambda i: (i.due_on, _SEVERITY_ORDER[i.severity], i.kind, i.title))
 
@@ -381,6 +403,8 @@ def due_items(
     sources: Sequence[ReviewedSource] = (),
     meeting_types: Mapping[str, ChecklistSource] | None = None,
     started_on: dt.date | None = None,
+    key_dates: Sequence[KeyDate] = (),
+    timelines: Mapping[str, TimelineKind] | None = None,
 ) -> list[DueItem]:
     """Everything due for the dashboard, sorted by date (then overdue first).
 
@@ -411,4 +435,5 @@ def due_items(
     )
     items += coaching_follow_ups(supervision, today)
     items += stale_sources(sources, today, stale_days=profile.stale_information_days)
+    items += statutory_due(cases, key_dates, timelines or {}, today)
     return sort_items(items)

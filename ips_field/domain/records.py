@@ -622,6 +622,69 @@ class ConflictCheck(Record):
             c.required("override_reason", self.override_reason, "Reason to continue")
 
 
+# The dates a case can record for its statutory timelines (``KeyDate.which``). The rules
+# that count from them are in ``ips_field/templates/timelines.yaml``; never rename an id.
+KEY_DATES = {
+    "assessment_requested": "EHC needs assessment requested (received by the LA)",
+    "decision_to_assess": "LA decided to carry out the assessment",
+    "assessment_refused": "LA refused to carry out the assessment",
+    "draft_plan_issued": "Draft EHC plan issued",
+    "plan_refused": "LA decided not to issue a plan",
+    "final_plan_issued": "Final EHC plan issued",
+    "review_meeting_held": "Annual review meeting held",
+    "review_report_sent": "Annual review report sent",
+    "review_decision_notified": "LA decision after the review notified",
+    "amendment_notice_sent": "Amendment notice (proposed amendments) sent",
+    "amended_plan_issued": "Amended EHC plan issued",
+    "phase_transfer_year": "Phase transfer year",
+    "decision_letter": "Decision letter dated",
+    "mediation_certificate": "Mediation certificate dated",
+    "appeal_lodged": "Appeal received by the tribunal",
+    "sar_received": "Subject access request received",
+    "sar_extended": "Subject access request: extension notified",
+    "sar_responded": "Subject access request answered",
+}
+
+
+@dataclass(kw_only=True)
+class KeyDate(Record):
+    """A date on a case that a statutory time limit counts from or that shows one met."""
+
+    KIND: ClassVar[str] = "key_date"
+
+    case_id: str = ""
+    which: str = ""
+    on: str | None = None
+    year: int | None = None  # phase_transfer_year only
+    post_16: bool = False  # phase_transfer_year only: moving from school to post-16
+
+    def check(self, c: Checker) -> None:
+        c.required("case_id", self.case_id, "Case")
+        if not isinstance(self.which, str):
+            c.fail("which", "Which date must be one of the key dates")
+        else:
+            c.choice("which", self.which, KEY_DATES, "Which date")
+        if self.which == "phase_transfer_year":
+            if (
+                not isinstance(self.year, int)
+                or isinstance(self.year, bool)
+                or not 2000 <= self.year <= 2100
+            ):
+                c.fail("year", "Year of transfer must be a year like 2027")
+        else:
+            c.date("on", self.on, "Date", required=True)
+            if _date_ok(self.on) and not "2000-01-01" <= self.on <= "2099-12-31":
+                c.fail("on", "Date must be from 2000 to 2099")
+        if not isinstance(self.post_16, bool):
+            c.fail("post_16", "Post-16 must be yes or no")
+
+    def as_date(self) -> dt.date | None:
+        """The date counted from (1 January of the year for a phase transfer year)."""
+        if self.which == "phase_transfer_year":
+            return dt.date(self.year, 1, 1) if isinstance(self.year, int) else None
+        return parse_date(self.on) if _date_ok(self.on) else None
+
+
 KINDS: dict[str, type[Record]] = {
     cls.KIND: cls
     for cls in (
@@ -640,6 +703,7 @@ KINDS: dict[str, type[Record]] = {
         Evaluation,
         Outreach,
         ConflictCheck,
+        KeyDate,
     )
 }
 

@@ -23,7 +23,10 @@ once. What is counted, for a period [start, end] (both days included):
   warned, and cases the office reassigned from one volunteer to another (from the office's
   own operation log, which records the previous assignee);
 - current notes written in the period that the neutral-language check flagged (flags are
-  set when a note is saved; a note superseded by a correction no longer counts).
+  set when a note is saved; a note superseded by a correction no longer counts);
+- statutory timescales (``domain.statutory``): dates falling in the period that the local
+  authority, a school or the service did not meet on time (met late, or passed and still
+  not met today), on any case, by who was late. A parent's own time limits are not counted.
 
 Deleted records (tombstones) are left out. Notes, most of the record, are read as stored
 documents rather than built into ``Note`` objects, which keeps the report within a few
@@ -46,11 +49,14 @@ from ips_field.domain.records import (
     CpdEntry,
     Evaluation,
     Interest,
+    KeyDate,
     Meeting,
     Note,
     Signposting,
     SupervisionEntry,
 )
+from ips_field.domain.statutory import missed_in_period
+from ips_field.domain.timelines import WHO, TimelineKind
 from ips_field.store.repository import OUTBOX, Repository
 
 SCORES = {
@@ -102,6 +108,7 @@ def build_report(
     supervision_interval_days: int = 90,
     meeting_types: dict[str, str] | None = None,
     serving: Mapping[str, tuple[str, str | None]] | None = None,
+    timelines: Mapping[str, TimelineKind] | None = None,
 ) -> Report:
     """The report for [start, end]; ``names`` maps volunteer ids to names and
     ``meeting_types`` meeting type ids to their names (from the templates).
@@ -218,6 +225,17 @@ def build_report(
         if d.get("flags") and d.get("id") not in superseded and inside(d.get("written_at"))
     )
 
+    if timelines is None:
+        from ips_field.templates import load_templates
+
+        timelines = load_templates()[0].timelines
+    late_by: Counter[str] = Counter()
+    for item in missed_in_period(
+        cases, repo.all(KeyDate), timelines, start, end, repo.time.today()
+    ):
+        if item.item.milestone.who != "parent":
+            late_by[item.item.milestone.who] += 1
+
     title = "Annual report" if kind == "annual" else "Monthly performance monitoring"
     sections = [
         Section(
@@ -270,6 +288,13 @@ def build_report(
             ],
         ),
         Section("Neutral language", [("notes flagged for review", flagged)]),
+        Section(
+            "Statutory timescales",
+            [
+                ("dates missed or met late", sum(late_by.values())),
+                *[(f"late: {WHO[w]}", late_by[w]) for w in WHO if w != "parent" and late_by[w]],
+            ],
+        ),
     ]
     return Report(title, start, end, sections)
 

@@ -32,6 +32,7 @@ from ips_field.templates.schema import (
     Source,
     Templates,
 )
+from ips_field.templates.timelines_loader import TIMELINES, parse_timelines
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MEETING_TYPES = "meeting_types.yaml"
@@ -248,10 +249,16 @@ def load_templates(override_dir: Path | None = None) -> tuple[Templates, list[Te
             except TemplateError as exc:
                 errors.append(exc)
 
+    timelines = _read(PACKAGE_DIR / TIMELINES, TIMELINES, parse_timelines)
+    extra_timelines = _override(folder, TIMELINES, parse_timelines, errors)
+    if extra_timelines:
+        timelines = {**timelines, **extra_timelines}
+
     templates = Templates(
         meeting_types=meeting_types,
         profiles=profiles,
         signposting=signposting,
         language=language,
+        timelines=timelines,
     )
     return templates, errors

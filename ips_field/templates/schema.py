@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ips_field.domain.language import LanguageRule
+from ips_field.domain.timelines import TimelineKind
 
 CHECKLIST_SECTIONS: dict[str, str] = {
     "documents": "Documents to gather",
@@ -125,6 +126,7 @@ class Templates:
     profiles: dict[str, ServiceProfile]
     signposting: list[Source]
     language: list[LanguageRule]
+    timelines: dict[str, TimelineKind] = field(default_factory=dict)
 
     def profile(self, profile_id: str) -> ServiceProfile:
         """The named profile, or ``generic`` if the id is unknown."""

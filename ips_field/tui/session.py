@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ips_field.domain import due
+from ips_field.domain import due, statutory
 from ips_field.domain.records import (
     RETIRED_PURPOSES,
     Case,
@@ -14,11 +14,13 @@ from ips_field.domain.records import (
     CpdEntry,
     Evaluation,
     Family,
+    KeyDate,
     Meeting,
     Note,
     SupervisionEntry,
 )
 from ips_field.domain.ukdates import show_date
+from ips_field.domain.timelines import CaseMilestone
 from ips_field.store.repository import Repository
 from ips_field.templates import ServiceProfile, Templates
 
@@ -124,6 +126,15 @@ class Session:
             out.setdefault(c.case_id, []).append(c)
         return out
 
+    def milestones(self, case_id: str) -> list[CaseMilestone]:
+        """The case's statutory milestones with their status today."""
+        key_dates = self.repo.for_case(KeyDate, case_id)
+        return statutory.for_case(key_dates, self.templates.timelines, self.today())
+
+    def checklist_dates(self, case_id: str) -> dict[str, CaseMilestone]:
+        """Meeting checklist item id -> the statutory milestone it should show the date of."""
+        return statutory.checklist_dates(self.milestones(case_id), self.templates.timelines)
+
     def due_items(self) -> list[due.DueItem]:
         r = self.repo
         return due.due_items(
@@ -139,6 +150,8 @@ class Session:
             sources=self.templates.signposting_for(self.profile.id),
             meeting_types=self.templates.meeting_types,
             started_on=self._started_on(),
+            key_dates=r.all(KeyDate),
+            timelines=self.templates.timelines,
         )
 
     def _started_on(self) -> dt.date | None:

@@ -91,6 +91,7 @@ def test_store_in_use_and_demo(tmp_path: Path) -> None:
         assert "open elsewhere" in line
     ok = run(["verify", "--store", str(store)], env={"IPS_FIELD_PASSPHRASE": "demo"})
     assert "12 case" in ok.stdout and "36 note" in ok.stdout
+    assert "7 key_date" in ok.stdout  # the demo's key dates, for the statutory timelines
 
 
 def test_real_process_wrong_passphrase_has_no_traceback(tmp_path: Path) -> None:

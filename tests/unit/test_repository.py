@@ -89,6 +89,7 @@ def test_every_kind_has_a_valid_example() -> None:
         "evaluation": dict(case_id="c", scores={"impartiality": 5}),
         "outreach": dict(on="2026-01-01", organisation="O"),
         "conflict_check": dict(case_id="c"),
+        "key_date": dict(case_id="c", which="decision_letter", on="2026-01-01"),
     }
     assert set(good) == set(KINDS)
     for kind, values in good.items():

@@ -12,8 +12,8 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ips_field.actions.office.bundles import export_bundles
-from ips_field.domain import due
-from ips_field.domain.records import Case, Consent, Evaluation
+from ips_field.domain import due, statutory
+from ips_field.domain.records import Case, Consent, Evaluation, KeyDate
 from ips_field.domain.words import when
 from ips_field.errors import IpsError
 from ips_field.services.impartiality import flagged_notes
@@ -51,6 +51,8 @@ class HomeScreen(OfficeScreen):
         yield Header()
         yield Static("", id="greeting", classes="title", markup=False)
         yield Table(id="attention", cursor_type="row", zebra_stripes=True)
+        yield Static("Statutory dates missed on open cases", classes="hint", id="missed-title")
+        yield Table(id="statutory-missed", cursor_type="row", zebra_stripes=True)
         yield Static(
             "i inbox · v volunteers · c cases · k conflicts · o CPD & supervision · "
             "e evaluations · r reports · d data protection · x export bundles",
@@ -60,6 +62,7 @@ class HomeScreen(OfficeScreen):
 
     def on_mount(self) -> None:
         self.query_one("#attention", DataTable).add_columns("Needs attention", "How many", "Key")
+        self.query_one("#statutory-missed", DataTable).add_columns("Case", "Due by", "Missed")
         # Filled by on_screen_resume, which Textual sends on first showing too.
 
     def on_screen_resume(self) -> None:
@@ -79,6 +82,8 @@ class HomeScreen(OfficeScreen):
             supervision_interval_days=s.profile.supervision_interval_days,
             refreshers=s.profile.cpd_refreshers,
         )
+        timelines = s.templates.timelines
+        missed = statutory.missed(s.repo.all(Case), s.repo.all(KeyDate), timelines, today)
         evaluations = due.evaluations_due(
             s.repo.all(Case),
             s.repo.all(Consent),
@@ -103,6 +108,7 @@ class HomeScreen(OfficeScreen):
             ),
             ("Coaching follow-ups open", sum(p.open_follow_ups for p in people), "o"),
             ("Evaluations to send or chase", len(evaluations), "e"),
+            ("Statutory dates missed (LA, school or service late)", len(missed), "c"),
             (
                 "Closed cases past retention (review)",
                 len(ov.retention_schedule(s.node, today)),
@@ -118,6 +124,13 @@ class HomeScreen(OfficeScreen):
         table.clear()
         for label, count, key in rows:
             table.add_row(label, str(count), key, key=key + label)
+        refs = {c.id: c.reference for c in cases}
+        late = self.query_one("#statutory-missed", DataTable)
+        late.clear()
+        for item in missed:
+            m = item.item.milestone
+            title = statutory.title(item.item, timelines)
+            late.add_row(refs.get(item.case_id, ""), f"{m.date:%d %b %Y}", title, key=None)
 
     @on(DataTable.RowSelected, "#attention")
     def _go(self, event: DataTable.RowSelected) -> None:

@@ -29,9 +29,11 @@ from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
+from ips_field.tui.widgets.timeline_actions import TimelineActions
+from ips_field.tui.widgets.timeline_view import TimelineView
 
 
-class CaseScreen(SessionScreen):
+class CaseScreen(TimelineActions, SessionScreen):
     # The footer shows what a volunteer needs most, in this order, so that it fits 80
     # columns; every key is also in the palette (ctrl+p) and in F1 help.
     BINDINGS = [
@@ -48,6 +50,7 @@ class CaseScreen(SessionScreen):
         Binding("r", "reopen", "Reopen case", id="reopen", show=False),
         Binding("g", "signpost", "Signpost", id="signpost", show=False),
         Binding("v", "evaluation", "Evaluation sent", id="evaluation", show=False),
+        Binding("d", "key_date", "Key date", id="key_date", show=False),
     ]
 
     def __init__(self, case_id: str) -> None:
@@ -75,6 +78,8 @@ class CaseScreen(SessionScreen):
                 yield Table(id="notes", cursor_type="row")
             with TabPane("Contacts", id="contacts-tab"):
                 yield Table(id="contacts", cursor_type="row")
+            with TabPane("Timelines", id="timelines-tab"):
+                yield TimelineView(id="timelines")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -150,6 +155,7 @@ class CaseScreen(SessionScreen):
         self._fill_meetings()
         self._fill_notes()
         self._fill_contacts()
+        self._fill_timelines()
 
     def _fill_consents(self) -> None:
         table = self.query_one("#consents", DataTable)

@@ -29,6 +29,7 @@ from textual.widgets import (
 )
 
 from ips_field.domain.records import VOLUNTEER_ROLES, Meeting
+from ips_field.domain.statutory import checklist_suffix
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.checklist import Checklist
@@ -151,12 +152,14 @@ class MeetingPrepScreen(SessionScreen):
         )
         with VerticalScroll(classes="form", id="prep"):
             selections = []
+            dates = self.session.checklist_dates(m.case_id)  # computed statutory dates
             if mtype:
                 for section, items in mtype.sections():
                     for item in items:
+                        when = checklist_suffix(dates.get(item.id))
                         selections.append(
                             (
-                                Content(f"{section}: {item.text}"),
+                                Content(f"{section}: {item.text}{when}"),
                                 item.id,
                                 bool(m.checklist.get(item.id)),
                             )

@@ -1,0 +1,38 @@
+"""The small form that records a key date on a case (a request, a decision letter...)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ips_field.domain.records import KEY_DATES, KeyDate
+from ips_field.domain.statutory import build_key_date
+from ips_field.tui.widgets.form_dialog import Field, FormDialog
+
+
+class KeyDateDialog(FormDialog):
+    """A FormDialog whose result is the checked :class:`KeyDate`, or None."""
+
+    def __init__(self, case_id: str, today: dt.date) -> None:
+        self.case_id = case_id
+        fields = [
+            Field("which", "Which date", "select", [(v, k) for k, v in KEY_DATES.items()]),
+            Field("on", "Date (YYYY-MM-DD or DD/MM/YYYY)", value=today.isoformat()),
+            Field("year", "Year of transfer (phase transfer only, e.g. 2027)"),
+            Field("post_16", "Moving from school to post-16 (phase transfer only)", "bool"),
+        ]
+        super().__init__("Record a key date", fields, check=self._build)
+
+    def _build(self, values: dict[str, Any]) -> KeyDate:
+        return build_key_date(
+            self.case_id,
+            str(values["which"]),
+            str(values["on"]),
+            str(values["year"]),
+            bool(values["post_16"]),
+        )
+
+    def dismiss(self, result: Any = None) -> Any:  # type: ignore[override]
+        if isinstance(result, dict):
+            result = self._build(result)
+        return super().dismiss(result)

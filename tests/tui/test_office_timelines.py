@@ -1,0 +1,50 @@
+"""Key dates travel in bundles like any other record, and the office sees missed dates."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from ips_field.domain.records import KeyDate
+from ips_field.services.reports import build_report
+from ips_field.tui.office.home import HomeScreen
+from sync.exchange import export_bundle, import_bundle
+from tests.tui.test_office_app import TODAY, World, app_for, world  # noqa: F401
+
+
+async def test_a_volunteers_key_date_reaches_the_office_home_and_the_report(
+    world: World,  # noqa: F811
+) -> None:
+    # Anna records the review meeting; 4 weeks on (17 Nov) the LA has said nothing.
+    world.anna.repo.save(
+        KeyDate(case_id=world.case_id, which="review_meeting_held", on="2026-10-20")
+    )
+    bundle = export_bundle(world.anna, world.office.node_id, world.tmp / "stick2")
+    result = import_bundle(world.office, bundle, world.tmp / "q")
+    assert result is not None
+    at_office = world.office.repo.for_case(KeyDate, world.case_id)
+    assert [(k.which, k.on, k.origin) for k in at_office] == [
+        ("review_meeting_held", "2026-10-20", world.anna.node_id)
+    ]
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        attention = app.screen.query_one("#attention", DataTable)
+        counts = {
+            str(attention.get_row_at(i)[0]): str(attention.get_row_at(i)[1])
+            for i in range(attention.row_count)
+        }
+        # Missed: the LA's decision (17 Nov); the school's report (3 Nov) too.
+        assert counts["Statutory dates missed (LA, school or service late)"] == "2"
+        missed = app.screen.query_one("#statutory-missed", DataTable)
+        rows = [[str(c) for c in missed.get_row_at(i)] for i in range(missed.row_count)]
+        assert [
+            "A-001",
+            "17 Nov 2026",
+            "The local authority is late: LA decision after the review (EHC plan annual review)",
+        ] in rows
+        assert all("Quillfeather" not in " ".join(r) for r in rows)
+    report = build_report(world.office.repo, TODAY.replace(month=4, day=1), TODAY, kind="annual")
+    assert report.value("Statutory timescales", "dates missed or met late") == 2
+    assert report.value("Statutory timescales", "late: the local authority") == 1
+    assert report.value("Statutory timescales", "late: the school or setting") == 1
