@@ -19,8 +19,8 @@ from ips_field.domain.records import (
     Note,
     SupervisionEntry,
 )
-from ips_field.domain.ukdates import show_date
 from ips_field.domain.timelines import CaseMilestone
+from ips_field.domain.ukdates import show_date
 from ips_field.store.repository import Repository
 from ips_field.templates import ServiceProfile, Templates
 
