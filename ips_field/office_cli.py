@@ -137,44 +137,32 @@ def import_(
     paths: tuple[Path, ...], confirm: str | None, quarantine: Path | None, store_path: Path | None
 ) -> None:
     """Import enrolment replies and volunteers' bundles (files or folders)."""
-    from sync.enrol import REPLY_MAGIC
-    from sync.exchange import bundle_files, import_bundle
+    from ips_field.domain.shown import shown
+    from sync.inbox import import_paths
     from sync.keys import fingerprint
-    from sync.office import confirm_enrolment, read_enrolment_reply, volunteer_name
+    from sync.office import confirm_enrolment, volunteer_name
 
     node = open_node(store_path)
-    failed = False
+
+    def on_reply(public) -> str:
+        name = shown(volunteer_name(node, public.node_id))
+        click.echo(f"enrolment reply from {name}")
+        click.echo(f"  volunteer fingerprint: {fingerprint(public)}")
+        click.echo(f"  office fingerprint:    {node.identity.fingerprint()}")
+        given = confirm or click.prompt(
+            "Type the volunteer's fingerprint as they read it out", err=True
+        )
+        roster = confirm_enrolment(node, public, given)
+        audit.append(node, "enrol", f"added {name}")
+        return f"{name} added to the roster (version {roster.version})"
+
     try:
-        files = []
-        for p in paths:
-            if p.is_dir():
-                files += sorted(x for x in p.iterdir() if x.suffix in (".ipsb", ".ipsr"))
-            else:
-                files.append(p)
-        for path in files:
-            if path.is_file() and path.read_bytes()[: len(REPLY_MAGIC)] == REPLY_MAGIC:
-                public = read_enrolment_reply(node, path.read_bytes())
-                click.echo(
-                    f"{path.name}: enrolment reply from {volunteer_name(node, public.node_id)}"
-                )
-                click.echo(f"  volunteer fingerprint: {fingerprint(public)}")
-                click.echo(f"  office fingerprint:    {node.identity.fingerprint()}")
-                given = confirm or click.prompt(
-                    "Type the volunteer's fingerprint as they read it out", err=True
-                )
-                roster = confirm_enrolment(node, public, given)
-                audit.append(node, "enrol", f"added {volunteer_name(node, public.node_id)}")
-                click.echo(f"  added to the roster (version {roster.version})")
-                continue
-            for bundle in bundle_files([path]):
-                result = import_bundle(node, bundle, quarantine or bundle.parent / "quarantine")
-                who = f" from {volunteer_name(node, result.sender)}" if result.sender else ""
-                click.echo(f"{bundle.name}: {result.summary}{who}")
-                audit.append(node, "import", f"{bundle.name}: {result.status}{who}")
-                failed |= result.status == "quarantined"
+        report = import_paths(node, list(paths), quarantine=quarantine, on_reply=on_reply)
     finally:
         node.store.close()
-    if failed:
+    for line in report.all_lines():
+        click.echo(line)
+    if report.failed:
         raise SystemExit(1)
 
 
@@ -185,19 +173,15 @@ def import_(
 @one_line_errors(PROG)
 def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> None:
     """Write one sealed bundle per volunteer (assignments, acknowledgements, roster)."""
-    from sync.office import export_for, export_targets, volunteer_name
+    from sync.inbox import export_files
 
     node = open_node(store_path)
     try:
-        targets = export_targets(node, volunteer)
-        for vid in targets:
-            path = export_for(node, vid, out_dir)
-            click.echo(f"{path.name}: bundle written for {volunteer_name(node, vid)}")
-        audit.append(node, "export", f"{len(targets)} bundles")
+        lines = export_files(node, out_dir, volunteer)
     finally:
         node.store.close()
-    if not targets:
-        click.echo("no bundles written: no volunteer is enrolled yet")
+    for line in lines:
+        click.echo(line)
 
 
 @main.command()
