@@ -7,6 +7,7 @@ both apps call.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tracemalloc
@@ -46,18 +47,39 @@ def enrol(tmp: Path, name: str, office: SyncNode) -> tuple[SyncNode, str]:
     return SyncNode(store, "volunteer"), vid
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> World:
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """Office and two enrolled volunteers, made once (enrolment runs Argon2id 4 times)."""
+    tmp = tmp_path_factory.mktemp("template")
     office = off.init_office(
-        tmp_path / "office.ipsf", "office words", "recovery words", tmp_path / "rk.key", kdf=K
+        tmp / "office.ipsf", "office words", "recovery words", tmp / "rk.key", kdf=K
     )
-    anna, a = enrol(tmp_path, "Anna", office)
-    ben, b = enrol(tmp_path, "Ben", office)
+    anna, a = enrol(tmp, "Anna", office)
+    ben, b = enrol(tmp, "Ben", office)
+    for node, vid in ((anna, a), (ben, b)):  # roster and recovery key reach both laptops
+        import_paths(node, [off.export_for(office, vid, tmp / f"to-{vid}")])
+    for node in (office, anna, ben):
+        node.store.close()
+    return tmp, a, b
+
+
+@pytest.fixture
+def world(template: tuple[Path, str, str], tmp_path: Path) -> World:
+    import shutil
+
+    src, a, b = template
+    for name in ("office.ipsf", "Anna/v.ipsf", "Ben/v.ipsf"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src / name, tmp_path / name)
+    office = off.open_office(tmp_path / "office.ipsf", "office words")
+    anna = SyncNode(Store.open(tmp_path / "Anna/v.ipsf", "volunteer passphrase"), "volunteer")
+    ben = SyncNode(Store.open(tmp_path / "Ben/v.ipsf", "volunteer passphrase"), "volunteer")
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    for node, vid in ((anna, a), (ben, b)):  # roster and recovery key reach both laptops
-        import_paths(node, [off.export_for(office, vid, tmp_path / f"to-{vid}")])
-    return World(tmp_path, office, anna, ben, a, b, inbox)
+    yield World(tmp_path, office, anna, ben, a, b, inbox)
+    for node in (office, anna, ben):
+        with contextlib.suppress(Exception):
+            node.store.close()
 
 
 def anna_bundle(world: World, text: str = "a note", folder: Path | None = None) -> Path:
@@ -87,7 +109,7 @@ def test_symlink_at_the_reason_path_does_not_overwrite_the_master_record(world: 
     # The link was not followed: the master record is still a store (the import itself
     # wrote its audit entry into it) and holds no reason text.
     world.office.store.close()
-    assert b"damaged" not in master.read_bytes()
+    assert b"damaged" not in master.read_bytes()  # (the reason text would be in clear)
     off.open_office(master, "office words").store.close()
     moved = [p for p in q.iterdir() if p.suffix == ".ipsb"]
     assert len(moved) == 1 and moved[0].name != "0123.ipsb"  # a new name, nothing replaced
