@@ -18,9 +18,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ips_field.domain.clock import Clock
+from ips_field.tui.no_locals import NoLocalsOnCrash
 
 
-class LockableApp(App[None]):
+class LockableApp(NoLocalsOnCrash, App[None]):
     """Subclasses hold ``session`` (None while locked) with a ``store``, set
     ``idle_seconds``, and implement ``_show_unlock``."""
 
