@@ -22,16 +22,20 @@ def _open(store_path: Path | None) -> Store:
 @one_line_errors(PROG)
 def enrol(invite: Path, out_dir: Path, code: str | None, store_path: Path | None) -> None:
     """Answer an office invitation: writes an enrolment reply to take back to the office."""
+    from ips_field.domain.shown import shown
     from sync.bundle import bundle_filename
     from sync.office import volunteer_enrol
+    from sync.safefile import create_exclusive, read_regular
 
     code = code or click.prompt("One-time code from the office", err=True)
+    invitation = read_regular(invite, 64 * 1024)  # a regular file, not a link, size first
     with _open(store_path) as store:
-        reply, mine, office = volunteer_enrol(store, invite.read_bytes(), code)
+        reply, mine, office = volunteer_enrol(store, invitation, code)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / bundle_filename().replace(".ipsb", ".ipsr")
-    target.write_bytes(reply)
-    click.echo(f"Enrolment reply written to {target}")
+    create_exclusive(target, reply)
+    target_shown = shown(target)
+    click.echo(f"Enrolment reply written to {target_shown}")
     click.echo(f"Your fingerprint:       {mine}")
     click.echo(f"The office fingerprint: {office}")
     click.echo("Compare both fingerprints with your supervisor in person before trusting them.")

@@ -114,16 +114,22 @@ def init(store_path: Path | None, recovery_out: Path | None) -> None:
 @one_line_errors(PROG)
 def enrol(name: str, out: Path, store_path: Path | None) -> None:
     """Invite a volunteer: writes the invitation file and prints the one-time code."""
+    from ips_field.errors import IpsError
     from sync.office import enrol as make
 
+    if os.path.lexists(out):
+        raise IpsError("that file already exists; choose another name for the invitation")
     node = open_node(store_path)
     try:
         data, code, volunteer_id = make(node, name)
         audit.append(node, "enrol", f"invited {name}")
     finally:
         node.store.close()
-    out.write_bytes(data)
-    click.echo(f"Invitation written to {out} (volunteer id {volunteer_id}).")
+    from ips_field.domain.shown import shown
+    from sync.safefile import create_exclusive
+
+    create_exclusive(out, data)  # never replaces a file, never follows a link
+    click.echo(f"Invitation written to {shown(out)} (volunteer id {volunteer_id}).")
     click.echo(f"One-time code (give it in person or by phone, never with the file): {code}")
 
 

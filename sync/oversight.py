@@ -28,7 +28,7 @@ from ips_field.domain.words import count
 from ips_field.errors import SyncError, ValidationError
 from ips_field.store.files import write_new_file
 from sync import audit
-from sync.bundle import open_bundle_file
+from sync.bundle import AddressedElsewhere, open_bundle_file
 from sync.merge import CONFLICTS, open_conflicts, resolve_conflict
 from sync.node import SyncNode
 from sync.office import erase_family, route, volunteer_name
@@ -73,6 +73,7 @@ class Preview:
     by_kind: dict[str, int] = field(default_factory=dict)  # records added or changed
     cases: int = 0
     problem: str = ""  # one line when not ok (or "already imported")
+    elsewhere: bool = False  # sealed for another computer: left alone, not counted
 
     @property
     def summary(self) -> str:
@@ -94,6 +95,8 @@ def preview_bundle(node: SyncNode, path: Path) -> Preview:
         return Preview(path, False, problem="this office has no roster")
     try:
         return _preview(node, path, open_bundle_file(path, node.identity, roster))
+    except AddressedElsewhere as err:
+        return Preview(path, False, problem=str(err), elsewhere=True)
     except SyncError as err:
         return Preview(path, False, problem=str(err))
     except Exception as err:

@@ -238,7 +238,7 @@ class InboxScreen(OfficeScreen):
             node = self.session.node
             for path in ov.inbox_files(folder) if folder else []:
                 preview = ov.preview_bundle(node, path)
-                if not preview.ok and "another computer" in preview.problem:
+                if preview.elsewhere:
                     others += 1
                     continue
                 rows.append((shown(preview.summary), shown(path.name), str(path)))
