@@ -192,8 +192,9 @@ def remove_read_file(path: Path, identity: tuple[int, int]) -> bool:
     """Overwrite with zeros, then delete, an imported bundle (same inode only).
 
     After a successful import the file is of no use and still opens with the recipient's
-    key: it is overwritten and deleted (DESIGN.md §5 "Erasure is for good"). False when
-    that is not possible (read-only media, replaced meanwhile).
+    key: it is overwritten and deleted (DESIGN.md §5 "Erasure is for good"). A file with
+    other hard links is only unlinked here (its other names are not ours to change).
+    False when that is not possible (read-only media, replaced meanwhile).
     """
     try:
         fd = os.open(path, os.O_WRONLY | NOFOLLOW | NONBLOCK | CLOEXEC | BINARY)
@@ -203,8 +204,9 @@ def remove_read_file(path: Path, identity: tuple[int, int]) -> bool:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != identity:
             return False
-        _write_all(fd, bytes(st.st_size))
-        os.fsync(fd)
+        if st.st_nlink == 1:  # a hard-linked name: only this name goes, the file stays
+            _write_all(fd, bytes(st.st_size))
+            os.fsync(fd)
     except OSError:
         return False
     finally:

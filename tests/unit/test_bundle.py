@@ -482,3 +482,22 @@ def test_refusal_messages_are_one_line_without_ids(office, alice, bob, roster) -
         assert "\n" not in line
         for node in (stranger, alice, bob, office):
             assert node.node_id not in line
+
+
+def test_a_forged_64_kib_file_costs_little_memory(office, alice, roster) -> None:
+    """The bench's case (bench/forgery_bench.py) with the memory bound asserted: a bomb
+    behind a garbage signature is never inflated."""
+    import tracemalloc
+
+    bomb = zlib.compress(b"[" * (32 * 1024 * 1024), 9)
+    content = bomb + os.urandom(60_000 - len(bomb))
+    fp = fingerprint_bytes(alice.public)
+    frame = FRAME_HEAD.pack(fp, FLAG_ZLIB, len(content)) + content + os.urandom(64)
+    data = encrypt_frame(frame + bytes(65536 - OVERHEAD - len(frame)), office.public)
+    assert len(data) == 65536
+    tracemalloc.start()
+    with pytest.raises(errors.BadSignature):
+        open_bundle(data, office, roster)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1024 * 1024, peak  # the target is 32 MiB; format 1 needed 1.7 GB

@@ -358,3 +358,13 @@ def test_volunteer_sync_import_of_its_own_store_leaves_it_alone(tmp_path) -> Non
     assert "mine.ipsf: not a sync bundle or enrolment file: left alone" in result.output
     assert not (tmp_path / "quarantine").exists()
     Store.open(path, "volunteer words here").close()  # still there, still a store
+
+
+def test_a_hard_link_planted_in_the_inbox_is_unlinked_not_overwritten(world: World) -> None:
+    elsewhere = world.tmp / "keep" / "mine.ipsb"
+    elsewhere.parent.mkdir()
+    path = anna_bundle(world, "hard linked")
+    os.link(path, elsewhere)
+    data = elsewhere.read_bytes()
+    assert import_paths(world.office, [path]).imported == 1
+    assert not path.exists() and elsewhere.read_bytes() == data
