@@ -70,6 +70,7 @@ FORMAT_VERSION = 1  # the payload's "v" (unchanged; the file format is the magic
 BUNDLE_SUFFIX = ".ipsb"
 SIGN_DOMAIN = b"ips-field/bundle/v2/sig\x00"
 INFO_PREFIX = b"ips-field/bundle/v2/info\x00"  # + recipient fingerprint + tag key + tag
+OLD_INFO_PREFIX = b"ips-field/bundle/v1/info\x00"  # format 1: + recipient fingerprint
 TAG_INFO = b"ips-field/bundle/v2/tag\x00"
 SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.CHACHA20_POLY1305)
 KEY_LEN = 32
@@ -290,7 +291,7 @@ def _authenticate(
     if len(data) > max_bytes:
         raise BundleTooLarge()
     if data[: len(OLD_MAGIC)] == OLD_MAGIC:
-        raise OldFormat()
+        _old_format(data, me)
     if data[: len(MAGIC)] != MAGIC:
         raise NotABundle()
     if len(data) not in BUCKETS:
@@ -320,6 +321,22 @@ def _authenticate(
     except (InvalidSignature, ValueError):
         raise BadSignature() from None
     return sender, signed[FRAME_HEAD.size :], flag
+
+
+def _old_format(data: bytes, me: NodeIdentity) -> None:
+    """A format-1 file: ours if it decrypts (never decompressed or parsed), else left alone.
+
+    Format 1 has no recipient tag, so during an upgrade a shared folder may hold old
+    bundles for others: those must not be quarantined.
+    """
+    info = OLD_INFO_PREFIX + fingerprint_bytes(me.public)
+    try:
+        SUITE.decrypt(bytes(data[len(OLD_MAGIC) :]), me.box_key, info=info)
+    except Exception:
+        raise AddressedElsewhere(
+            "bundle in an older format, not for this computer (or damaged): left alone"
+        ) from None
+    raise OldFormat()
 
 
 def _inflate(content: bytes, flag: int, limit: int) -> bytes:

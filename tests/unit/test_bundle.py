@@ -442,11 +442,19 @@ def test_frame_damage_after_decryption_is_damage(office, alice, roster) -> None:
         open_bundle(encrypt_frame(signed_junk, office.public), office, roster)
 
 
-def test_old_format_is_refused_in_one_line(office, roster, good) -> None:
-    old = OLD_MAGIC + good[len(MAGIC) :]
+def old_format(to: NodeIdentity) -> bytes:
+    """A format-1 file sealed to ``to`` (its frame is never looked at by format 2)."""
+    info = b"ips-field/bundle/v1/info\x00" + fingerprint_bytes(to.public)
+    return OLD_MAGIC + SUITE.encrypt(bytes(4096 - 56), to.public.box_key(), info=info)
+
+
+def test_old_format_is_refused_in_one_line(office, alice, roster) -> None:
     with pytest.raises(errors.NotABundle) as caught:
-        open_bundle(old, office, roster)
+        open_bundle(old_format(office), office, roster)
     assert "older format" in str(caught.value) and "\n" not in str(caught.value)
+    # An old bundle for someone else (a shared folder during an upgrade) is not ours:
+    with pytest.raises(errors.NotForUs):
+        open_bundle(old_format(alice), office, roster)
 
 
 def test_forged_frame_with_garbage_signature_is_refused_before_parsing(

@@ -20,7 +20,7 @@ from ips_field.domain.records import Case, Note
 from ips_field.store.store import KdfParams, Store
 from sync import audit
 from sync import office as off
-from sync.bundle import MAGIC, OLD_MAGIC
+from sync.bundle import MAGIC
 from sync.exchange import IMPORTED, export_bundle
 from sync.inbox import import_paths
 from sync.node import SyncNode
@@ -224,11 +224,14 @@ def test_imported_bundle_is_overwritten_and_deleted_and_its_hash_kept(world: Wor
 
 
 def test_old_format_bundle_is_quarantined_with_a_clear_reason(world: World) -> None:
-    path = anna_bundle(world)
-    path.write_bytes(OLD_MAGIC + path.read_bytes()[len(MAGIC) :])
+    from tests.unit.test_bundle import old_format
+
+    (world.inbox / "old-for-office.ipsb").write_bytes(old_format(world.office.identity))
+    (world.inbox / "old-for-anna.ipsb").write_bytes(old_format(world.anna.identity))
     report = import_paths(world.office, [world.inbox])
-    assert report.quarantined == 1
-    assert any("older format" in line for line in report.lines)
+    assert report.quarantined == 1 and report.others == 1
+    assert any("older format: update ips-field" in line for line in report.lines)
+    assert (world.inbox / "old-for-anna.ipsb").exists()
 
 
 # -- a shared folder, stale replies, read-only media -------------------------------------
