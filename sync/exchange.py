@@ -176,12 +176,12 @@ def import_bundle(
     if identity is not None and seen_as != identity:
         return ImportResult(path, "skipped", "left alone: the file changed while it was read")
     digest = hashlib.sha256(data).hexdigest()
+    roster = node.roster
+    if roster is None:  # nothing here can be ours yet: touch nothing
+        return ImportResult(path, "skipped", "left alone: this computer is not enrolled yet")
     try:
         if node.store.table(IMPORTED).get_id(digest) is not None:
             raise Replayed()
-        roster = node.roster
-        if roster is None:
-            raise SyncError("this computer is not enrolled yet")
         payload = open_bundle(data, node.identity, roster)
         del data
         result = _apply(node, path, payload, digest)
