@@ -3,14 +3,19 @@
 Each bundle carries every operation the other side has not acknowledged, so a lost or
 duplicated bundle costs nothing. A bundle whose sequence is not newer than the last one
 accepted from that sender is a replay: nothing happens and it is reported. Any other failure
-moves the file to the quarantine folder with a one-line reason beside it.
+— foreseen or not — leaves the store as it was and moves only that file to the quarantine
+folder with a one-line reason beside it. A bundle sealed to another computer is left where it
+is, untouched. A successfully imported bundle is overwritten and deleted: only its SHA-256 is
+kept (table ``sync_imported``) so that the same file is recognised as a replay without being
+opened. Folder handling and the loop over many files are in :mod:`sync.inbox`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
-import shutil
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,26 +24,35 @@ from ips_field.domain.words import count
 from ips_field.errors import SyncError
 from ips_field.store import osdeps
 from sync.authorise import authorise_volunteer_ops
-from sync.bundle import bundle_filename, open_bundle_file, seal_bundle
-from sync.errors import InvalidOperation, Replayed
+from sync.bundle import (
+    MAX_BUNDLE_BYTES,
+    AddressedElsewhere,
+    bundle_filename,
+    open_bundle,
+    seal_bundle,
+)
+from sync.errors import BundleTooLarge, InvalidOperation, Replayed
 from sync.merge import apply_ops
 from sync.node import SyncNode, b64, unb64
 from sync.ops import validate_op
+from sync.safefile import move_into, read_checked, remove_read_file
 
 FEED = "sync_feed"  # office: operations queued per volunteer, numbered per volunteer
 MAX_OPS_PER_BUNDLE = 5000
+IMPORTED = "sync_imported"  # SHA-256 of each imported bundle file (replay detection only)
 
 
 @dataclass
 class ImportResult:
     path: Path
-    status: str  # imported, replay, quarantined, wiped
+    status: str  # imported, replay, quarantined, wiped, others (left alone), skipped
     summary: str
     sender: str = ""
     notes: int = 0
     cases: set[str] = field(default_factory=set)
     erased: int = 0
     error: Exception | None = None
+    moved: bool = True  # False: the file should have been moved or removed and could not be
 
 
 # -- outgoing ------------------------------------------------------------------------------
@@ -95,39 +109,101 @@ def export_bundle(
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    tmp = target.with_name(target.name + ".part")
-    fd = osdeps.open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+    """Write ``data`` to ``target`` through a hidden temporary; every write is checked.
+
+    On any failure (full disk, read-only stick, a failing fsync) the temporary is removed,
+    nothing is left behind and :class:`SyncError` says so in one line.
+    """
+    tmp = target.with_name(f".{secrets.token_hex(8)}.part")
     try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, target)
+        fd = osdeps.open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW)
+    except OSError:
+        raise SyncError("could not write the bundle there (read-only or no such folder)") from None
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                if written <= 0:
+                    raise OSError("short write")
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if os.path.getsize(tmp) != len(data):
+            raise OSError("size mismatch")
+        os.replace(tmp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise SyncError(
+            "could not write the whole bundle (is the disk full?); nothing was written"
+        ) from None
     with contextlib.suppress(OSError):
         osdeps.fsync_dir(target.parent)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 # -- incoming ------------------------------------------------------------------------------
 
 
-def import_bundle(node: SyncNode, path: Path, quarantine: Path) -> ImportResult:
-    """Receive one bundle; on any failure nothing is applied and the file is quarantined."""
+def import_bundle(
+    node: SyncNode, path: Path, quarantine: Path, *, identity: tuple[int, int] | None = None
+) -> ImportResult:
+    """Receive one bundle file: one bundle, one outcome, and nothing escapes.
+
+    Imported or a replay: the file is overwritten and deleted (``moved`` False if it could
+    not be). Sealed to another computer: left alone (status ``others``). A link, FIFO,
+    device or unreadable file: left alone (``skipped``). Any other failure, including an
+    exception nobody foresaw: nothing applied, the file moved to ``quarantine`` with a
+    one-line reason. ``identity`` is the (device, inode) :func:`sync.safefile.sniff` saw.
+    """
     path = Path(path)
-    roster = node.roster
-    if roster is None:
-        return _quarantine(path, quarantine, "this computer is not enrolled yet")
     try:
-        payload = open_bundle_file(path, node.identity, roster)
-        return _apply(node, path, payload)
-    except Replayed as err:
-        return ImportResult(path, "replay", f"already imported ({err.line})")
-    except SyncError as err:
-        result = _quarantine(path, quarantine, str(err))
+        data, seen_as = read_checked(path, MAX_BUNDLE_BYTES)
+    except BundleTooLarge as err:  # ours by its magic, too big to read: moved unread
+        if identity is None:
+            with contextlib.suppress(OSError):
+                st = os.lstat(path)
+                identity = (st.st_dev, st.st_ino)
+        result = _quarantine(path, quarantine, str(err), identity)
         result.error = err
         return result
+    except SyncError as err:
+        return ImportResult(path, "skipped", f"left alone: {err}")
+    if identity is not None and seen_as != identity:
+        return ImportResult(path, "skipped", "left alone: the file changed while it was read")
+    digest = hashlib.sha256(data).hexdigest()
+    roster = node.roster
+    if roster is None:  # nothing here can be ours yet: touch nothing
+        return ImportResult(path, "skipped", "left alone: this computer is not enrolled yet")
+    try:
+        if node.store.table(IMPORTED).get_id(digest) is not None:
+            raise Replayed()
+        payload = open_bundle(data, node.identity, roster)
+        del data
+        result = _apply(node, path, payload, digest)
+    except AddressedElsewhere:
+        return ImportResult(path, "others", "for another computer: left alone")
+    except Replayed as err:
+        result = ImportResult(path, "replay", f"already imported ({err.line})")
+    except SyncError as err:
+        result = _quarantine(path, quarantine, str(err), seen_as)
+        result.error = err
+        return result
+    except Exception as err:
+        reason = f"bundle could not be imported (unexpected {type(err).__name__})"
+        result = _quarantine(path, quarantine, reason, seen_as)
+        result.error = err
+        return result
+    if result.status in ("imported", "replay"):
+        result.moved = remove_read_file(path, seen_as)
+    return result
 
 
-def _apply(node: SyncNode, path: Path, payload: dict[str, Any]) -> ImportResult:
+def _apply(node: SyncNode, path: Path, payload: dict[str, Any], digest: str) -> ImportResult:
     sender = payload["sender"]
     peer = node.peer(sender)
     if payload["seq"] <= peer["seen_seq"]:
@@ -168,6 +244,7 @@ def _apply(node: SyncNode, path: Path, payload: dict[str, Any]) -> ImportResult:
             bundles_received=peer.get("bundles_received", 0) + 1,
         )
         node.save_peer(peer)
+        node.store.table(IMPORTED).put({"id": digest, "at": node.now()})
         if is_office:
             from sync.office import acknowledge_closed, route
 
@@ -205,25 +282,18 @@ def _office_extras(node: SyncNode, payload: dict[str, Any]) -> None:
         node.save_state(recovery_public=recovery)
 
 
-def _quarantine(path: Path, quarantine: Path, reason: str) -> ImportResult:
-    quarantine.mkdir(parents=True, exist_ok=True)
-    target = quarantine / path.name
-    with contextlib.suppress(OSError):
-        shutil.move(str(path), target)
-        target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
-    return ImportResult(path, "quarantined", f"quarantined: {reason}")
+def _quarantine(
+    path: Path, quarantine: Path, reason: str, identity: tuple[int, int] | None
+) -> ImportResult:
+    moved = identity is not None and move_into(path, Path(quarantine), reason, identity)
+    return ImportResult(path, "quarantined", f"quarantined: {reason}", moved=moved)
 
 
 def bundle_files(paths: list[Path]) -> list[Path]:
-    """Files named on the command line, or the ``*.ipsb`` files inside named folders."""
-    out: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            out += sorted(x for x in p.iterdir() if x.suffix == ".ipsb" and x.is_file())
-        else:
-            out.append(p)
-    return out
+    """Bundle files among ``paths`` (files, or the entries of folders): see :mod:`sync.inbox`."""
+    from sync.inbox import candidates
+
+    return [c.path for c in candidates(paths, kinds=("bundle",))[0]]
 
 
 def wipe_store(store: Any) -> None:

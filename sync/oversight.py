@@ -28,7 +28,7 @@ from ips_field.domain.words import count
 from ips_field.errors import SyncError, ValidationError
 from ips_field.store.files import write_new_file
 from sync import audit
-from sync.bundle import open_bundle_file
+from sync.bundle import AddressedElsewhere, open_bundle_file
 from sync.merge import CONFLICTS, open_conflicts, resolve_conflict
 from sync.node import SyncNode
 from sync.office import erase_family, route, volunteer_name
@@ -74,6 +74,7 @@ class Preview:
     by_kind: dict[str, int] = field(default_factory=dict)  # records added or changed
     cases: int = 0
     problem: str = ""  # one line when not ok (or "already imported")
+    elsewhere: bool = False  # sealed for another computer: left alone, not counted
 
     @property
     def summary(self) -> str:
@@ -85,14 +86,25 @@ class Preview:
 
 
 def preview_bundle(node: SyncNode, path: Path) -> Preview:
-    """Decrypt and verify a bundle (signature, recipient, roster) and count its new ops."""
+    """Decrypt and verify a bundle (signature, recipient, roster) and count its new ops.
+
+    Never raises: anything unexpected is a one-line problem (run it in a worker: it
+    decrypts the file). A bundle for another computer says so and is not counted.
+    """
     roster = node.roster
     if roster is None:
         return Preview(path, False, problem="this office has no roster")
     try:
-        payload = open_bundle_file(path, node.identity, roster)
+        return _preview(node, path, open_bundle_file(path, node.identity, roster))
+    except AddressedElsewhere as err:
+        return Preview(path, False, problem=str(err), elsewhere=True)
     except SyncError as err:
         return Preview(path, False, problem=str(err))
+    except Exception as err:
+        return Preview(path, False, problem=f"cannot be previewed ({type(err).__name__})")
+
+
+def _preview(node: SyncNode, path: Path, payload: dict[str, Any]) -> Preview:
     sender = payload["sender"]
     peer = node.peer(sender)
     name = volunteer_name(node, sender)
@@ -102,34 +114,45 @@ def preview_bundle(node: SyncNode, path: Path) -> Preview:
     cases: set[str] = set()
     new_ops = 0
     for op in payload.get("ops", []):
-        if not isinstance(op, dict) or op.get("seq", 0) <= peer["received_n"]:
+        if not isinstance(op, dict):
+            continue
+        n = op.get("n", op.get("seq", 0))
+        if type(n) is int and n <= peer["received_n"]:
             continue
         new_ops += 1
-        records.setdefault(str(op.get("kind", "?")), set()).add(str(op.get("record_id")))
+        records.setdefault(str(op.get("kind", "?"))[:40], set()).add(str(op.get("record_id")))
         if op.get("case_id"):
             cases.add(str(op["case_id"]))
     by_kind = {kind: len(ids) for kind, ids in records.items()}
     return Preview(path, True, sender, name, new_ops, by_kind, len(cases))
 
 
-def inbox_files(folder: Path) -> list[Path]:
-    """Bundles waiting in the inbox folder, oldest first."""
-    if not folder.is_dir():
+def inbox_files(folder: Path | None) -> list[Path]:
+    """Bundle files in the inbox folder (ours by name and magic, regular), oldest first."""
+    from sync.inbox import candidates
+
+    if folder is None or not Path(folder).is_dir():
         return []
-    files = [p for p in folder.iterdir() if p.suffix == ".ipsb" and p.is_file()]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+    return [c.path for c in candidates([Path(folder)], kinds=("bundle",))[0]]
 
 
-def quarantined(folder: Path) -> list[tuple[str, str]]:
-    """(file name, reason) for each bundle refused from this inbox."""
-    q = folder / "quarantine"
-    if not q.is_dir():
+def quarantined(folder: Path | None) -> list[tuple[str, str]]:
+    """(file name, reason) for each bundle refused from this inbox (names not escaped)."""
+    from sync.safefile import read_regular
+
+    q = Path(folder) / "quarantine" if folder is not None else None
+    if q is None or not q.is_dir() or q.is_symlink():
         return []
     out = []
-    for p in sorted(q.glob("*.ipsb")):
+    for p in sorted(q.iterdir()):
+        if p.suffix not in (".ipsb", ".ipsr") or p.is_symlink() or not p.is_file():
+            continue
         reason = p.with_name(p.name + ".reason.txt")
-        text = reason.read_text(encoding="utf-8").strip() if reason.exists() else "(no reason)"
-        out.append((p.name, text))
+        try:
+            text = read_regular(reason, 4096).decode("utf-8", "replace").strip()
+        except SyncError:
+            text = "(no reason)"
+        out.append((p.name, text.splitlines()[0] if text else "(no reason)"))
     return out
 
 

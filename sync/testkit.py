@@ -12,9 +12,9 @@ Each :class:`KitCase` says who opens the file (``receiver``: ``"office"`` or
 (``"open"``: :func:`sync.bundle.open_bundle`; ``"import"``: it opens fine and the merge
 layer must give ``expected``) and, for the replay case, which case to import first
 (``after``). Compare errors with ``isinstance`` (:meth:`KitCase.matches`): a bundle sealed
-to someone else raises :class:`sync.errors.CannotDecrypt`, which is both ``NotForUs`` and
-``BundleDamaged``. Import-stage cases are meant for a fresh receiver store set up with
-``manifest["setup"]`` (:func:`kit_setup_records`).
+to someone else raises :class:`sync.bundle.AddressedElsewhere`, a ``NotForUs`` (the
+recipient tag tells it apart from damage). Import-stage cases are meant for a fresh
+receiver store set up with ``manifest["setup"]`` (:func:`kit_setup_records`).
 
 Run ``python -m sync.testkit OUT_DIR`` to write the files and ``manifest.json``.
 """
@@ -37,19 +37,18 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sync import errors
 from sync.bundle import (
     FLAG_ZLIB,
-    FRAME_HEAD,
+    HEADER_LEN,
     MAGIC,
     MAX_BUNDLE_BYTES,
     MAX_PAYLOAD_BYTES,
-    OVERHEAD,
     encrypt_frame,
     make_frame,
     open_bundle_file,
     seal_bundle,
-    sign_payload,
 )
+from sync.canonical import canonical_json
 from sync.errors import SyncError
-from sync.keys import NodeIdentity, b64e
+from sync.keys import NodeIdentity, b64e, fingerprint_bytes
 from sync.roster import Roster, RosterEntry, sign_roster
 
 __all__ = [
@@ -249,23 +248,23 @@ def _build() -> list[tuple[str, bytes, str, dict[str, Any]]]:
     def sealed(sender: NodeIdentity, to: NodeIdentity, seq: int, **extra: Any) -> bytes:
         return seal_bundle(_payload(sender, to, seq, **extra), sender, to.public)
 
-    def raw(body: bytes, to: NodeIdentity = office, **frame: Any) -> bytes:
-        return encrypt_frame(make_frame(body, **frame), to.public)
+    def raw(body: Any, signer: NodeIdentity = a, to: NodeIdentity = office, **frame: Any) -> bytes:
+        data = body if isinstance(body, bytes) else canonical_json(body)
+        return encrypt_frame(make_frame(data, signer, to.public, **frame), to.public)
 
     bomb = zlib.compress(bytes(MAX_PAYLOAD_BYTES + 1024 * 1024), 9)
-    bomb_frame = FRAME_HEAD.pack(FLAG_ZLIB, len(bomb)) + bomb
-    bomb_frame += bytes(65536 - OVERHEAD - len(bomb_frame))
-    padded = bytearray(make_frame(sign_payload(_payload(a, office, 1), a)))
+    bomb_bundle = raw(b"", content=bomb, flag=FLAG_ZLIB)
+    padded = bytearray(make_frame(canonical_json(_payload(a, office, 1)), a, office.public))
     padded[-1] = 1
     deep: Any = []
     for _ in range(100):
         deep = [deep]
-    enc_at, ct_at = len(MAGIC) + 5, len(ok) // 2
+    enc_at, ct_at = HEADER_LEN + 5, len(ok) // 2
     malformed_op = {"id": "not-a-uuid", "kind": "spaceship", "action": "launch", "fields": 7}
     unauthorised_op = _op(
         a.node_id, 3, "case", kit_case_of_b(), kit_case_of_b(), {"summary": "edited by A"}
     )
-    bad_header = raw(sign_payload({**_payload(a, office, 1), "seq": "one"}, a))
+    bad_header = raw({**_payload(a, office, 1), "seq": "one"})
     return [
         ("ok", ok, "ok", {"about": "valid bundle from volunteer A to the office"}),
         ("empty", b"", "NotABundle", {}),
@@ -278,22 +277,22 @@ def _build() -> list[tuple[str, bytes, str, dict[str, Any]]]:
         ("truncated_to_magic", ok[: len(MAGIC) + 3], "BundleDamaged", {}),
         ("extended", ok + b"\0", "BundleDamaged", {"about": "one byte appended"}),
         ("oversized", MAGIC + bytes(MAX_BUNDLE_BYTES), "BundleTooLarge", {}),
-        ("decompression_bomb", encrypt_frame(bomb_frame, office.public), "BundleTooLarge", {}),
+        ("decompression_bomb", bomb_bundle, "BundleTooLarge", {}),
         ("nonzero_padding", encrypt_frame(bytes(padded), office.public), "BundleDamaged", {}),
-        ("not_json", raw(b"\xff{not json" + bytes(64)), "BundleDamaged", {}),
+        ("not_json", raw(b"\xff{not json", compress=False), "BundleDamaged", {}),
         ("malformed_header", bad_header, "BundleDamaged", {"about": "seq is not a number"}),
         ("too_deep", sealed(a, office, 1, ops=[deep]), "BundleDamaged", {}),
         ("wrong_recipient", sealed(a, b, 1), "NotForUs", {"about": "sealed to volunteer B"}),
         (
             "signed_for_other_recipient",
-            raw(sign_payload(_payload(a, b, 1), a)),
+            raw(_payload(a, b, 1)),
             "NotForUs",
             {"about": "signed for B, sealed to the office"},
         ),
         ("unknown_signer", sealed(stranger, office, 1), "UnknownSender", {}),
         (
             "forged_sender",
-            raw(sign_payload(_payload(a, office, 1), stranger)),
+            raw(_payload(a, office, 1), stranger, sender_fp=fingerprint_bytes(a.public)),
             "BadSignature",
             {"about": "claims to be A, signed by a stranger"},
         ),

@@ -47,6 +47,8 @@ def shown(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
 async def _push(pilot, screen) -> None:
     await pilot.app.push_screen(screen)
     await pilot.pause()
+    await pilot.app.workers.wait_for_complete()  # the inbox previews load in a worker
+    await pilot.pause()
 
 
 def test_inbox(snap_compare, shown: World) -> None:

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from textual.widgets import TabbedContent
 
-from ips_field.demo import build_demo
-from ips_field.demo_timelines import add_demo_key_dates
+from ips_field.demo.timelines import add_demo_key_dates
+from ips_field.demo.volunteer import build_demo
 from ips_field.domain.records import Case
 from ips_field.store.repository import Repository
 from ips_field.store.table import MemoryStore

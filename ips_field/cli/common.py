@@ -44,6 +44,11 @@ def one_line_errors(prog: str) -> Callable[[F], F]:
                 click.echo(f"{prog}: permission denied for that file or folder", err=True)
             except OSError as err:
                 click.echo(f"{prog}: {err.strerror or 'file system error'}", err=True)
+            except Exception as err:
+                from ips_field.crash import report_crash
+
+                operation = func.__name__.rstrip("_").replace("_", " ")
+                click.echo(f"{prog}: {report_crash(operation, err)}", err=True)
             sys.exit(1)
 
         return inner  # type: ignore[return-value]

@@ -14,7 +14,6 @@ from typing import Any
 import click
 
 from ips_field.actions.office import enrolment
-from ips_field.actions.office.bundles import export_bundles
 from ips_field.actions.office.revocation import revoke_volunteer
 from ips_field.cli import office_report
 from ips_field.cli.common import (
@@ -25,8 +24,10 @@ from ips_field.cli.common import (
     one_line_errors,
 )
 from ips_field.demo import office as office_demo
+from ips_field.domain.shown import shown
+from ips_field.errors import IpsError
 from ips_field.store.osdeps import default_store_path
-from sync import audit
+from sync.keys import PublicIdentity
 
 PROG = "ips-office"
 
@@ -119,12 +120,14 @@ def init(store_path: Path | None, recovery_out: Path | None) -> None:
 @one_line_errors(PROG)
 def enrol(name: str, out: Path, store_path: Path | None) -> None:
     """Invite a volunteer: writes the invitation file and prints the one-time code."""
+    if os.path.lexists(out):
+        raise IpsError("that file already exists; choose another name for the invitation")
     node = open_node(store_path)
     try:
         made = enrolment.invite(node, name, out)
     finally:
         node.store.close()
-    click.echo(f"Invitation written to {made.path} (volunteer id {made.volunteer_id}).")
+    click.echo(f"Invitation written to {shown(made.path)} (volunteer id {made.volunteer_id}).")
     click.echo(f"One-time code (give it in person or by phone, never with the file): {made.code}")
 
 
@@ -138,40 +141,28 @@ def import_(
     paths: tuple[Path, ...], confirm: str | None, quarantine: Path | None, store_path: Path | None
 ) -> None:
     """Import enrolment replies and volunteers' bundles (files or folders)."""
-    from sync.enrol import REPLY_MAGIC
-    from sync.exchange import bundle_files, import_bundle
-    from sync.office import volunteer_name
+    from sync.inbox import import_paths
 
     node = open_node(store_path)
-    failed = False
+
+    def on_reply(public: PublicIdentity) -> str:
+        reply = enrolment.reply_for(node, public)
+        click.echo(f"enrolment reply from {shown(reply.name)}")
+        click.echo(f"  volunteer fingerprint: {reply.volunteer_fingerprint}")
+        click.echo(f"  office fingerprint:    {reply.office_fingerprint}")
+        given = confirm or click.prompt(
+            "Type the volunteer's fingerprint as they read it out", err=True
+        )
+        roster = enrolment.confirm(node, reply, given)
+        return f"{shown(reply.name)} added to the roster (version {roster.version})"
+
     try:
-        files = []
-        for p in paths:
-            if p.is_dir():
-                files += sorted(x for x in p.iterdir() if x.suffix in (".ipsb", ".ipsr"))
-            else:
-                files.append(p)
-        for path in files:
-            if path.is_file() and path.read_bytes()[: len(REPLY_MAGIC)] == REPLY_MAGIC:
-                reply = enrolment.read_reply(node, path.read_bytes())
-                click.echo(f"{path.name}: enrolment reply from {reply.name}")
-                click.echo(f"  volunteer fingerprint: {reply.volunteer_fingerprint}")
-                click.echo(f"  office fingerprint:    {reply.office_fingerprint}")
-                given = confirm or click.prompt(
-                    "Type the volunteer's fingerprint as they read it out", err=True
-                )
-                roster = enrolment.confirm(node, reply, given)
-                click.echo(f"  added to the roster (version {roster.version})")
-                continue
-            for bundle in bundle_files([path]):
-                result = import_bundle(node, bundle, quarantine or bundle.parent / "quarantine")
-                who = f" from {volunteer_name(node, result.sender)}" if result.sender else ""
-                click.echo(f"{bundle.name}: {result.summary}{who}")
-                audit.append(node, "import", f"{bundle.name}: {result.status}{who}")
-                failed |= result.status == "quarantined"
+        report = import_paths(node, list(paths), quarantine=quarantine, on_reply=on_reply)
     finally:
         node.store.close()
-    if failed:
+    for line in report.all_lines():
+        click.echo(line)
+    if report.failed:
         raise SystemExit(1)
 
 
@@ -182,15 +173,15 @@ def import_(
 @one_line_errors(PROG)
 def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> None:
     """Write one sealed bundle per volunteer (assignments, acknowledgements, roster)."""
+    from sync.inbox import export_files
+
     node = open_node(store_path)
     try:
-        written = export_bundles(node, out_dir, volunteer)
+        lines = export_files(node, out_dir, volunteer)
     finally:
         node.store.close()
-    for bundle in written:
-        click.echo(f"{bundle.path.name}: bundle written for {bundle.name}")
-    if not written:
-        click.echo("no bundles written: no volunteer is enrolled yet")
+    for line in lines:
+        click.echo(line)
 
 
 @main.command()

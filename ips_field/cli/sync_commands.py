@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ips_field.cli.common import PROG, ask_passphrase, fail, one_line_errors, resolve, store_option
+from ips_field.cli.common import PROG, ask_passphrase, one_line_errors, resolve, store_option
 from ips_field.store.store import Store
 
 
@@ -22,16 +22,20 @@ def _open(store_path: Path | None) -> Store:
 @one_line_errors(PROG)
 def enrol(invite: Path, out_dir: Path, code: str | None, store_path: Path | None) -> None:
     """Answer an office invitation: writes an enrolment reply to take back to the office."""
+    from ips_field.domain.shown import shown
     from sync.bundle import bundle_filename
     from sync.office import volunteer_enrol
+    from sync.safefile import create_exclusive, read_regular
 
     code = code or click.prompt("One-time code from the office", err=True)
+    invitation = read_regular(invite, 64 * 1024)  # a regular file, not a link, size first
     with _open(store_path) as store:
-        reply, mine, office = volunteer_enrol(store, invite.read_bytes(), code)
+        reply, mine, office = volunteer_enrol(store, invitation, code)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / bundle_filename().replace(".ipsb", ".ipsr")
-    target.write_bytes(reply)
-    click.echo(f"Enrolment reply written to {target}")
+    create_exclusive(target, reply)
+    target_shown = shown(target)
+    click.echo(f"Enrolment reply written to {target_shown}")
     click.echo(f"Your fingerprint:       {mine}")
     click.echo(f"The office fingerprint: {office}")
     click.echo("Compare both fingerprints with your supervisor in person before trusting them.")
@@ -48,17 +52,13 @@ def sync() -> None:
 @one_line_errors(PROG)
 def sync_export(out_dir: Path, store_path: Path | None) -> None:
     """Seal everything the office has not acknowledged into a new bundle file."""
-    from sync.exchange import export_bundle, pending_count
+    from sync.inbox import export_files
     from sync.node import SyncNode
 
     with _open(store_path) as store:
-        node = SyncNode(store, "volunteer")
-        office = node.office_public
-        if office is None:
-            fail("this store is not enrolled with an office yet (use ips-field enrol)")
-        count = pending_count(node, office.node_id)
-        path = export_bundle(node, office.node_id, out_dir)
-    click.echo(f"{path.name}: {count} changes sealed for the office")
+        lines = export_files(SyncNode(store, "volunteer"), out_dir)
+    for line in lines:
+        click.echo(line)
 
 
 @sync.command("import")
@@ -66,24 +66,15 @@ def sync_export(out_dir: Path, store_path: Path | None) -> None:
 @store_option
 @one_line_errors(PROG)
 def sync_import(files: tuple[Path, ...], store_path: Path | None) -> None:
-    """Import bundles from the office; bad ones go to a quarantine folder beside them."""
-    from sync.exchange import bundle_files, import_bundle, wipe_store
+    """Import bundles from the office (files or folders); see docs/sync.md "Inbox"."""
+    from sync.inbox import import_paths
     from sync.node import SyncNode
 
-    failed = False
     with _open(store_path) as store:
-        node = SyncNode(store, "volunteer")
-        for path in bundle_files(list(files)):
-            result = import_bundle(node, path, path.parent / "quarantine")
-            click.echo(f"{path.name}: {result.summary}")
-            failed |= result.status == "quarantined"
-            if result.erased:  # leave no trace of erased families in either generation
-                store.compact(scrub_previous=True)
-            if result.status == "wiped":
-                wipe_store(store)
-                click.echo("This computer's store was erased at the office's request.")
-                return
-    if failed:
+        report = import_paths(SyncNode(store, "volunteer"), list(files))
+    for line in report.all_lines():
+        click.echo(line)
+    if report.failed:
         raise SystemExit(1)
 
 

@@ -134,7 +134,7 @@ def demo(store_path: Path | None, create_only: bool) -> None:
 
 cli_sync.register(main)
 
-from ips_field import cli_timeline  # noqa: E402
+from ips_field.cli import timeline as cli_timeline  # noqa: E402
 
 cli_timeline.register(main)
 

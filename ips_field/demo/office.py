@@ -124,16 +124,13 @@ class _Office:
     def to_volunteer(self, vid: str) -> None:
         path = off.export_for(self.node, vid, self.transit)
         _check(import_bundle(self.nodes[vid], path, self.transit / "quarantine"))
-        path.unlink()
+        path.unlink(missing_ok=True)  # import_bundle deletes what it imported
 
     def from_volunteer(self, vid: str) -> None:
-        """A bundle through the inbox, imported and filed as the office app does."""
+        """A bundle through the inbox, imported (and so deleted) as the office app does."""
         path = export_bundle(self.nodes[vid], self.node.node_id, self.inbox)
         _check(import_bundle(self.node, path, self.inbox / "quarantine"))
         self.audit("import", f"{path.name}: imported from {self.names[vid]}")
-        done = self.inbox / "imported"
-        done.mkdir(exist_ok=True)
-        shutil.move(str(path), done / path.name)
 
     def waiting(self, vid: str) -> Path:
         """A bundle left in the inbox for the supervisor to import."""

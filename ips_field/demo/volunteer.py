@@ -411,7 +411,7 @@ def create_demo_store(path: Path, *, today: dt.date | None = None) -> Path:
     with Store.create(Path(path), DEMO_PASSPHRASE, kdf=KdfParams(64 * 1024, 1, 1)) as store:
         repo = Repository(store)
         build_demo(repo, today=today or repo.time.today())
-        from ips_field.demo_timelines import add_demo_key_dates
+        from ips_field.demo.timelines import add_demo_key_dates
 
         add_demo_key_dates(repo, today=today or repo.time.today())
         check_demo_cases(repo)

@@ -24,6 +24,7 @@ from textual.screen import Screen
 
 from ips_field.domain.clock import Clock
 from ips_field.tui.guard import Guarded, crash_folder, crash_report, write_crash_file
+from ips_field.tui.no_locals import NoLocalsOnCrash
 
 CRASH_LINE = (
     "Something went wrong, so the app locked itself. Nothing you typed is lost. "
@@ -31,7 +32,7 @@ CRASH_LINE = (
 )
 
 
-class LockableApp(Guarded, App[None]):
+class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
     """Subclasses hold ``session`` (None while locked) with a ``store``, set
     ``idle_seconds``, and implement ``_show_unlock``."""
 

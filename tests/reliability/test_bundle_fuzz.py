@@ -24,9 +24,9 @@ from sync.bundle import (
     make_frame,
     open_bundle,
     seal_bundle,
-    sign_payload,
 )
-from sync.keys import NodeIdentity
+from sync.canonical import canonical_json
+from sync.keys import NodeIdentity, fingerprint_bytes
 from sync.roster import Roster
 
 OFFICE = NodeIdentity.generate(role="office")
@@ -92,7 +92,8 @@ def sealed_frames(draw: st.DrawFn) -> bytes:
     flag = draw(st.integers(0, 3))
     content = draw(st.binary(max_size=512))
     length = draw(st.one_of(st.just(len(content)), st.integers(0, 2**32 - 1)))
-    frame = struct.pack(">BI", flag, length) + content
+    sender = draw(st.sampled_from([fingerprint_bytes(ALICE.public), bytes(32)]))
+    frame = struct.pack(">32sBI", sender, flag, length) + content
     frame = frame[:size] + bytes(max(0, size - len(frame)))
     return encrypt_frame(frame, OFFICE.public)
 
@@ -130,7 +131,8 @@ def signed_payloads(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):
         payload = draw(JSON)
     compress = draw(st.sampled_from([None, True, False]))
-    return encrypt_frame(make_frame(sign_payload(payload, ALICE), compress=compress), OFFICE.public)
+    frame = make_frame(canonical_json(payload), ALICE, OFFICE.public, compress=compress)
+    return encrypt_frame(frame, OFFICE.public)
 
 
 def test_valid_bundle_opens() -> None:

@@ -50,6 +50,7 @@ async def test_home_counts_and_inbox_preview_then_import(world: World) -> None:
         waiting = [str(rows.get_row_at(i)[1]) for i in range(rows.row_count)]
         assert waiting[0] == "1"  # one bundle waiting
         await pilot.press("i")
+        await app.workers.wait_for_complete()  # previews are made in a worker thread
         await pilot.pause()
         assert isinstance(app.screen, InboxScreen)
         table = app.screen.query_one("#waiting", DataTable)
@@ -59,10 +60,15 @@ async def test_home_counts_and_inbox_preview_then_import(world: World) -> None:
         # Previewing applied nothing.
         assert not any(n.text == "Annual review due in May" for n in world.office.repo.all(Note))
         await pilot.press("enter")
+        await app.workers.wait_for_complete()  # the import runs in a worker thread
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # and then the previews again
         await pilot.pause()
         assert any(n.text == "Annual review due in May" for n in world.office.repo.all(Note))
         assert table.row_count == 0
-        assert (world.inbox / "imported").is_dir()
+        # The imported bundle is overwritten and deleted (only its hash is kept), as
+        # ips-office import does: nothing left that the office key could open.
+        assert not list(world.inbox.glob("*.ipsb")) and not (world.inbox / "imported").exists()
         assert [e["action"] for e in audit.entries(world.office)][-1] == "import"
 
 
@@ -74,10 +80,14 @@ async def test_tampered_bundle_is_quarantined_with_reason(world: World) -> None:
     app = app_for(world)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("i")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         preview = str(app.screen.query_one("#waiting", DataTable).get_row_at(0)[0])
         assert "damaged" in preview or "altered" in preview
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
         await pilot.pause()
         refused = app.screen.query_one("#quarantine", DataTable)
         assert refused.row_count == 1

@@ -9,7 +9,7 @@ import stat
 import pytest
 from textual.widgets import Input, TextArea
 
-from ips_field.demo import build_demo
+from ips_field.demo.volunteer import build_demo
 from ips_field.domain.records import Case, Meeting
 from ips_field.errors import StoreLocked
 from ips_field.store.drafts import Drafts

@@ -15,9 +15,11 @@ from sync.bundle import (
     BUCKETS,
     FLAG_ZLIB,
     FRAME_HEAD,
+    HEADER_LEN,
     INFO_PREFIX,
     MAGIC,
     MAX_BUNDLE_BYTES,
+    OLD_MAGIC,
     OVERHEAD,
     SUITE,
     bundle_filename,
@@ -26,8 +28,8 @@ from sync.bundle import (
     open_bundle,
     open_bundle_file,
     seal_bundle,
-    sign_payload,
 )
+from sync.canonical import canonical_json
 from sync.keys import NodeIdentity, fingerprint_bytes
 from sync.roster import Roster
 
@@ -173,14 +175,14 @@ def test_too_big_to_seal_is_refused(office, alice, roster) -> None:
 
 def test_sender_cannot_read_its_own_bundle(office, alice, roster) -> None:
     data = seal_bundle(payload(alice, roster, ops=case_ops(alice.node_id)), alice, office.public)
-    with pytest.raises(errors.CannotDecrypt):
+    with pytest.raises(errors.NotForUs):
         open_bundle(data, alice, roster)
     # Not even with the low-level HPKE call, the right info and the sender's own X25519 key:
     # the ephemeral key HPKE used is gone, and only the office's private key can open it.
-    info = INFO_PREFIX + fingerprint_bytes(office.public)
+    info = INFO_PREFIX + fingerprint_bytes(office.public) + data[len(MAGIC) : HEADER_LEN]
     with pytest.raises(InvalidTag):
-        SUITE.decrypt(data[len(MAGIC) :], alice.box_key, info=info)
-    assert SUITE.decrypt(data[len(MAGIC) :], office.box_key, info=info)
+        SUITE.decrypt(data[HEADER_LEN:], alice.box_key, info=info)
+    assert SUITE.decrypt(data[HEADER_LEN:], office.box_key, info=info)
 
 
 # -- refusals ----------------------------------------------------------------------------
@@ -231,9 +233,11 @@ def test_truncation_is_damage(office, roster, good, cut) -> None:
     [
         ("magic", 0, errors.NotABundle),
         ("magic", 7, errors.NotABundle),
-        ("enc", 8, errors.BundleDamaged),
-        ("enc", 39, errors.BundleDamaged),
-        ("ciphertext", 40, errors.BundleDamaged),
+        ("tag key", 8, errors.NotForUs),  # the recipient tag no longer matches: not ours
+        ("recipient tag", 55, errors.NotForUs),
+        ("enc", 56, errors.BundleDamaged),
+        ("enc", 87, errors.BundleDamaged),
+        ("ciphertext", 88, errors.BundleDamaged),
         ("ciphertext", 2000, errors.BundleDamaged),
         ("ciphertext", 4079, errors.BundleDamaged),
         ("tag", 4080, errors.BundleDamaged),
@@ -256,7 +260,7 @@ def test_sealed_for_someone_else(office, alice, bob, roster) -> None:
 
 
 def test_signed_for_another_recipient_sealed_to_us(office, alice, bob, roster) -> None:
-    body = sign_payload(
+    body = canonical_json(
         {
             "v": 1,
             "bundle_id": "x",
@@ -267,10 +271,9 @@ def test_signed_for_another_recipient_sealed_to_us(office, alice, bob, roster) -
             "roster_version": roster.version,
             "hlc": None,
             "ops": [],
-        },
-        alice,
+        }
     )
-    data = encrypt_frame(make_frame(body), office.public)
+    data = encrypt_frame(make_frame(body, alice, office.public), office.public)
     with pytest.raises(errors.NotForUs) as caught:
         open_bundle(data, office, roster)
     assert not isinstance(caught.value, errors.BundleDamaged)  # a clean, specific refusal
@@ -283,9 +286,9 @@ def test_unknown_sender(office, roster) -> None:
         open_bundle(data, office, roster)
 
 
-def test_forged_sender_fails_signature(office, alice, roster) -> None:
+def test_forged_sender_fails_signature(office, alice, bob, roster) -> None:
     stranger = NodeIdentity.generate(role="volunteer")
-    body = sign_payload(
+    body = canonical_json(
         {
             "v": 1,
             "bundle_id": "x",
@@ -296,33 +299,49 @@ def test_forged_sender_fails_signature(office, alice, roster) -> None:
             "roster_version": roster.version,
             "hlc": None,
             "ops": [],
-        },
-        stranger,
+        }
     )
+    # Claims Alice's fingerprint in the frame, signed by a stranger's key:
+    alice_fp = fingerprint_bytes(alice.public)
+    frame = make_frame(body, stranger, office.public, sender_fp=alice_fp)
     with pytest.raises(errors.BadSignature):
-        open_bundle(encrypt_frame(make_frame(body), office.public), office, roster)
+        open_bundle(encrypt_frame(frame, office.public), office, roster)
+    # Signed by the stranger as the stranger, but the JSON names Alice:
+    frame = make_frame(body, stranger, office.public)
+    with pytest.raises(errors.UnknownSender):
+        open_bundle(encrypt_frame(frame, office.public), office, roster)
+    # Signed by Bob as Bob, but the JSON names Alice:
+    frame = make_frame(body, bob, office.public)
+    with pytest.raises(errors.BadSignature):
+        open_bundle(encrypt_frame(frame, office.public), office, roster)
 
 
 def test_altered_signed_json_fails_signature(office, alice, roster) -> None:
-    body = bytearray(
-        sign_payload(
-            {
-                "v": 1,
-                "bundle_id": "x",
-                "sender": alice.node_id,
-                "recipient": office.node_id,
-                "seq": 1,
-                "ack": 0,
-                "roster_version": roster.version,
-                "hlc": None,
-                "ops": [],
-            },
-            alice,
-        )
+    body = canonical_json(
+        {
+            "v": 1,
+            "bundle_id": "x",
+            "sender": alice.node_id,
+            "recipient": office.node_id,
+            "seq": 1,
+            "ack": 0,
+            "roster_version": roster.version,
+            "hlc": None,
+            "ops": [],
+        }
     )
-    body[body.index(b'"seq":1') + 6] = ord("9")  # re-sealed by someone who can seal to us
+    frame = bytearray(make_frame(body, alice, office.public, compress=False))
+    frame[frame.index(b'"seq":1') + 6] = ord("9")  # re-sealed by someone who can seal to us
     with pytest.raises(errors.BadSignature):
-        open_bundle(encrypt_frame(make_frame(bytes(body)), office.public), office, roster)
+        open_bundle(encrypt_frame(bytes(frame), office.public), office, roster)
+
+
+def test_signature_covers_the_recipient(office, alice, bob, roster) -> None:
+    """A frame Alice signed for Bob, re-sealed to the office, fails the signature."""
+    body = canonical_json({"v": 1})
+    frame = make_frame(body, alice, bob.public)
+    with pytest.raises(errors.BadSignature):
+        open_bundle(encrypt_frame(frame, office.public), office, roster)
 
 
 def test_revoked_sender_refused_after_cut_off(office, alice, roster) -> None:
@@ -357,10 +376,9 @@ def test_roster_version_rules(office, alice, roster) -> None:
     assert open_bundle(ahead, alice, Roster.provisional(office.public))["seq"] == 1
 
 
-def test_decompression_bomb_is_refused(office, roster) -> None:
+def test_decompression_bomb_is_refused(office, alice, roster) -> None:
     bomb = zlib.compress(bytes(64 * 1024 * 1024), 9)
-    frame = FRAME_HEAD.pack(FLAG_ZLIB, len(bomb)) + bomb
-    frame += bytes(131072 - OVERHEAD - len(frame))
+    frame = make_frame(b"", alice, office.public, content=bomb, flag=FLAG_ZLIB)
     with pytest.raises(errors.BundleTooLarge):
         open_bundle(encrypt_frame(frame, office.public), office, roster)
 
@@ -398,23 +416,64 @@ def test_malformed_header_is_damage(office, alice, roster, change) -> None:
         "hlc": None,
         "ops": [],
     }
-    body = sign_payload({**fields, **change}, alice)
+    body = canonical_json({**fields, **change})
     with pytest.raises(errors.BundleDamaged):
-        open_bundle(encrypt_frame(make_frame(body), office.public), office, roster)
+        open_bundle(
+            encrypt_frame(make_frame(body, alice, office.public), office.public), office, roster
+        )
 
 
-def test_frame_damage_after_decryption_is_damage(office, roster) -> None:
+def test_frame_damage_after_decryption_is_damage(office, alice, roster) -> None:
+    fp = fingerprint_bytes(alice.public)
     frames = [
-        b"",  # no header
-        FRAME_HEAD.pack(7, 0),  # unknown flag
-        FRAME_HEAD.pack(0, 10_000),  # length beyond the frame
-        FRAME_HEAD.pack(FLAG_ZLIB, 5) + b"xxxxx",  # not zlib
-        FRAME_HEAD.pack(0, 3) + b"abc",  # too short for a signature
+        FRAME_HEAD.pack(fp, 7, 0) + bytes(64),  # unknown flag
+        FRAME_HEAD.pack(fp, 0, 10_000),  # length beyond the frame
+        FRAME_HEAD.pack(fp, 0, 3) + b"abc" + bytes(64) + b"x",  # padding not zero
     ]
     for frame in frames:
         padded = frame + bytes(4096 - OVERHEAD - len(frame))
         with pytest.raises(errors.BundleDamaged):
             open_bundle(encrypt_frame(padded, office.public), office, roster)
+    signed_junk = make_frame(b"", alice, office.public, content=b"xxxxx", flag=FLAG_ZLIB)
+    with pytest.raises(errors.BundleDamaged):  # signed, but not zlib
+        open_bundle(encrypt_frame(signed_junk, office.public), office, roster)
+    signed_junk = make_frame(b"\xff{not json", alice, office.public, compress=False)
+    with pytest.raises(errors.BundleDamaged):  # signed, but not JSON
+        open_bundle(encrypt_frame(signed_junk, office.public), office, roster)
+
+
+def old_format(to: NodeIdentity) -> bytes:
+    """A format-1 file sealed to ``to`` (its frame is never looked at by format 2)."""
+    info = b"ips-field/bundle/v1/info\x00" + fingerprint_bytes(to.public)
+    return OLD_MAGIC + SUITE.encrypt(bytes(4096 - 56), to.public.box_key(), info=info)
+
+
+def test_old_format_is_refused_in_one_line(office, alice, roster) -> None:
+    with pytest.raises(errors.NotABundle) as caught:
+        open_bundle(old_format(office), office, roster)
+    assert "older format" in str(caught.value) and "\n" not in str(caught.value)
+    # An old bundle for someone else (a shared folder during an upgrade) is not ours:
+    with pytest.raises(errors.NotForUs):
+        open_bundle(old_format(alice), office, roster)
+
+
+def test_forged_frame_with_garbage_signature_is_refused_before_parsing(
+    office, alice, roster, monkeypatch
+) -> None:
+    """Made with only the office's public key: the JSON parser and zlib are never reached."""
+    import sync.bundle as bundle_mod
+
+    def boom(*_a, **_k):
+        raise AssertionError("parsed or inflated before the signature was checked")
+
+    monkeypatch.setattr(bundle_mod, "parse_limited", boom)
+    monkeypatch.setattr(bundle_mod, "_inflate", boom)
+    fp = fingerprint_bytes(alice.public)
+    content = zlib.compress(b"[" * 60_000)
+    frame = FRAME_HEAD.pack(fp, FLAG_ZLIB, len(content)) + content + os.urandom(64)
+    frame += bytes(65536 - OVERHEAD - len(frame))
+    with pytest.raises(errors.BadSignature):
+        open_bundle(encrypt_frame(frame, office.public), office, roster)
 
 
 def test_refusal_messages_are_one_line_without_ids(office, alice, bob, roster) -> None:
@@ -431,3 +490,22 @@ def test_refusal_messages_are_one_line_without_ids(office, alice, bob, roster) -
         assert "\n" not in line
         for node in (stranger, alice, bob, office):
             assert node.node_id not in line
+
+
+def test_a_forged_64_kib_file_costs_little_memory(office, alice, roster) -> None:
+    """The bench's case (bench/forgery_bench.py) with the memory bound asserted: a bomb
+    behind a garbage signature is never inflated."""
+    import tracemalloc
+
+    bomb = zlib.compress(b"[" * (32 * 1024 * 1024), 9)
+    content = bomb + os.urandom(60_000 - len(bomb))
+    fp = fingerprint_bytes(alice.public)
+    frame = FRAME_HEAD.pack(fp, FLAG_ZLIB, len(content)) + content + os.urandom(64)
+    data = encrypt_frame(frame + bytes(65536 - OVERHEAD - len(frame)), office.public)
+    assert len(data) == 65536
+    tracemalloc.start()
+    with pytest.raises(errors.BadSignature):
+        open_bundle(data, office, roster)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1024 * 1024, peak  # the target is 32 MiB; format 1 needed 1.7 GB

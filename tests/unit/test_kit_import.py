@@ -63,6 +63,11 @@ def test_every_kit_file_gets_its_outcome(kit, tmp_path: Path) -> None:
         result = import_bundle(node, target, work / "quarantine")
         if case.expected == "ok":
             assert result.status == "imported", (case.name, result.summary)
+        elif case.name == "wrong_recipient":  # sealed to B: left in place, untouched
+            assert result.status == "others", (case.name, result.summary)
+            assert target.read_bytes() == case.path.read_bytes()
+            assert not (work / "quarantine").exists()
+            assert data_counts(node) == before
         elif case.expected == "replay":
             assert result.status == "replay", (case.name, result.summary)
             assert data_counts(node) == before

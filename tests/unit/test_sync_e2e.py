@@ -69,7 +69,10 @@ def test_two_volunteers_and_office(tmp_path: Path) -> None:
     # The same file again, or an older one: nothing happens.
     stick = tmp_path / "stick"
     again = export_bundle(na, oid, stick)
+    copy = again.read_bytes()
     assert import_bundle(office, again, tmp_path / "q").status == "imported"
+    assert not again.exists()  # imported: overwritten and deleted, only its hash is kept
+    again.write_bytes(copy)
     assert import_bundle(office, again, tmp_path / "q").status == "replay"
 
     # Ben may not touch Anna's case: his bundle is refused whole and quarantined.

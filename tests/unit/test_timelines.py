@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ips_field.cli import main
+from ips_field.cli.volunteer import main
 from ips_field.domain.records import KeyDate
 from ips_field.domain.timelines import Inputs, case_milestones, compute, inputs_from
 from ips_field.templates import PACKAGE_DIR, load_templates

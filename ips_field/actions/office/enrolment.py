@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ips_field.errors import ValidationError
-from ips_field.store.files import write_new_file
+from ips_field.errors import IpsError, ValidationError
 from sync import audit
 from sync import office as off
 from sync.keys import PublicIdentity, fingerprint
 from sync.node import SyncNode
 from sync.roster import Roster
+from sync.safefile import create_exclusive
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,23 @@ def invite(node: SyncNode, name: str, out: Path) -> Invitation:
     with node.store.transaction():  # the invitation, its audit entry and the file, or none
         data, code, volunteer_id = off.enrol(node, name)
         audit.append(node, "enrol", f"invited {name}")
-        path = write_new_file(Path(out), data)
+        path = Path(out)
+        try:
+            create_exclusive(path, data)  # never over another file, never through a link
+        except FileExistsError:
+            raise IpsError("that file already exists; choose another name") from None
+        except OSError as err:
+            raise IpsError(f"could not write the invitation: {err.strerror or 'error'}") from None
     return Invitation(path, code, volunteer_id)
 
 
 def read_reply(node: SyncNode, data: bytes) -> Reply:
     """What to compare in person before the volunteer is added."""
-    public = off.read_enrolment_reply(node, data)
+    return reply_for(node, off.read_enrolment_reply(node, data))
+
+
+def reply_for(node: SyncNode, public: PublicIdentity) -> Reply:
+    """The names and fingerprints to compare for a reply already read and checked."""
     return Reply(
         public,
         off.volunteer_name(node, public.node_id),

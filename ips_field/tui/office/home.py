@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ips_field.actions.office.bundles import export_bundles
 from ips_field.domain import due, statutory
 from ips_field.domain.records import Case, Consent, Evaluation, KeyDate
+from ips_field.domain.shown import shown
 from ips_field.domain.words import when
 from ips_field.errors import IpsError
 from ips_field.services.impartiality import flagged_notes
@@ -21,7 +20,6 @@ from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
 from sync import oversight as ov
-from sync.exchange import import_bundle
 from sync.merge import open_conflicts
 
 WATCH_SECONDS = 3.0
@@ -167,13 +165,14 @@ class HomeScreen(OfficeScreen):
         def chosen(value: str | None) -> None:
             if not value:
                 return
-            s = self.session
+            from sync.inbox import export_files
+
             try:
-                written = export_bundles(s.node, Path(value).expanduser())
+                lines = export_files(self.session.node, Path(value).expanduser())
             except (IpsError, OSError) as err:
-                self.notify(f"Nothing exported: {err}", severity="error")
+                self.notify(f"Nothing exported: {shown(err)}", severity="error")
                 return
-            self.notify(f"{len(written)} bundles written to {value}")
+            self.notify("\n".join(lines), timeout=10)
 
         self.app.push_screen(
             AskDialog(
@@ -227,46 +226,81 @@ class InboxScreen(OfficeScreen):
             self.refresh_inbox()
 
     def refresh_inbox(self) -> None:
+        """Folder, history now; previews (they decrypt each file) in a worker thread."""
         s = self.session
         folder = inbox_folder(s)
-        self.query_one("#folder", Static).update(str(folder) if folder else "(none: press f)")
-        waiting = self.query_one("#waiting", DataTable)
-        waiting.clear()
-        files = ov.inbox_files(folder) if folder else []
-        self._names = [p.name for p in files]
-        for path in files:
-            waiting.add_row(ov.preview_bundle(s.node, path).summary, path.name, key=str(path))
-        refused = self.query_one("#quarantine", DataTable)
-        refused.clear()
-        for name, reason in ov.quarantined(folder) if folder else []:
-            refused.add_row(name, reason)
+        self.query_one("#folder", Static).update(shown(folder) if folder else "(none: press f)")
         history = self.query_one("#history", DataTable)
         history.clear()
         for vid, name in s.names().items():
             peer = s.node.peer(vid)
             history.add_row(
-                name,
+                shown(name),
                 when(peer.get("last_received_at", "")),
                 str(peer.get("bundles_received", 0)),
             )
+        self._names = [p.name for p in ov.inbox_files(folder)] if folder else []
+        self._load_previews(folder)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="inbox-preview")
+    def _load_previews(self, folder: Path | None) -> None:
+        rows: list[tuple[str, str, str]] = []
+        others = 0
+        refused: list[tuple[str, str]] = []
+        try:
+            node = self.session.node
+            for path in ov.inbox_files(folder) if folder else []:
+                preview = ov.preview_bundle(node, path)
+                if preview.elsewhere:
+                    others += 1
+                    continue
+                rows.append((shown(preview.summary), shown(path.name), str(path)))
+            refused = [(shown(n), shown(r)) for n, r in ov.quarantined(folder)]
+        except Exception as err:
+            from ips_field.crash import report_crash
+
+            self.app.call_from_thread(self.notify, report_crash("inbox preview", err))
+        self.app.call_from_thread(self._show_previews, rows, others, refused)
+
+    def _show_previews(
+        self, rows: list[tuple[str, str, str]], others: int, refused: list[tuple[str, str]]
+    ) -> None:
+        waiting = self.query_one("#waiting", DataTable)
+        waiting.clear()
+        for summary, name, key in rows:
+            waiting.add_row(summary, name, key=key)
+        if others:
+            waiting.add_row(f"{others} for others, left alone", "", key="others")
+        table = self.query_one("#quarantine", DataTable)
+        table.clear()
+        for name, reason in refused:
+            table.add_row(name, reason)
 
     def _import(self, paths: list[Path]) -> None:
-        s = self.session
-        folder = inbox_folder(s)
-        assert folder is not None
-        lines = []
-        names = s.names()
-        for path in paths:
-            result = import_bundle(s.node, path, folder / "quarantine")
-            who = names.get(result.sender, "") if result.sender else ""
-            s.audit("import", f"{path.name}: {result.status}" + (f" from {who}" if who else ""))
-            if result.status in ("imported", "replay") and path.exists():
-                done = folder / "imported"  # still sealed; kept out of the waiting list
-                done.mkdir(exist_ok=True)
-                shutil.move(str(path), done / path.name)
-            lines.append(f"{path.name}: {result.summary}")
+        folder = inbox_folder(self.session)
+        if folder is None or not paths:
+            self.notify("Nothing to import")
+            return
+        self.notify("Importing...", timeout=2)
+        self._run_import(paths, folder)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="inbox-import")
+    def _run_import(self, paths: list[Path], folder: Path) -> None:
+        """THE import action (sync.inbox), off the UI thread; nothing escapes it."""
+        from sync.inbox import import_paths
+
+        try:
+            report = import_paths(self.session.node, paths, quarantine=folder / "quarantine")
+            text = "\n".join(report.all_lines())
+        except Exception as err:
+            from ips_field.crash import report_crash
+
+            text = report_crash("import", err)
+        self.app.call_from_thread(self._imported, text)
+
+    def _imported(self, text: str) -> None:
         self.refresh_inbox()
-        self.notify("\n".join(lines) or "Nothing to import", timeout=10)
+        self.notify(text, timeout=10)
 
     @on(DataTable.RowSelected, "#waiting")
     def _selected(self) -> None:
@@ -278,6 +312,9 @@ class InboxScreen(OfficeScreen):
             self.notify("No bundles waiting")
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key == "others":
+            self.notify("Those bundles are sealed for other computers: they stay in the folder")
+            return
         self._import([Path(str(key))])
 
     def action_apply_all(self) -> None:

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
+from ips_field.domain.shown import shown
 from ips_field.domain.words import when
 from ips_field.errors import IpsError
 from ips_field.tui.screens.base import SessionScreen
@@ -84,38 +85,31 @@ class SyncScreen(SessionScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True)
     def _work(self, what: str, folder: str) -> None:
-        from sync.exchange import bundle_files, export_bundle, import_bundle
+        """THE import and export actions (sync.inbox), as on the command line."""
+        from sync.inbox import export_files, import_paths
 
         lines: list[str] = []
         try:
             node = self._node()
-            office = node.office_public
-            if office is None:
-                raise IpsError("not enrolled with an office yet")
             target = Path(folder).expanduser()
             if what == "export":
-                path = export_bundle(node, office.node_id, target)
-                lines.append(f"Written {path.name} to {target}. Take it to the office.")
+                lines += export_files(node, target)
+                lines.append("Take it to the office.")
             else:
-                files = bundle_files([target])
-                if not files:
-                    lines.append("No bundle files (.ipsb) in that folder.")
-                for path in files:
-                    result = import_bundle(node, path, target / "quarantine")
-                    lines.append(f"{path.name}: {result.summary}")
-                    if result.erased:
-                        self.session.store.compact(scrub_previous=True)
-                    if result.status == "wiped":
-                        from sync.exchange import wipe_store
-
-                        wipe_store(self.session.store)
-                        self.app.call_from_thread(
-                            self.app.exit,
-                            message="The office asked this computer to erase its store.",
-                        )
-                        return
+                report = import_paths(node, [target])
+                lines += report.all_lines()
+                if report.wiped:
+                    self.app.call_from_thread(
+                        self.app.exit,
+                        message="The office asked this computer to erase its store.",
+                    )
+                    return
         except (IpsError, OSError) as err:
-            lines.append(f"Could not {what}: {err}")
+            lines.append(f"Could not {what}: {shown(err)}")
+        except Exception as err:
+            from ips_field.crash import report_crash
+
+            lines.append(report_crash(what, err))
         self.app.call_from_thread(self._done, "\n".join(lines))
 
     def _done(self, text: str) -> None:

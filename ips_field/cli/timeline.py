@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from ips_field.cli_common import PROG, one_line_errors
+from ips_field.cli.common import PROG, one_line_errors
 from ips_field.domain.calendar import parse_user_date
 from ips_field.domain.timelines import Inputs, Milestone, compute
 
