@@ -52,6 +52,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def private_crash_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Crash files from tests go to a temporary folder, never the user's data folder."""
+    monkeypatch.setenv("IPS_FIELD_CRASH_DIR", str(tmp_path_factory.mktemp("crashes")))
+
+
+@pytest.fixture(autouse=True)
 def clock() -> Iterator[FixedClock]:
     """The test's clock, at ``NOW``; move it with ``clock.advance(days=1)``."""
     fixed = pinned_clock()

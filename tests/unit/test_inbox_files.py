@@ -326,7 +326,7 @@ def test_write_protected_folder_still_imports_and_says_files_were_not_moved(
 
 def test_office_import_of_the_master_record_leaves_it_alone(world: World, tmp_path) -> None:
     from click.testing import CliRunner
-    from ips_field.office_cli import main
+    from ips_field.cli.office import main
 
     master = tmp_path / "cli-office.ipsf"
     env = {
@@ -353,7 +353,8 @@ def test_volunteer_sync_import_of_its_own_store_leaves_it_alone(tmp_path) -> Non
     from ips_field.cli.volunteer import main
 
     path = tmp_path / "mine.ipsf"
-    Store.create(path, "volunteer words here", kdf=K).close()
+    with Store.create(path, "volunteer words here", kdf=K) as store:
+        SyncNode.create(store, "volunteer")  # keys made, as at enrolment
     env = {"IPS_FIELD_PASSPHRASE": "volunteer words here", "IPS_FIELD_STORE": str(path)}
     result = CliRunner().invoke(main, ["sync", "import", str(path)], env=env)
     assert result.exit_code == 0, result.output

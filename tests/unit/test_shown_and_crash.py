@@ -156,8 +156,11 @@ def test_cli_export_to_a_full_stick_exits_1_with_one_line(tmp_path: Path, monkey
     monkeypatch.setattr("sync.inbox.export_files", full)
     from ips_field.store.store import KdfParams, Store
 
+    from sync.node import SyncNode
+
     path = tmp_path / "v.ipsf"
-    Store.create(path, "volunteer words here", kdf=KdfParams.FOR_TESTS).close()
+    with Store.create(path, "volunteer words here", kdf=KdfParams.FOR_TESTS) as store:
+        SyncNode.create(store, "volunteer")  # keys made, as at enrolment
     env = {"IPS_FIELD_PASSPHRASE": "volunteer words here", "IPS_FIELD_STORE": str(path)}
     result = CliRunner().invoke(main, ["sync", "export", "--out", str(tmp_path / "s")], env=env)
     assert result.exit_code == 1
