@@ -326,6 +326,7 @@ def test_write_protected_folder_still_imports_and_says_files_were_not_moved(
 
 def test_office_import_of_the_master_record_leaves_it_alone(world: World, tmp_path) -> None:
     from click.testing import CliRunner
+
     from ips_field.cli.office import main
 
     master = tmp_path / "cli-office.ipsf"

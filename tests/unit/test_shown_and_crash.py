@@ -155,7 +155,6 @@ def test_cli_export_to_a_full_stick_exits_1_with_one_line(tmp_path: Path, monkey
 
     monkeypatch.setattr("sync.inbox.export_files", full)
     from ips_field.store.store import KdfParams, Store
-
     from sync.node import SyncNode
 
     path = tmp_path / "v.ipsf"
