@@ -1,0 +1,54 @@
+"""Charts drawn by matplotlib on its headless Agg canvas, returned as PNG bytes in memory.
+
+No pyplot (no global figure state, no GUI backend), no temp file: a ``Figure`` with an
+Agg canvas saves into a ``BytesIO``. The PNG carries no metadata but the chart itself.
+"""
+
+from __future__ import annotations
+
+import io
+
+from ips_field.documents.model import Chart
+
+COLOURS = ("#1f5f8b", "#b0b7bd", "#e0a43a", "#5b8c5a")
+
+
+def chart_png(chart: Chart, *, width_in: float = 6.4, height_in: float = 3.0) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, height_in), dpi=150)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    n = max(len(chart.series), 1)
+    width = 0.8 / n
+    positions = range(len(chart.labels))
+    for i, (name, values) in enumerate(chart.series.items()):
+        xs = [p - 0.4 + width * (i + 0.5) for p in positions]
+        bars = ax.bar(xs, values, width, label=name, color=COLOURS[i % len(COLOURS)])
+        ax.bar_label(bars, labels=[f"{v:g}" for v in values], fontsize=7, padding=1)
+    ax.set_xticks(list(positions), [_wrap(x) for x in chart.labels], fontsize=7)
+    ax.set_title(chart.title, fontsize=10)
+    if chart.unit:
+        ax.set_ylabel(chart.unit, fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.margins(y=0.15)
+    if len(chart.series) > 1:
+        ax.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png", metadata={"Software": None})
+    return out.getvalue()
+
+
+def _wrap(label: str, width: int = 14) -> str:
+    words, lines, line = label.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "\n".join(lines[:3])
