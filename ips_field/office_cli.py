@@ -240,7 +240,11 @@ def recover(volunteer_store: Path, key_file: Path) -> None:
 
 def _register_optional() -> None:
     """Commands that live in their own modules (reports, demo) join when present."""
-    for module in ("ips_field.office_report", "ips_field.office_demo"):
+    for module in (
+        "ips_field.office_report",
+        "ips_field.office_subject_access",
+        "ips_field.office_demo",
+    ):
         try:
             mod = __import__(module, fromlist=["register"])
         except ImportError:

@@ -11,49 +11,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ips_field.domain.dates import uk_date, uk_time  # noqa: F401 (re-exported)
+
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def clean(text: object) -> str:
     """Text safe for every renderer: control and bidi-override characters removed."""
     return _UNSAFE.sub("", str(text))
-
-
-def uk_date(value: str | dt.date | None) -> str:
-    """'3 December 2026' from an ISO date or datetime; '' when missing or not a date."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return ""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def uk_time(value: str | None) -> str:
-    """'10:30' from an ISO datetime with a time; '' otherwise."""
-    if not value or len(value) < 16:
-        return ""
-    try:
-        stamp = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return ""
-    return stamp.strftime("%H:%M")
 
 
 @dataclass
