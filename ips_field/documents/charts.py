@@ -17,7 +17,7 @@ def chart_png(chart: Chart, *, width_in: float = 6.4, height_in: float = 3.0) ->
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width_in, height_in), dpi=150)
+    fig = Figure(figsize=(width_in, height_in), dpi=150, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     n = max(len(chart.series), 1)
@@ -34,9 +34,8 @@ def chart_png(chart: Chart, *, width_in: float = 6.4, height_in: float = 3.0) ->
     ax.tick_params(axis="y", labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     ax.margins(y=0.15)
-    if len(chart.series) > 1:
-        ax.legend(fontsize=7, frameon=False)
-    fig.tight_layout()
+    if len(chart.series) > 1:  # beside the plot, never over a bar
+        fig.legend(loc="outside right upper", fontsize=7, frameon=False)
     out = io.BytesIO()
     fig.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()

@@ -1,12 +1,13 @@
-"""Markdown: headings, paragraphs, lists and pipe tables; a chart becomes its figures."""
+"""Markdown: headings, paragraphs, lists and pipe tables. Charts are left out: every chart
+of a document is drawn from figures that a table beside it already holds."""
 
 from __future__ import annotations
 
 import re
 
-from ips_field.documents.model import Bullets, Chart, Document, Heading, Paragraph, Table
+from ips_field.documents.model import Bullets, Document, Heading, Paragraph, Table
 
-_LEADING = re.compile(r"^(\s*)([#>*+\-=]|\d+[.)])", re.MULTILINE)
+_LEADING = re.compile(r"^(\s*)([#>]|[*+\-=](?=\s|$)|\d+[.)](?=\s|$))", re.MULTILINE)
 
 
 def _text(value: str) -> str:
@@ -34,13 +35,6 @@ def to_markdown(doc: Document) -> str:
             lines += [f"- {_cell(i)}" for i in block.items] + [""]
         elif isinstance(block, Table):
             lines += _table(block.header, block.rows, block.numeric)
-        elif isinstance(block, Chart):
-            header = ["", *block.series]
-            rows = [
-                [label, *(f"{vals[i]:g}" for vals in block.series.values())]
-                for i, label in enumerate(block.labels)
-            ]
-            lines += [f"Chart: {_cell(block.title)}", "", *_table(header, rows, True)]
     if doc.footer:
         lines += ["---", "", _text(doc.footer), ""]
     return "\n".join(lines)

@@ -28,16 +28,23 @@ def _shown(value: float | int | None, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
-def _pair(now: Section, before: Section | None) -> tuple[list[str], list[float], list[float]]:
+def _pair(
+    now: Section, before: Section | None
+) -> tuple[list[str], list[float | None], list[float | None]]:
+    """Labels of either period, with None where a period has no such figure (shown "-",
+    drawn as 0): an average with nothing to average is not a zero."""
     then = dict(before.rows) if before else {}
+    current = dict(now.rows)
     labels = [label for label, _ in now.rows]
     labels += [label for label in then if label not in labels]
-    current = dict(now.rows)
-    return (
-        labels,
-        [float(current.get(x, 0)) for x in labels],
-        [float(then.get(x, 0)) for x in labels],
-    )
+    counts = not now.title.startswith("Average")
+
+    def get(rows: dict, label: str) -> float | None:
+        if label in rows:
+            return rows[label]
+        return 0 if counts and "response rate" not in label else None
+
+    return labels, [get(current, x) for x in labels], [get(then, x) for x in labels]
 
 
 def _period(f: Figures) -> str:
@@ -50,7 +57,7 @@ def monitoring_document(mon: Monitoring, *, made_at: dt.datetime | None = None) 
     doc = Document(
         mon.title,
         subtitle=f"{service}: {_period(now)}",
-        footer=f"{service}, {mon.title.lower()}, {_period(now)}. Figures only.",
+        footer=f"{mon.title}, {_period(now)}. Figures only.",
         made_at=made_at,
         author=service,
     )
@@ -80,10 +87,23 @@ def monitoring_document(mon: Monitoring, *, made_at: dt.datetime | None = None) 
                 Chart(
                     CHARTED[section.title],
                     labels,
-                    {"This period": values, "A year earlier": old},
+                    {"This period": _drawn(values), "A year earlier": _drawn(old)},
                     section.unit,
                 )
             )
+        if section.title == LAST_SCORES:
+            _score_chart(doc, now)
+    return _comments(doc, now)
+
+
+LAST_SCORES = "Average evaluation scores, school professionals (1 to 5)"
+
+
+def _drawn(values: list[float | None]) -> list[float]:
+    return [float(v or 0) for v in values]
+
+
+def _score_chart(doc: Document, now: Figures) -> None:
     scores = {
         label: dict(now.section(f"Average evaluation scores, {label} (1 to 5)").rows)
         for label in RESPONDENTS.values()
@@ -101,6 +121,9 @@ def monitoring_document(mon: Monitoring, *, made_at: dt.datetime | None = None) 
                 "score (1 to 5)",
             )
         )
+
+
+def _comments(doc: Document, now: Figures) -> Document:
     doc.add(Heading("Comments from evaluations (anonymised)", 2))
     if now.comments:
         doc.add(Bullets([f"{who.capitalize()}: {text}" for who, text in now.comments]))

@@ -30,8 +30,13 @@ def to_pdf(doc: Document) -> bytes:
             self.set_y(-12)
             self.set_font("DejaVu", "", 8)
             self.set_text_color(90)
-            text = f"{footer}   Page {self.page_no()} of {{nb}}" if footer else "Page {nb}"
-            self.cell(0, 6, text, align="C")
+            page = f"Page {self.page_no()} of {{nb}}"
+            room = self.epw - self.get_string_width("Page 00 of 00") - 4
+            text = footer
+            while text and self.get_string_width(text) > room:  # one line, never clipped
+                text = text[:-2].rstrip() + "\u2026"
+            self.cell(room, 6, text, align="L")
+            self.cell(0, 6, page, align="R")
             self.set_text_color(0)
 
     pdf = Page(format="A4")

@@ -164,13 +164,15 @@ def build_figures(
     ]
     evaluation_rows: list[tuple[str, float | int]] = []
     for key, label in RESPONDENTS.items():
-        rate = round(100 * came_back[key] / sent[key]) if sent[key] else 0
         evaluation_rows += [
             (f"{label}: sent", sent[key]),
             (f"{label}: of those, returned", came_back[key]),
-            (f"{label}: response rate (%)", rate),
-            (f"{label}: returned in the period", returned[key]),
         ]
+        if sent[key]:  # no rate when none was sent (not 0%)
+            evaluation_rows.append(
+                (f"{label}: response rate (%)", round(100 * came_back[key] / sent[key]))
+            )
+        evaluation_rows.append((f"{label}: returned in the period", returned[key]))
     sections += [
         Section(
             "Consents",
