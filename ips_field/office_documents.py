@@ -116,11 +116,14 @@ def write_subject_access(
         payload: bytes = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
     else:
         from ips_field.documents.subject_access import subject_access_document
+        from ips_field.templates import load_templates
         from sync.office import volunteer_name
 
+        types = {k: t.name for k, t in load_templates()[0].meeting_types.items()}
         doc = subject_access_document(
             data,
             names=lambda node_id: volunteer_name(node, node_id) if node_id else "unknown",
+            meeting_types=types,
             annex=annex,
             made_at=_now(node),
         )

@@ -14,9 +14,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ips_field.documents.model import Bullets, Document, Heading, Paragraph, Table
-from ips_field.domain.approval import approval_text
 from ips_field.domain.dates import uk_date, uk_time
-from ips_field.domain.records import VOLUNTEER_ROLES, Meeting, Note
+from ips_field.domain.records import APPROVAL_HOW, VOLUNTEER_ROLES, Meeting, Note
 
 
 def _when(meeting: Meeting) -> str:
@@ -59,7 +58,12 @@ def parent_views_document(
         doc.add(Bullets(meeting.questions))
     else:
         doc.add(Paragraph("No questions written yet.", "note"))
-    doc.add(Heading("Your approval", 1), Paragraph(approval_text(meeting) + "."))
+    doc.add(Heading("Your approval", 1))
+    if meeting.parent_approved and meeting.parent_approved_how:
+        how = APPROVAL_HOW[meeting.parent_approved_how]
+        doc.add(Paragraph(f"You approved this {how} on {uk_date(meeting.parent_approved_on)}."))
+    else:
+        doc.add(Paragraph(f"Not yet approved: please tell {volunteer} whether it is right."))
     return doc
 
 
@@ -138,6 +142,7 @@ def meeting_record_document(
             Table(
                 ["What", "Who", "By when"],
                 [[n.text, n.owner, uk_date(n.due_on) or "no date set"] for n in actions],
+                widths=[0.55, 0.25, 0.2],
             )
         )
     else:
@@ -150,3 +155,24 @@ def meeting_record_document(
     upcoming += [n.text for n in voice("general")]
     doc.add(Bullets(upcoming) if upcoming else Paragraph("Nothing further was agreed.", "note"))
     return doc
+
+
+def notes_document(title: str, notes: list[Note], order: list[str]) -> Document:
+    """Every current note of a case by voice, each attributed (the volunteer's own copy)."""
+    from ips_field.domain.records import VOICES
+
+    doc = Document(title)
+    for name in order:
+        group = [n for n in notes if n.voice == name]
+        if group:
+            doc.add(Heading(VOICES[name], 1), Bullets([_attributed(n) for n in group]))
+    return doc
+
+
+def _attributed(n: Note) -> str:
+    if n.voice == "professional_view":
+        who = f"{n.speaker} ({n.speaker_role})" if n.speaker_role else n.speaker
+        return f"{who}: {n.text}"
+    if n.voice == "agreed_action":
+        return f"{n.text} ({n.owner}{', by ' + uk_date(n.due_on) if n.due_on else ''})"
+    return n.text

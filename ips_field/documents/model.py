@@ -53,6 +53,7 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     numeric: bool = False  # columns after the first are figures (right aligned)
+    widths: list[float] | None = None  # shares of the page width, one per column
 
     def __post_init__(self) -> None:
         self.header = [clean(h) for h in self.header]

@@ -88,6 +88,8 @@ def to_pdf(doc: Document) -> bytes:
             cols = len(block.header)
             first = 0.5 if cols > 1 else 1.0
             widths = [first] + [(1 - first) / (cols - 1)] * (cols - 1) if cols > 1 else [1.0]
+            if block.widths and len(block.widths) == cols:
+                widths = block.widths
             align = ["LEFT"] + (["RIGHT"] if block.numeric else ["LEFT"]) * (cols - 1)
             with pdf.table(
                 col_widths=[w * 100 for w in widths],

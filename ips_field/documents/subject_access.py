@@ -37,6 +37,19 @@ SECTIONS = {
 }
 HIDDEN = {"id", "kind", "origin", "clocks", "created_at", "updated_at", "case_id", "meeting_id"}
 HIDDEN |= {"supersedes", "deleted", "flags", "record_id", "volunteer_id", "assigned_to"}
+HIDDEN |= {"prev", "source_id"}  # sync bookkeeping and internal ids
+SINGULAR = {
+    "case": "The case",
+    "family": "The family",
+    "child": "Child",
+    "consent": "Consent",
+    "meeting": "Meeting",
+    "contact": "Contact",
+    "signposting": "Signposting",
+    "evaluation": "Evaluation",
+    "conflict_check": "Conflict of interest check",
+    "sync_conflict": "Difference",
+}
 WORDS = {
     "purpose": CONSENT_PURPOSES,
     "voice": VOICES,
@@ -65,21 +78,29 @@ def _when(value: str) -> str:
     return f"{day} at {time}" if day and time else day
 
 
-def _value(name: str, value: Any) -> str:
+def _value(name: str, value: Any, words: dict[str, dict[str, str]] = WORDS) -> str:
+    if name == "checklist" and isinstance(value, dict) and value:
+        return f"{sum(bool(v) for v in value.values())} of {len(value)} items done"
     if value is None or value == "" or value == [] or value == {}:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if name in WORDS and isinstance(value, str):
-        return WORDS[name].get(value, value)
+    if name in words and isinstance(value, str):
+        return words[name].get(value, value)
     if isinstance(value, str):
         if len(value) >= 10 and value[4:5] == "-" and _when(value):
             return _when(value)
         return value
     if isinstance(value, list):
-        return "; ".join(_value(name, v) for v in value if _value(name, v))
+        return "; ".join(_value(name, v, words) for v in value if _value(name, v, words))
+    if isinstance(value, dict) and str(value.get("name", "")).strip():  # a person
+        rest = [_value(k, v, words) for k, v in value.items() if k != "name"]
+        rest = [r for r in rest if r]
+        return f"{value['name']} ({', '.join(rest)})" if rest else str(value["name"])
     if isinstance(value, dict):
-        parts = [f"{_label(k)}: {_value(k, v)}" for k, v in value.items() if _value(k, v)]
+        parts = [
+            f"{_label(k)}: {_value(k, v, words)}" for k, v in value.items() if _value(k, v, words)
+        ]
         return ", ".join(parts)
     return str(value)
 
@@ -88,10 +109,13 @@ def subject_access_document(
     data: dict[str, Any],
     *,
     names: Callable[[str], str],
+    meeting_types: dict[str, str] | None = None,
     annex: bool = False,
     made_at: dt.datetime | None = None,
 ) -> Document:
-    """``names`` turns a node id (``origin``) into the name of whoever recorded it."""
+    """``names`` turns a node id (``origin``) into the name of whoever recorded it;
+    ``meeting_types`` meeting type ids into their names."""
+    words = {**WORDS, "meeting_type": meeting_types or {}}
     ref = str(data.get("subject_access_export", ""))
     records: dict[str, list[dict[str, Any]]] = data.get("records", {})
     doc = Document(
@@ -116,7 +140,9 @@ def subject_access_document(
         for n, record in enumerate(docs, 1):
             made = _when(str(record.get("created_at", "")))
             who = names(str(record.get("origin", "")))
-            title = f"{SECTIONS.get(kind, _label(kind)).rstrip('s')} {n}"
+            title = SINGULAR.get(kind, _label(kind))
+            if len(docs) > 1:
+                title = f"{title} {n}"
             if kind == "note":
                 title = f"{VOICES.get(record.get('voice', ''), 'Note')} {n}"
             doc.add(Heading(title, 2))
@@ -125,10 +151,10 @@ def subject_access_document(
             rows = [
                 [_label(k), shown]
                 for k, v in record.items()
-                if k not in HIDDEN and (shown := _value(k, v))
+                if k not in HIDDEN and (shown := _value(k, v, words))
             ]
             if rows:
-                doc.add(Table(["", "What we hold"], rows))
+                doc.add(Table(["", "What we hold"], rows, widths=[0.3, 0.7]))
     if annex:
         doc.add(Heading("Annex: the records as held (JSON)", 1))
         doc.add(Paragraph(json.dumps(data, indent=1, ensure_ascii=False), "note"))

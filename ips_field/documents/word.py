@@ -52,6 +52,10 @@ def to_docx(doc: Document) -> bytes:
                     cell.text = text
                     if block.numeric and i:
                         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if block.widths and len(block.widths) == len(block.header):
+                for column, share in zip(table.columns, block.widths, strict=True):
+                    for cell in column.cells:
+                        cell.width = Inches(6.3 * share)
             out.add_paragraph()
         elif isinstance(block, Chart):
             out.add_picture(io.BytesIO(chart_png(block)), width=Inches(6))

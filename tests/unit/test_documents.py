@@ -193,7 +193,7 @@ def test_parent_views_document() -> None:
     text = pdf_text(render(doc, "pdf"))
     assert "Your views and questions for the meeting" in text
     assert "Sam needs more help in class." in text and "Who can help with reading?" in text
-    assert "Approved by the parent in person on 22 November 2026" in text
+    assert "You approved this in person on 22 November 2026" in text
     assert "3 December 2026 at 14:30, Hill School" in text
     assert "2026-12-03" not in text
 
