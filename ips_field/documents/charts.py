@@ -7,6 +7,7 @@ Agg canvas saves into a ``BytesIO``. The PNG carries no metadata but the chart i
 from __future__ import annotations
 
 import io
+import warnings
 
 from ips_field.documents.model import Chart
 
@@ -37,7 +38,9 @@ def chart_png(chart: Chart, *, width_in: float = 6.4, height_in: float = 3.0) ->
     if len(chart.series) > 1:  # beside the plot, never over a bar
         fig.legend(loc="outside right upper", fontsize=7, frameon=False)
     out = io.BytesIO()
-    fig.savefig(out, format="png", metadata={"Software": None})
+    with warnings.catch_warnings():  # "Glyph ... missing" would print a name's letters
+        warnings.simplefilter("ignore")
+        fig.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()
 
 

@@ -4,13 +4,30 @@ footer with the page number on every page."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from ips_field.documents.charts import chart_png
 from ips_field.documents.model import Bullets, Chart, Document, Heading, Paragraph, Table
 
 SIZES = {0: 18, 1: 14, 2: 12, 3: 11}
+LONG_CELL = 1200  # characters: a row with a longer cell is printed below, as paragraphs
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """fpdf2 logs the characters a font lacks (a name's letters, say): keep them out of
+    every log while a document is rendered."""
+    log = logging.getLogger("fpdf")  # its modules' loggers inherit this level
+    before = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(before)
 
 
 def _font_dir() -> Path:
@@ -20,6 +37,11 @@ def _font_dir() -> Path:
 
 
 def to_pdf(doc: Document) -> bytes:
+    with _quiet():
+        return _to_pdf(doc)
+
+
+def _to_pdf(doc: Document) -> bytes:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
@@ -91,17 +113,26 @@ def to_pdf(doc: Document) -> bytes:
             if block.widths and len(block.widths) == cols:
                 widths = block.widths
             align = ["LEFT"] + (["RIGHT"] if block.numeric else ["LEFT"]) * (cols - 1)
-            with pdf.table(
-                col_widths=[w * 100 for w in widths],
-                text_align=align,
-                line_height=5.5,
-                headings_style=_bold(),
-                first_row_as_headings=True,
-            ) as table:
-                for values in [block.header, *block.rows]:
-                    row = table.row()
-                    for value in values:
-                        row.cell(value)
+            short = [r for r in block.rows if max(map(len, r), default=0) <= LONG_CELL]
+            if short or not block.rows:
+                with pdf.table(
+                    col_widths=[w * 100 for w in widths],
+                    text_align=align,
+                    line_height=5.5,
+                    headings_style=_bold(),
+                    first_row_as_headings=True,
+                ) as table:
+                    for values in [block.header, *short]:
+                        row = table.row()
+                        for value in values:
+                            row.cell(value)
+            for values in (r for r in block.rows if max(map(len, r), default=0) > LONG_CELL):
+                pdf.ln(2)  # too long for one page as a table row: label, then the text
+                pdf.set_font("DejaVu", "B", 9.5)
+                pdf.multi_cell(0, 5.5, values[0], **nl)
+                pdf.set_font("DejaVu", "", 9.5)
+                for value in values[1:]:
+                    pdf.multi_cell(0, 5.2, value, **nl)
             pdf.ln(3)
         elif isinstance(block, Chart):
             png = chart_png(block)

@@ -18,6 +18,7 @@ from ips_field.domain.records import (
     APPROVAL_HOW,
     CONSENT_PURPOSES,
     INTEREST_TYPES,
+    REFERRAL_SOURCES,
     VOICES,
     VOLUNTEER_ROLES,
 )
@@ -56,6 +57,7 @@ WORDS = {
     "volunteer_role": VOLUNTEER_ROLES,
     "interest_type": INTEREST_TYPES,
     "parent_approved_how": APPROVAL_HOW,
+    "referral_source": REFERRAL_SOURCES,
 }
 LABELS = {
     "la_contacts": "Local authority contacts",

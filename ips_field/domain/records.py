@@ -59,6 +59,16 @@ APPROVAL_HOW = {
     "email": "by email",
     "letter": "by letter",
 }
+REFERRAL_SOURCES = {  # a fixed list, so a report can count it without naming anyone
+    "parent": "The parent or carer",
+    "school": "School or setting",
+    "local_authority": "Local authority",
+    "health": "Health service",
+    "social_care": "Social care",
+    "voluntary": "Voluntary organisation",
+    "helpline": "The service's helpline",
+    "other": "Other",
+}
 CASE_STATUSES = ("open", "closed")
 EHCP_STATUSES = ("none", "requested", "assessment", "draft", "final", "refused", "ceased")
 CPD_TOPICS = (
@@ -279,6 +289,8 @@ class Case(Record):
         c.required("school", self.school, "School or setting")
         c.date("opened_on", self.opened_on, "Opened on", required=True)
         c.date("closed_on", self.closed_on, "Closed on")
+        if self.referral_source:
+            c.choice("referral_source", self.referral_source, REFERRAL_SOURCES, "Referred by")
         if self.status == "closed":
             c.required("closed_on", self.closed_on, "Closed on")
             c.required("outcome", self.outcome, "Outcome")

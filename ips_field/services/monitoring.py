@@ -3,8 +3,9 @@ the same period a year earlier (no I/O, no rendering; ``documents.monitoring`` l
 
 Adds to ``services.reports.build_report`` (whose docstring says what each figure counts):
 
-- cases opened in the period by referral source (``Case.referral_source``; "not recorded"
-  when blank) and by the type of the case's first meeting ("no meeting yet");
+- cases opened in the period by referral source (``Case.referral_source``, one of a fixed
+  list so that no free text reaches the report; "not recorded" when blank) and by the type
+  of the case's first meeting ("no meeting yet");
 - consents given in the period by purpose, and consents withdrawn in the period;
 - evaluations, parents and school professionals apart: sent in the period, how many of
   those have come back (by the end of the period) and the response rate; returned in the
@@ -28,6 +29,7 @@ from typing import Any
 
 from ips_field.domain.records import (
     CONSENT_PURPOSES,
+    REFERRAL_SOURCES,
     Case,
     Child,
     ConflictCheck,
@@ -114,7 +116,7 @@ def build_figures(
     by_meeting: Counter[str] = Counter()
     for c in cases:
         if inside(c.opened_on):
-            by_source[c.referral_source.strip() or "not recorded"] += 1
+            by_source[REFERRAL_SOURCES.get(c.referral_source, "not recorded")] += 1
             mtype = first_meeting.get(c.id, ("", ""))[1]
             by_meeting[type_names.get(mtype, mtype) if mtype else "no meeting yet"] += 1
 

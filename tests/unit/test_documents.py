@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import docx
@@ -55,6 +56,8 @@ def pdf_text(data: bytes) -> str:
 def monitoring(master):  # noqa: F811
     c1 = master.all(Case)[0]
     master.save(c1.replace(school="Larkspur Academy", referral_source="school"))
+    c3 = next(c for c in master.all(Case) if c.reference == "C3")
+    master.save(c3.replace(referral_source="local_authority"))
     master.save(Family(case_id=c1.id, family_name="Quillfeather", parents=[{"name": "Ada"}]))
     master.save(Child(case_id=c1.id, name="Tobias", year_group="Year 4"))
     # a year earlier: one case opened, one parent's evaluation sent and returned
@@ -90,7 +93,12 @@ def test_figures_beside_a_year_earlier(monitoring) -> None:
     now, then = monitoring.current, monitoring.earlier
     assert (then.start, then.end) == (dt.date(2025, 10, 1), dt.date(2025, 10, 31))
     assert now.value("Cases", "opened") == 2 and then.value("Cases", "opened") == 1
-    assert now.section("Cases opened, by referral source").rows == [("not recorded", 2)]
+    assert now.section("Cases opened, by referral source").rows == [
+        ("Local authority", 1),
+        ("not recorded", 1),
+    ]
+    with pytest.raises(ValidationError):  # free text could carry a name into the report
+        Case(reference="X", school="S", opened_on="2026-10-01", referral_source="Mrs Q").validate()
     evals = dict(now.section("Evaluations sent and returned").rows)
     assert evals["parents: sent"] == 2 and evals["parents: of those, returned"] == 1
     assert evals["parents: response rate (%)"] == 50
@@ -271,6 +279,20 @@ def test_hostile_text_renders_cleanly(tmp_path: Path) -> None:
     assert "\x00" not in md and "\x1b" not in md and "\u202e" not in md
     assert "\n# Heading" not in md and "\\# Heading?" in md and "\\[link\\]" in md
     assert "red" in docx_text(render(doc, "docx")) and "evil" in pdf_text(render(doc, "pdf"))
+
+
+def test_a_cell_too_long_for_a_page_still_prints_and_no_letter_reaches_the_log(caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    long_note = "Sam said " + "the mornings are hard " * 900  # about 20,000 characters
+    doc = Document(
+        "T", blocks=[Table(["", "What we hold"], [["Note", long_note], ["Name", "学校 Quill"]])]
+    )
+    text = pdf_text(render(doc, "pdf"))
+    squeezed = re.sub(r"Page\d+of\d+", "", "".join(text.split()))  # footers between pages
+    assert squeezed.count("morningsarehard") == 900 and "Quill" in text
+    assert "学" not in caplog.text and "Quill" not in caplog.text
 
 
 def test_written_private_and_never_over_a_file(tmp_path: Path) -> None:
