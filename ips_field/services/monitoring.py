@@ -70,9 +70,14 @@ class Monitoring:
 
     @property
     def title(self) -> str:
-        if self.current.kind == "annual":
-            return "Annual report to the Advisory Group"
-        return "Monthly performance monitoring"
+        """Monthly monitoring; for longer periods the report to the Advisory Group (twice a
+        year), called the annual report when it covers a whole year."""
+        if self.current.kind != "annual":
+            return "Monthly performance monitoring"
+        days = (self.current.end - self.current.start).days + 1
+        return (
+            "Annual report to the Advisory Group" if days >= 365 else "Report to the Advisory Group"
+        )
 
 
 def year_earlier(day: dt.date) -> dt.date:
@@ -225,7 +230,7 @@ def anonymiser(repo: Repository, extra: Any = ()) -> Any:
         text = str(value or "").strip()
         if len(text) >= 2:
             names.add(text)
-            names.update(part for part in re.split(r"[\s,]+", text) if len(part) >= 3)
+            names.update(part for part in re.split(r"[\s,()\[\]\"]+", text) if len(part) >= 2)
 
     for f in repo.all(Family):
         add(f.family_name)
@@ -245,7 +250,9 @@ def anonymiser(repo: Repository, extra: Any = ()) -> Any:
         add(name)
     pattern = (
         re.compile(
-            r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b",
+            r"(?<!\w)("
+            + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+            + r")(?!\w)",
             re.IGNORECASE,
         )
         if names

@@ -155,9 +155,28 @@ def test_word_and_pdf_carry_the_charts(monitoring) -> None:
     assert docx_headings(render(doc, "docx"))[0] == "Monthly performance monitoring"
 
 
-def test_annual_report_title(master) -> None:  # noqa: F811
-    mon = build_monitoring(master, dt.date(2026, 1, 1), END, names=NAMES, kind="annual")
-    assert monitoring_document(mon).title == "Annual report to the Advisory Group"
+def test_titles_and_the_year_earlier_of_29_february(master) -> None:  # noqa: F811
+    def title(start: dt.date, end: dt.date) -> str:
+        mon = build_monitoring(master, start, end, names=NAMES, kind="annual")
+        return monitoring_document(mon).title
+
+    assert title(dt.date(2025, 11, 1), END) == "Annual report to the Advisory Group"
+    assert title(dt.date(2026, 5, 1), END) == "Report to the Advisory Group"  # half a year
+    mon = build_monitoring(master, dt.date(2028, 2, 1), dt.date(2028, 2, 29), names=NAMES)
+    assert (mon.earlier.start, mon.earlier.end) == (dt.date(2027, 2, 1), dt.date(2027, 2, 28))
+    assert monitoring_document(mon).title == "Monthly performance monitoring"
+
+
+def test_anonymiser_takes_names_in_any_punctuation(master) -> None:  # noqa: F811
+    from ips_field.services.monitoring import anonymiser
+
+    c1 = master.all(Case)[0]
+    master.save(Family(case_id=c1.id, family_name="O'Brien", parents=[{"name": "Jo O'Brien"}]))
+    scrub = anonymiser(master, ["Vera"])
+    said = "(Jo) thanked VERA; o'brien family, jo.obrien@example.org. Joanna and Veranda stay."
+    assert (
+        scrub(said) == "([name]) thanked [name]; [name] family, [contact]. Joanna and Veranda stay."
+    )
 
 
 # -- the parent's views and the meeting record -------------------------------------------
