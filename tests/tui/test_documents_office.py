@@ -10,6 +10,7 @@ import docx
 from textual.widgets import Input, Static
 from textual_plotext import PlotextPlot
 
+from ips_field.tui.office.cases import CaseReviewScreen
 from ips_field.tui.office.reports import ReportsScreen
 from tests.tui.test_office_app import World, app_for, world  # noqa: F401
 from tests.unit.test_documents import pdf_text
@@ -44,3 +45,23 @@ async def test_reports_screen_charts_and_word_pdf_exports(world: World, tmp_path
     for secret in ("Quillfeather", "Rowan", "Hill School", "A-001"):
         assert secret not in body and secret not in pdf
     assert (tmp_path / "r.pdf").stat().st_mode & 0o077 == 0
+
+
+async def test_subject_access_pack_from_the_case_screen(world: World, tmp_path: Path) -> None:  # noqa: F811
+    from sync import audit
+
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(CaseReviewScreen(world.case_id))
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "pack.pdf")
+        await pilot.press("enter")
+        await pilot.pause()
+    text = pdf_text((tmp_path / "pack.pdf").read_bytes())
+    assert "Subject access: the information we hold" in text and "Case A-001" in text
+    assert "Quillfeather" in text and "Wants \\[more\\] support" not in text
+    assert "Wants [more] support" in text and "Recorded on" in text
+    assert audit.entries(world.office)[-1]["detail"] == "A-001 pdf"
