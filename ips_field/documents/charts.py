@@ -18,7 +18,7 @@ def chart_png(chart: Chart, *, width_in: float = 6.4, height_in: float = 3.0) ->
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width_in, height_in), dpi=150, layout="constrained")
+    fig = Figure(figsize=(width_in, height_in), dpi=150)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     n = max(len(chart.series), 1)
@@ -28,15 +28,24 @@ def chart_png(chart: Chart, *, width_in: float = 6.4, height_in: float = 3.0) ->
         xs = [p - 0.4 + width * (i + 0.5) for p in positions]
         bars = ax.bar(xs, values, width, label=name, color=COLOURS[i % len(COLOURS)])
         ax.bar_label(bars, labels=[f"{v:g}" for v in values], fontsize=7, padding=1)
-    ax.set_xticks(list(positions), [_wrap(x) for x in chart.labels], fontsize=7)
+    crowded = len(chart.labels) > 5  # narrower columns: shorter lines, smaller type
+    ax.set_xticks(
+        list(positions),
+        [_wrap(x, 10 if crowded else 14) for x in chart.labels],
+        fontsize=6 if crowded else 7,
+    )
     ax.set_title(chart.title, fontsize=10)
     if chart.unit:
         ax.set_ylabel(chart.unit, fontsize=8)
     ax.tick_params(axis="y", labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     ax.margins(y=0.15)
-    if len(chart.series) > 1:  # beside the plot, never over a bar
-        fig.legend(loc="outside right upper", fontsize=7, frameon=False)
+    legend = len(chart.series) > 1
+    # Fixed margins (a layout engine would cost a second drawing): room for three-line
+    # labels below and, when there are several series, the legend beside the plot.
+    fig.subplots_adjust(left=0.08, right=0.80 if legend else 0.98, bottom=0.24, top=0.88)
+    if legend:  # beside the plot, never over a bar
+        fig.legend(loc="upper left", bbox_to_anchor=(0.81, 0.88), fontsize=7, frameon=False)
     out = io.BytesIO()
     with warnings.catch_warnings():  # "Glyph ... missing" would print a name's letters
         warnings.simplefilter("ignore")
@@ -53,4 +62,6 @@ def _wrap(label: str, width: int = 14) -> str:
         else:
             line = f"{line} {w}".strip()
     lines.append(line)
-    return "\n".join(lines[:3])
+    if len(lines) > 4:
+        lines = [*lines[:3], lines[3] + "\u2026"]
+    return "\n".join(lines)
