@@ -43,9 +43,9 @@ def chart_png(chart: Chart, *, width_in: float = 6.4, height_in: float = 3.0) ->
     legend = len(chart.series) > 1
     # Fixed margins (a layout engine would cost a second drawing): room for three-line
     # labels below and, when there are several series, the legend beside the plot.
-    fig.subplots_adjust(left=0.08, right=0.80 if legend else 0.98, bottom=0.24, top=0.88)
+    fig.subplots_adjust(left=0.08, right=0.76 if legend else 0.98, bottom=0.24, top=0.88)
     if legend:  # beside the plot, never over a bar
-        fig.legend(loc="upper left", bbox_to_anchor=(0.81, 0.88), fontsize=7, frameon=False)
+        fig.legend(loc="upper left", bbox_to_anchor=(0.77, 0.88), fontsize=7, frameon=False)
     out = io.BytesIO()
     with warnings.catch_warnings():  # "Glyph ... missing" would print a name's letters
         warnings.simplefilter("ignore")
