@@ -361,3 +361,23 @@ def test_subject_access_document_sections() -> None:
     assert "Annex: the records as held (JSON)" in text and '"family_name"' in text
     no_annex = docx_text(render(subject_access_document(data, names=str), "docx"))
     assert "Annex" not in no_annex and json.dumps("family_name") not in no_annex
+
+
+def test_the_document_layer_needs_no_ui_and_no_pyplot() -> None:
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from ips_field.documents import Chart, Document, render
+import ips_field.documents.meeting, ips_field.documents.monitoring
+import ips_field.documents.subject_access, ips_field.services.approval
+doc = Document("T", blocks=[Chart("c", ["a"], {"s": [1.0]})])
+assert render(doc, "pdf").startswith(b"%PDF") and render(doc, "docx")[:2] == b"PK"
+bad = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich"))
+bad += [m for m in sys.modules if m in ("matplotlib.pyplot", "tkinter")]
+print(",".join(bad))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
