@@ -122,7 +122,7 @@ def write_subject_access(
         types = {k: t.name for k, t in load_templates()[0].meeting_types.items()}
         doc = subject_access_document(
             data,
-            names=lambda node_id: volunteer_name(node, node_id) if node_id else "unknown",
+            names=lambda node_id: recorded_by(node, node_id, volunteer_name),
             meeting_types=types,
             annex=annex,
             made_at=_now(node),
@@ -131,6 +131,16 @@ def write_subject_access(
     write_new_file(out, payload)
     audit.append(node, "subject_access", f"{data['subject_access_export']} {fmt}", case_id=case_id)
     return out
+
+
+def recorded_by(node: Any, node_id: str, volunteer_name: Any) -> str:
+    """Who made a record, in words: a volunteer's name or "the office", never an id."""
+    if node_id and node_id == node.node_id:
+        return "the office"
+    name = volunteer_name(node, node_id) if node_id else ""
+    if not name or name == node_id[:8]:  # not on the roster: no name to give
+        return "a volunteer no longer on the roster" if node_id else "an unknown person"
+    return str(name)
 
 
 def _now(node: Any) -> dt.datetime:

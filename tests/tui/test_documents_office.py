@@ -63,5 +63,5 @@ async def test_subject_access_pack_from_the_case_screen(world: World, tmp_path: 
     text = pdf_text((tmp_path / "pack.pdf").read_bytes())
     assert "Subject access: the information we hold" in text and "Case A-001" in text
     assert "Quillfeather" in text and "Wants \\[more\\] support" not in text
-    assert "Wants [more] support" in text and "Recorded on" in text
+    assert "Wants [more] support" in text and "Recorded on" in text and "by Anna" in text
     assert audit.entries(world.office)[-1]["detail"] == "A-001 pdf"

@@ -64,6 +64,7 @@ def test_subject_access_pack_docx_pdf_json(store: Path, tmp_path: Path) -> None:
     assert "Annex: the records as held (JSON)" in word
     pdf = pdf_text((tmp_path / "sar.pdf").read_bytes())
     assert "Notes" in pdf and "Recorded on" in pdf and "Annex" not in pdf
+    assert "by the office" in pdf  # the records were made at the office, named in words
     data = json.loads((tmp_path / "sar.json").read_text())
     assert data["subject_access_export"] == "R1" and "family" in data["records"]
     node = open_office(store, PASS)
