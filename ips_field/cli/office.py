@@ -15,7 +15,7 @@ import click
 
 from ips_field.actions.office import enrolment
 from ips_field.actions.office.revocation import revoke_volunteer
-from ips_field.cli import office_report
+from ips_field.cli import office_report, office_subject_access
 from ips_field.cli.common import (
     OneLineGroup,
     ask_new_passphrase,
@@ -227,6 +227,7 @@ def recover(volunteer_store: Path, key_file: Path) -> None:
 # Commands that live in their own modules join here; a broken module is an error, not a
 # command that silently vanishes from --help.
 office_report.register(main)
+office_subject_access.register(main)
 office_demo.register(main)
 
 if __name__ == "__main__":

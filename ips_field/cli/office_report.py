@@ -1,6 +1,10 @@
 """``ips-office report``: the monthly or annual report from the command line (a contract).
 
-    ips-office report --from DATE --to DATE --format md|csv --out FILE [--store PATH]
+    ips-office report --from DATE --to DATE --format md|csv|docx|pdf --out FILE [--store PATH]
+
+md, docx and pdf are the document (service name, period, every figure beside the same
+period a year earlier, charts in docx and pdf, anonymised comments); csv is the figures with
+a column for the year earlier.
 
 The report holds figures and volunteers' names, never a family's; it is still written
 as a new file readable by its owner only (atomically, never over an existing file), the
@@ -16,7 +20,7 @@ from pathlib import Path
 
 import click
 
-FORMATS = ("md", "csv")
+FORMATS = ("md", "csv", "docx", "pdf")
 
 
 def _date(value: str, flag: str) -> dt.date:
@@ -41,7 +45,7 @@ def _checked(
     if first > last:
         raise click.ClickException("--from is after --to")
     if fmt not in FORMATS:
-        raise click.ClickException(f"--format is md or csv, not {fmt!r}")
+        raise click.ClickException(f"--format is md, csv, docx or pdf, not {fmt!r}")
     if out.is_dir():
         raise click.ClickException(f"{out} is a folder; --out needs a file name")
     if out.exists():
@@ -58,7 +62,9 @@ def register(main: click.Group) -> None:
     @main.command()
     @click.option("--from", "start", metavar="DATE", help="First day, YYYY-MM-DD (required).")
     @click.option("--to", "end", metavar="DATE", help="Last day, YYYY-MM-DD, included (required).")
-    @click.option("--format", "fmt", metavar="md|csv", help="md or csv (required).")
+    @click.option(
+        "--format", "fmt", metavar="md|csv|docx|pdf", help="md, csv, docx or pdf (required)."
+    )
     @click.option(
         "--out",
         "out",
@@ -77,36 +83,12 @@ def register(main: click.Group) -> None:
     ) -> None:
         """Write the report for a period: cases, meetings, hours, CPD, supervision,
         evaluations and impartiality, signposting, conflicts of interest."""
-        from ips_field.services.reports import build_report, to_csv, to_markdown
-        from ips_field.store.files import write_new_file
-        from ips_field.templates import load_templates
-        from sync import audit
+        from ips_field.actions.office.documents import write_report
 
         first, last, fmt, out = _checked(start, end, fmt, out)
         node = open_node(store_path)
         try:
-            templates = load_templates()[0]
-            profile = templates.profile(node.state.get("profile", "generic"))
-            roster = node.roster
-            from sync.office import volunteer_name
-
-            entries = roster.volunteers if roster else {}
-            names = {v: volunteer_name(node, v) for v in entries}
-            serving = {v: (e.enrolled_on, e.revoked_on) for v, e in entries.items()}
-            kind = "annual" if (last - first).days > 62 else "monthly"
-            result = build_report(
-                node.repo,
-                first,
-                last,
-                names=names,
-                kind=kind,
-                supervision_interval_days=profile.supervision_interval_days,
-                meeting_types={k: t.name for k, t in templates.meeting_types.items()},
-                serving=serving,
-            )
-            text = to_markdown(result) if fmt == "md" else to_csv(result)
-            write_new_file(out, text)
-            audit.append(node, "report", f"{first}..{last} {fmt} exported")
+            write_report(node, first, last, fmt, out)
         finally:
             node.store.close()
         click.echo(

@@ -145,10 +145,21 @@ def meetings_soon(
     meeting_types: Mapping[str, ChecklistSource] | None = None,
     open_cases: set[str] | None = None,
 ) -> list[DueItem]:
-    """Planned meetings from today to 14 days ahead (inclusive)."""
+    """Planned meetings from today to 14 days ahead (inclusive); when the parent approved
+    their views, the title says when and how."""
+    from ips_field.domain.approval import approval_text
+
     types = meeting_types or {}
+
+    def title(m: Meeting) -> str:
+        text = f"Meeting: {_meeting_label(m, types)}"
+        if not m.parent_approved_how:
+            return text
+        said = approval_text(m)
+        return f"{text} · {said[0].lower()}{said[1:]}"
+
     return [
-        _item("meeting", f"Meeting: {_meeting_label(m, types)}", day, m.case_id, today)
+        _item("meeting", title(m), day, m.case_id, today)
         for m, day in _upcoming(meetings, today, open_cases)
     ]
 

@@ -82,6 +82,22 @@ INTEREST_TYPES = {
     "friend": "Close friend of",
     "home_area": "Home area",
 }
+APPROVAL_HOW = {
+    "in_person": "in person",
+    "phone": "by phone",
+    "email": "by email",
+    "letter": "by letter",
+}
+REFERRAL_SOURCES = {  # a fixed list, so a report can count it without naming anyone
+    "parent": "The parent or carer",
+    "school": "School or setting",
+    "local_authority": "Local authority",
+    "health": "Health service",
+    "social_care": "Social care",
+    "voluntary": "Voluntary organisation",
+    "helpline": "The service's helpline",
+    "other": "Other",
+}
 CASE_STATUSES = ("open", "closed")
 EHCP_STATUSES = ("none", "requested", "assessment", "draft", "final", "refused", "ceased")
 CPD_TOPICS = (
@@ -294,6 +310,7 @@ class Case(Record):
     safeguarding: str = ""
     blocked_reason: str = ""
     office_confirmed_on: str | None = None
+    referral_source: str = ""
 
     def check(self, c: Checker) -> None:
         c.required("reference", self.reference, "Case reference")
@@ -301,6 +318,8 @@ class Case(Record):
         c.required("school", self.school, "School or setting")
         c.date("opened_on", self.opened_on, "Opened on", required=True)
         c.date("closed_on", self.closed_on, "Closed on")
+        if self.referral_source:
+            c.choice("referral_source", self.referral_source, REFERRAL_SOURCES, "Referred by")
         if self.status == "closed":
             c.required("closed_on", self.closed_on, "Closed on")
             c.required("outcome", self.outcome, "Outcome")
@@ -419,6 +438,8 @@ class Meeting(Record):
     parent_views: str = ""
     parent_wishes: str = ""
     parent_approved: bool = False
+    parent_approved_on: str | None = None
+    parent_approved_how: str = ""
     questions: list[str] = field(default_factory=list)
     status: str = "planned"
     role_stated_at: str | None = None
@@ -432,6 +453,11 @@ class Meeting(Record):
         for i, person in enumerate(self.attendees):
             if not str(person.get("name", "")).strip():
                 c.fail(f"attendees.{i}.name", "Each attendee needs a name")
+        if self.parent_approved_on or self.parent_approved_how:  # when and how go together
+            c.date("parent_approved_on", self.parent_approved_on, "Approved on", required=True)
+            c.choice("parent_approved_how", self.parent_approved_how, APPROVAL_HOW, "How approved")
+            if not self.parent_approved:
+                c.fail("parent_approved", "An approval date needs the approval itself")
 
 
 @dataclass(kw_only=True)

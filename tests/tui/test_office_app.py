@@ -249,7 +249,7 @@ async def test_oversight_evaluations_and_report(world: World, tmp_path: Path) ->
         await pilot.press("enter")
         await pilot.pause()
     body = out.read_text()
-    assert "| opened | 1 |" in body and "| impartial | 1 |" in body
+    assert "| opened | 1 | 0 |" in body and "| stayed impartial | 1 | 0 |" in body
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 
 

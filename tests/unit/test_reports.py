@@ -307,7 +307,9 @@ def test_report_command_writes_the_file(office_store: Path, tmp_path: Path) -> N
         "--out", str(out), "--store", str(office_store),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert ["Cases", "opened", "1"] in list(csv.reader(io.StringIO(out.read_text())))
+    rows = list(csv.reader(io.StringIO(out.read_text())))
+    assert rows[0] == ["section", "label", "value", "a_year_earlier"]
+    assert ["Cases", "opened", "1", "0"] in rows
     assert "Secret School" not in out.read_text() and "R1" not in out.read_text()
     assert oct(out.stat().st_mode & 0o777) == "0o600"
     assert result.stdout == ""
@@ -329,7 +331,7 @@ def test_report_command_markdown(office_store: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     text = out.read_text()
-    assert text.startswith("# Monthly performance monitoring") and "| opened | 1 |" in text
+    assert text.startswith("# Monthly performance monitoring") and "| opened | 1 | 0 |" in text
     assert "Secret School" not in text
 
 
@@ -340,7 +342,7 @@ def test_report_command_markdown(office_store: Path, tmp_path: Path) -> None:
         (["--from", "2026-10-01", "--to", "31/10/2026"], "--to needs a date"),
         (["--from", "2026-10-31", "--to", "2026-10-01"], "--from is after --to"),
         (["--from", "2026-10-01"], "--to is needed"),
-        (["--from", "2026-10-01", "--to", "2026-10-31", "--format", "pdf"], "md or csv"),
+        (["--from", "2026-10-01", "--to", "2026-10-31", "--format", "xls"], "md, csv, docx or pdf"),
         (["--from", "2026-10-01", "--to", "2026-10-31", "--out", "."], "is a folder"),
         (["--from", "2026-10-01", "--to", "2026-10-31", "--out", "no/r.md"], "does not exist"),
     ],

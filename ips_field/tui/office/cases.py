@@ -209,8 +209,15 @@ class CaseReviewScreen(OfficeScreen):
         def chosen(value: str | None) -> None:
             if not value:
                 return
-            try:
-                out = ov.export_subject_access(s.node, self.case_id, Path(value).expanduser())
+            from ips_field.actions.office.documents import write_subject_access
+
+            out = Path(value).expanduser()
+            fmt = out.suffix.lower().lstrip(".")
+            try:  # .docx and .pdf: the readable pack; anything else: the JSON
+                if fmt in ("docx", "pdf"):
+                    write_subject_access(s.node, self.case_id, fmt, out)
+                else:
+                    ov.export_subject_access(s.node, self.case_id, out)
             except IpsError as err:
                 self.notify(str(err), severity="error")
                 return
@@ -222,7 +229,8 @@ class CaseReviewScreen(OfficeScreen):
         self.app.push_screen(
             AskDialog(
                 "Subject access export: everything held about this family, written OUTSIDE "
-                "the encrypted record in plain text. File:",
+                "the encrypted record in plain text. File (.json, or .docx or .pdf for the "
+                "readable pack):",
                 value=default,
             ),
             chosen,

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-from pathlib import Path
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from ips_field.domain import due
 from ips_field.domain.records import Case, Consent, Evaluation
-from ips_field.errors import IpsError
-from ips_field.services.reports import SCORES, Report, build_report, to_csv, to_markdown
-from ips_field.store.files import write_new_file
+from ips_field.services.reports import SCORES
 from ips_field.tui.office.base import OfficeScreen
-from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 from ips_field.tui.widgets.table import Table
 from sync import oversight as ov
@@ -143,144 +135,12 @@ class EvaluationsScreen(OfficeScreen):
         self.app.push_screen(FormDialog("A returned evaluation", fields, check), done)
 
 
-# -- reports -------------------------------------------------------------------------------
+# The reports screen lives in its own module; these names stay importable from here.
+from ips_field.tui.office.report_screen import (  # noqa: E402
+    ReportsScreen,
+    bar,
+    chart_text,
+    month_bounds,
+)
 
-
-def month_bounds(day: dt.date, back: int = 0) -> tuple[dt.date, dt.date]:
-    year, month = day.year, day.month - back
-    while month < 1:
-        year, month = year - 1, month + 12
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def bar(value: float, top: float) -> str:
-    """A bar of block characters proportional to ``value`` (text, so it prints anywhere)."""
-    if top <= 0 or value <= 0:
-        return ""
-    eighths = round(value / top * BAR_WIDTH * 8)
-    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
-
-
-def chart_text(report: Report) -> str:
-    lines: list[str] = []
-    for section in report.sections:
-        lines.append(section.title)
-        numbers = [float(v) for _, v in section.rows if isinstance(v, int | float)]
-        top = max(numbers, default=0)
-        width = max((len(label) for label, _ in section.rows), default=0)
-        for label, value in section.rows:
-            shown = f"{value:g}" if isinstance(value, float) else str(value)
-            chart = bar(float(value), top) if isinstance(value, int | float) else ""
-            lines.append(f"  {label.ljust(width)}  {shown:>7} {section.unit}  {chart}".rstrip())
-        if not section.rows:
-            lines.append("  (none)")
-        lines.append("")
-    return "\n".join(lines)
-
-
-class ReportsScreen(OfficeScreen):
-    AUTO_FOCUS = "#report-box"  # letter keys pick the period; Tab reaches the dates
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("m", "period('this_month')", "This month", id="this_month"),
-        Binding("l", "period('last_month')", "Last month", id="last_month"),
-        Binding("y", "period('year')", "Year to date", id="year"),
-        Binding("ctrl+e", "export('md')", "Export Markdown", id="export_md", priority=True),
-        Binding("ctrl+t", "export('csv')", "Export CSV", id="export_csv", priority=True),
-    ]
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="period"):
-            yield Label("From")
-            yield Input(id="from", placeholder="YYYY-MM-DD")
-            yield Label("to")
-            yield Input(id="to", placeholder="YYYY-MM-DD")
-            yield Select(
-                [("Monthly monitoring", "monthly"), ("Annual report", "annual")],
-                value="monthly",
-                allow_blank=False,
-                id="kind",
-            )
-        yield Static("", id="problem", classes="field-error", markup=False)
-        with VerticalScroll(id="report-box"):
-            yield Static("", id="report", markup=False)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.report: Report | None = None
-        self.action_period("this_month")
-
-    def action_period(self, which: str) -> None:
-        today = self.session.today()
-        if which == "this_month":
-            start, end = month_bounds(today)
-        elif which == "last_month":
-            start, end = month_bounds(today, 1)
-        else:
-            start, end = dt.date(today.year, 1, 1), today
-        self.query_one("#kind", Select).value = "annual" if which == "year" else "monthly"
-        self.query_one("#from", Input).value = start.isoformat()
-        self.query_one("#to", Input).value = end.isoformat()
-        self.show_report()
-
-    @on(Input.Submitted)
-    @on(Select.Changed, "#kind")
-    def show_report(self) -> None:
-        problem = self.query_one("#problem", Static)
-        try:
-            start = dt.date.fromisoformat(self.query_one("#from", Input).value.strip())
-            end = dt.date.fromisoformat(self.query_one("#to", Input).value.strip())
-        except ValueError:
-            problem.update("Dates look like 2026-11-01")
-            return
-        if start > end:
-            problem.update("The period ends before it starts")
-            return
-        problem.update("")
-        s = self.session
-        kind = str(self.query_one("#kind", Select).value)
-        roster = s.node.roster
-        self.report = build_report(
-            s.repo,
-            start,
-            end,
-            names=s.names(),
-            kind=kind,
-            supervision_interval_days=s.profile.supervision_interval_days,
-            meeting_types={k: t.name for k, t in s.templates.meeting_types.items()},
-            serving={v: (e.enrolled_on, e.revoked_on) for v, e in roster.volunteers.items()}
-            if roster
-            else None,
-        )
-        text = f"{self.report.title}\n{start:%d %B %Y} to {end:%d %B %Y}\n\n" + chart_text(
-            self.report
-        )
-        self.query_one("#report", Static).update(text)
-        s.audit("report", f"{start}..{end} shown")
-
-    def action_export(self, fmt: str) -> None:
-        report = self.report
-        if report is None:
-            return
-        default = Path.home() / f"ips-report-{report.start}-{report.end}.{fmt}"
-
-        def chosen(value: str | None) -> None:
-            if not value:
-                return
-            out = Path(value).expanduser()
-            text = to_markdown(report) if fmt == "md" else to_csv(report)
-            try:
-                write_new_file(out, text)
-            except IpsError as err:
-                self.notify(str(err), severity="error")
-                return
-            self.session.audit("report", f"{report.start}..{report.end} {fmt} exported")
-            self.notify(f"Report written to {out} (figures only, no family names)")
-
-        self.app.push_screen(
-            AskDialog(f"Write the report as {fmt.upper()} to", value=str(default)), chosen
-        )
-
-
-__all__ = ["EvaluationsScreen", "ReportsScreen"]
+__all__ = ["EvaluationsScreen", "ReportsScreen", "bar", "chart_text", "month_bounds"]

@@ -28,7 +28,8 @@ from textual.widgets import (
     TextArea,
 )
 
-from ips_field.domain.records import VOLUNTEER_ROLES, Meeting
+from ips_field.domain.approval import approval_text
+from ips_field.domain.records import APPROVAL_HOW, VOLUNTEER_ROLES, Meeting
 from ips_field.domain.statutory import checklist_suffix
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
@@ -117,6 +118,7 @@ class MeetingPrepScreen(SessionScreen):
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+r", "regenerate", "Role statement from template", id="regenerate"),
         Binding("ctrl+g", "start", "Start meeting", id="start"),
+        Binding("ctrl+e", "export_views", "Export parent's views", id="export_views"),
     ]
 
     AUTO_FOCUS = "#checklist"  # "space ticks an item" works at once
@@ -173,6 +175,9 @@ class MeetingPrepScreen(SessionScreen):
             yield TextArea(m.parent_wishes, id="wishes")
             yield Static("", id="language", classes="warning-box", markup=False)
             yield Checkbox("The parent has approved this wording", m.parent_approved, id="approved")
+            how = [(label, key) for key, label in APPROVAL_HOW.items()]
+            yield Select(how, prompt="How the parent approved it", id="approved-how")
+            yield Static(approval_text(m), id="approval", classes="hint", markup=False)
             yield Label("Questions agreed with the parent (one per line)")
             yield TextArea("\n".join(m.questions), id="questions")
             yield Label("Your role in this meeting")
@@ -195,6 +200,8 @@ class MeetingPrepScreen(SessionScreen):
     def on_mount(self) -> None:
         m = self.meeting
         self._shown_role = m.volunteer_role
+        if m.parent_approved_how in APPROVAL_HOW:
+            self.query_one("#approved-how", Select).value = m.parent_approved_how
         self._update_progress()
         self._check_language()
         warnings = self._case_warnings()
@@ -333,14 +340,53 @@ class MeetingPrepScreen(SessionScreen):
                 "Represent needs current consent to represent the parent's views", severity="error"
             )
             return False
+        from ips_field.services.approval import save_preparation
+
+        how = self.query_one("#approved-how", Select)
         try:
-            self.session.repo.save(meeting)
+            saved = save_preparation(
+                self.session.repo,
+                meeting,
+                ticked=meeting.parent_approved,
+                how="" if how.is_blank() else str(how.value),
+            )
         except ValidationError as err:
             self.notify(str(err), severity="error")
             return False
         self.draft_saved()
-        self.notify("Preparation saved")
+        self.query_one("#approval", Static).update(approval_text(saved.meeting))
+        if saved.lapsed:
+            self.query_one("#approved", Checkbox).value = False
+            self.notify(
+                "The views or questions changed, so the parent's approval has lapsed: "
+                "ask them to approve the new wording",
+                severity="warning",
+            )
+        else:
+            self.notify("Preparation saved")
         return True
+
+    def action_export_views(self) -> None:
+        """The parent's views and questions as a file for the parent to read and approve."""
+        from ips_field.documents import render
+        from ips_field.documents.meeting import parent_views_document
+        from ips_field.tui.screens.export_dialogs import ask_export
+
+        if not self.action_save():
+            return
+
+        def make(fmt: str) -> bytes:
+            m = self.meeting
+            mtype = self.ips.templates.meeting_types.get(m.meeting_type)
+            doc = parent_views_document(
+                m,
+                meeting_name=mtype.name if mtype else "meeting",
+                volunteer=self.session.volunteer_name,
+                made_at=self.session.repo.time.now(),
+            )
+            return render(doc, fmt)
+
+        ask_export(self, "parents-views.docx", make)
 
     @on(Button.Pressed, "#save-btn")
     def _save_btn(self) -> None:

@@ -13,8 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.records import VOICES, Case, Meeting, Note
-from ips_field.errors import IpsError, ValidationError
-from ips_field.store.files import write_new_file
+from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
 from ips_field.tui.widgets.table import Table
@@ -71,7 +70,7 @@ class SummaryScreen(SessionScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("c", "correct", "Correct a note", id="correct"),
         Binding("h", "history", "History", id="history"),
-        Binding("ctrl+e", "export", "Export Markdown", id="export"),
+        Binding("ctrl+e", "export", "Export (Word, PDF, Markdown)", id="export"),
     ]
 
     def __init__(self, case_id: str, meeting_id: str | None = None) -> None:
@@ -139,31 +138,56 @@ class SummaryScreen(SessionScreen):
             self.app.push_screen(NoteHistoryScreen(note_id))
 
     def action_export(self) -> None:
-        def confirmed(ok: bool | None) -> None:
-            if ok:
+        from ips_field.documents.meeting import flagged_notes
+        from ips_field.tui.screens.export_dialogs import (
+            ASK_NAME,
+            FlaggedWordingDialog,
+            write_export,
+        )
+
+        flagged = flagged_notes(self.notes()) if self.meeting_id else []
+        name = "meeting-record.docx" if self.meeting_id else "meeting-summary.md"
+
+        def ask_path(include: bool | None) -> None:
+            if include is not None:
                 self.app.push_screen(
-                    AskDialog(
-                        "Save the Markdown file as:", value=str(Path.home() / "meeting-summary.md")
+                    AskDialog(ASK_NAME, value=str(Path.home() / name)),
+                    lambda target: write_export(
+                        self, target, lambda fmt: self.export_bytes(fmt, include)
                     ),
-                    self._write,
                 )
+
+        def confirmed(ok: bool | None) -> None:
+            if ok and flagged:
+                self.app.push_screen(FlaggedWordingDialog(flagged), ask_path)
+            elif ok:
+                ask_path(False)
 
         self.app.push_screen(
             ConfirmDialog(EXPORT_WARNING, yes="Export anyway", warning=True), confirmed
         )
 
-    def _write(self, target: str | None) -> None:
-        if not target:
-            return
-        path = Path(target).expanduser()
-        try:  # a new file only, readable by this user only, never half-written
-            write_new_file(path, summary_markdown(self._title(), self.notes()))
-        except IpsError as err:
-            self.notify(f"Not saved: {err}", severity="error")
-            return
-        self.notify(
-            f"Written to {path}. It is NOT encrypted: delete it when done.", severity="warning"
+    def export_bytes(self, fmt: str, include_flagged: bool = False) -> bytes:
+        """The meeting record (for a meeting) or every note of the case, in ``fmt``."""
+        from ips_field.documents import render
+        from ips_field.documents.meeting import meeting_record_document, notes_document
+
+        s = self.session
+        meeting = s.repo.get(Meeting, self.meeting_id) if self.meeting_id else None
+        if meeting is None:
+            if fmt == "md":
+                return summary_markdown(self._title(), self.notes()).encode("utf-8")
+            return render(notes_document(self._title(), self.notes(), ORDER), fmt)
+        mtype = self.ips.templates.meeting_types.get(meeting.meeting_type)
+        doc = meeting_record_document(
+            meeting,
+            self.notes(),
+            meeting_name=mtype.name if mtype else "meeting",
+            volunteer=s.volunteer_name,
+            include_flagged=include_flagged,
+            made_at=s.repo.time.now(),
         )
+        return render(doc, fmt)
 
 
 class CorrectNoteDialog(ModalScreen[bool]):
