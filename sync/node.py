@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 from typing import Any
 
 from ips_field.domain.clock import Clock
 from ips_field.domain.records import KINDS
+from ips_field.errors import StoreError
 from ips_field.store.repository import OUTBOX, Repository
+from sync.erasure import finish_scrub
 from sync.keys import IDENTITY_TABLE, NodeIdentity, PublicIdentity, load_or_create_identity
 from sync.roster import Roster, verify_roster
 
@@ -39,6 +42,8 @@ class SyncNode:
         self.repo = repo or Repository(store, clock=clock)
         self.identity: NodeIdentity = load_or_create_identity(store, role, self.repo.node_id)
         self._roster_cache: tuple[tuple[str, bytes], Roster] | None = None
+        with contextlib.suppress(StoreError, OSError):  # still owed: tried on the next open
+            finish_scrub(store)  # an erasure interrupted before its scrub is finished now
 
     @property
     def node_id(self) -> str:
