@@ -34,7 +34,7 @@ def test_a_well_formed_op_is_returned_unchanged() -> None:
     ids=["huge", "huge-negative", "in-a-list", "nested"],
 )
 def test_integers_beyond_json_range_are_malformed(value: object) -> None:
-    with pytest.raises(InvalidOperation, match="invalid value: cpd.hours"):
+    with pytest.raises(InvalidOperation, match=r"invalid value: cpd\.hours"):
         validate_op(op(title="x", hours=value))
 
 
