@@ -78,6 +78,14 @@ def _office() -> SyncNode:
     return node
 
 
+def cheap_enrolment() -> Any:
+    """Enrolment's code KDF at its cheapest, for building test worlds quickly (both sides
+    of an enrolment use the same parameters, so the flow is otherwise the real one)."""
+    from unittest import mock
+
+    return mock.patch.multiple("sync.enrol", KDF_ITERATIONS=1, KDF_MEMORY_KIB=64)
+
+
 def _volunteer(office: SyncNode, name: str) -> SyncNode:
     store = MemoryStore()
     invite, code, _vid = off.enrol(office, name)
@@ -155,7 +163,8 @@ def _case_for(world: World, name: str) -> None:
 
 def make_world(tmp: Path) -> World:
     office = _office()
-    vols = {n: _volunteer(office, n) for n in ("a", "b", "c")}
+    with cheap_enrolment():
+        vols = {n: _volunteer(office, n) for n in ("a", "b", "c")}
     world = World(office, vols, tmp)
     for name in vols:
         assert carry_down(world, name).status == "imported"
