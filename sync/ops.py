@@ -12,6 +12,7 @@ field at most, never its value.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Any
 
@@ -92,8 +93,8 @@ def validate_op(op: Any) -> dict[str, Any]:
     if not _utf8(case_id or ""):
         raise bad
     at = op.get("at", "")
-    if type(at) is not str or len(at) > 64 or not _utf8(at):
-        raise bad
+    if type(at) is not str or len(at) > 64 or not _utf8(at) or (at and not _datetime_ok(at)):
+        raise bad  # it becomes the record's updated_at
     if op["action"] == "erase":
         if not case_id or op["record_id"] != case_id:
             raise bad
@@ -125,6 +126,14 @@ def validate_op(op: Any) -> dict[str, Any]:
     if cls.CASE_FIELD == "case_id" and "case_id" in fields and fields["case_id"] != case_id:
         raise bad
     return op
+
+
+def _datetime_ok(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _utf8(text: str) -> bool:
