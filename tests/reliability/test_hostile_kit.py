@@ -16,6 +16,7 @@ import pytest
 from ips_field.domain.records import Case
 from sync.merge import MAX_COUNTER_KEPT
 from sync.ops import MAX_COUNTER
+from tests import hostile_attacks as ha
 from tests import hostile_kit as hk
 
 
@@ -40,9 +41,9 @@ def run_volunteer_kit(world: hk.World, n: int, seed: int) -> collections.Counter
     counts: collections.Counter = collections.Counter()
     baseline = hk.protected(world)
     for i in range(n):
-        attack, ops = hk.hostile_bundle(world, rng)
+        attack, ops = ha.hostile_bundle(world, rng)
         if rng.random() < 0.01:
-            attack, ops = "flood", hk.flood(world, rng)
+            attack, ops = "flood", ha.flood(world, rng)
         before = hk.state(world.office)
         result = hk.send(world, "a", ops)  # an exception here fails the test
         counts[f"{attack}:{result.status}"] += 1
@@ -84,7 +85,7 @@ def run_office_kit(world: hk.World, n: int, seed: int) -> collections.Counter:
     laptop = world.vols["a"]
     baseline = _laptop_protected(world)
     for i in range(n):
-        attack, ops = hk.office_attack(world, rng)
+        attack, ops = ha.office_attack(world, rng)
         before = hk.state(laptop)
         result = hk.send_to_volunteer(world, "a", ops)
         counts[f"{attack}:{result.status}"] += 1
