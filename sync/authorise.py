@@ -16,8 +16,8 @@ whole bundle with one line (:class:`Unauthorised`). The rules, as a table in doc
   office-only fields (a case's assignee and the office's confirmation; an evaluation's
   returned answers) may be neither set nor changed. Profile, interest, CPD,
   supervision and outreach records belong to their sender and cannot be made in anyone
-  else's name, nor can a conflict check. Notes never change once made. Only the office
-  erases.
+  else's name, nor can a conflict check. Notes never change once made; a correction
+  supersedes a note of the same case. Only the office erases.
 - Office → volunteer. The office may create and change records on cases (an assignment,
   a reassignment, a snapshot of a handed-over case, an erasure) but not a volunteer's own
   case-less records, and it too cannot change a note or a record's fixed metadata.
@@ -113,6 +113,10 @@ def authorise_volunteer_ops(
             if case_id in erased:
                 continue  # dropped and reported by the merge
             _check_on_case(op, stored, lookup("case", case_id), sender, office_id)
+            if kind == "note" and stored is None and fields.get("supersedes"):
+                target = lookup("note", fields["supersedes"])
+                if target is None or target.get("case_id") != case_id:
+                    raise Unauthorised("a correction must supersede a note of the same case")
         # later ops of this bundle are judged by the record as this op leaves it (a copy:
         # the stored document itself is never touched here)
         changed = {k: v for k, v in fields.items() if stored is None or k not in FIXED_META}

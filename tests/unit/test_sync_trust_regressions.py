@@ -148,6 +148,19 @@ def test_a_note_never_changes_over_sync(world: hk.World, fields: dict) -> None:
     assert stored is not None and stored.flags and not stored.deleted
 
 
+def test_a_correction_cannot_hide_a_note_of_another_case(world: hk.World) -> None:
+    """Flagged-note counts treat a superseded note as corrected: a note on Anna's case that
+    "supersedes" Ben's flagged note would hide it from review."""
+    a, cid = world.vid("a"), world.ids["a.case"]
+    flagged = len(flagged_notes(world.office.repo))
+    hide = Note(case_id=cid, text="t", supersedes=world.ids["b.note"], reason="corrected")
+    assert "same case" in refused(world, "a", [hk.new_record(a, hide)], Unauthorised)
+    assert len(flagged_notes(world.office.repo)) == flagged
+    own = Note(case_id=cid, text="corrected wording", supersedes=world.ids["a.note"], reason="r")
+    result = hk.send(world, "a", hk.number(world.office, a, [hk.new_record(a, own)]))
+    assert result.status == "imported", result.summary  # a correction of her own note is fine
+
+
 # -- values that raised something other than a sync error ------------------------------------------
 
 
