@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from ips_field.domain.words import count
-from ips_field.errors import SyncError
+from ips_field.errors import StoreError, SyncError
 from ips_field.store import osdeps
-from sync.authorise import authorise_volunteer_ops
+from sync.authorise import authorise_office_ops, authorise_volunteer_ops
 from sync.bundle import (
     MAX_BUNDLE_BYTES,
     AddressedElsewhere,
@@ -31,10 +31,11 @@ from sync.bundle import (
     open_bundle,
     seal_bundle,
 )
+from sync.erasure import finish_scrub
 from sync.errors import BundleTooLarge, InvalidOperation, Replayed
 from sync.merge import apply_ops
 from sync.node import SyncNode, b64, unb64
-from sync.ops import validate_op
+from sync.ops import check_header, position_ok, validate_op
 from sync.safefile import move_into, read_checked, remove_read_file
 
 FEED = "sync_feed"  # office: operations queued per volunteer, numbered per volunteer
@@ -204,20 +205,32 @@ def import_bundle(
 
 
 def _apply(node: SyncNode, path: Path, payload: dict[str, Any], digest: str) -> ImportResult:
+    """Check and apply one opened bundle; a failure nobody foresaw is a refusal too."""
+    try:
+        return _apply_checked(node, path, payload, digest)
+    except (SyncError, StoreError):  # a store that cannot write is not the bundle's fault
+        raise
+    except Exception as err:  # one bundle, one outcome: never a traceback, never a stop
+        raise InvalidOperation(
+            f"bundle could not be applied (unexpected {type(err).__name__})"
+        ) from None
+
+
+def _apply_checked(
+    node: SyncNode, path: Path, payload: dict[str, Any], digest: str
+) -> ImportResult:
     sender = payload["sender"]
     peer = node.peer(sender)
     if payload["seq"] <= peer["seen_seq"]:
         raise Replayed()
-    raw_ops = payload.get("ops", [])
-    if not isinstance(raw_ops, list):
-        raise InvalidOperation("bundle operations are malformed")
+    raw_ops = check_header(payload)
     ops = []
     top = peer["received_n"]
     for entry in raw_ops:
         if not isinstance(entry, dict):
             raise InvalidOperation("bundle holds a malformed operation")
         n = entry.get("n", entry.get("seq"))  # a volunteer's stream position is its op seq
-        if type(n) is not int or n < 1:
+        if not position_ok(n):
             raise InvalidOperation("bundle holds a malformed operation")
         op = validate_op({k: v for k, v in entry.items() if k != "n"})
         if n > peer["received_n"]:
@@ -225,14 +238,16 @@ def _apply(node: SyncNode, path: Path, payload: dict[str, Any], digest: str) -> 
         top = max(top, n)
     is_office = node.role == "office"
     if is_office:
-        authorise_volunteer_ops(node.repo, sender, ops)
+        authorise_volunteer_ops(node.repo, sender, ops, office_id=node.node_id)
     elif not node.roster.is_office(sender):  # type: ignore[union-attr]
         raise InvalidOperation("volunteers receive bundles from the office only")
+    else:
+        authorise_office_ops(node.repo, sender, ops)
     if not is_office and payload.get("wipe") is True:
         return ImportResult(
             path, "wiped", "the office asked this computer to erase its store", sender
         )
-    with node.store.transaction():
+    with node.repo.transaction():  # puts the clock back too if anything below fails
         result = apply_ops(node.repo, ops, is_office=is_office, validated=True)
         if not is_office:
             _office_extras(node, payload)
@@ -250,6 +265,9 @@ def _apply(node: SyncNode, path: Path, payload: dict[str, Any], digest: str) -> 
 
             acknowledge_closed(node, result.cases)
             route(node)
+    if result.erased_cases:
+        with contextlib.suppress(StoreError, OSError):  # owed, so finished on the next open
+            finish_scrub(node.store)
     notes = result.by_kind.get("note", 0)
     parts = [f"{count(notes, 'new note')} for {count(len(result.cases), 'case')}"]
     others = result.applied - notes - result.duplicates
@@ -260,6 +278,8 @@ def _apply(node: SyncNode, path: Path, payload: dict[str, Any], digest: str) -> 
     if result.erased_cases:
         erased = count(len(result.erased_cases), "family", "families")
         parts.append(f"{erased} erased at the office's request")
+    if result.dropped_erased:
+        parts.append(f"{count(result.dropped_erased, 'change')} to erased families dropped")
     return ImportResult(
         path, "imported", ", ".join(parts), sender, notes, result.cases, len(result.erased_cases)
     )

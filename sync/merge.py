@@ -9,9 +9,16 @@
 - Notes are append-only: a note op may create a note but never change an existing note's
   fixed fields (that op is invalid).
 - Ops are idempotent by op id (table ``sync_applied``).
-- ``erase`` (office only) removes every record of a case.
-- The office clamps clocks far in the future to its own now + the allowed skew.
-All of a call's ops are applied in one store transaction, or none.
+- ``erase`` (office only) removes every record of a case and remembers its id
+  (:mod:`sync.erasure`); later ops on an erased case are dropped and counted
+  (``MergeResult.dropped_erased``).
+- The office clamps clocks far in the future to its own now + the allowed skew; every node
+  clamps incoming clock counters to ``MAX_COUNTER_KEPT``, so no bundle can push a clock
+  near the counter bound every node accepts (``sync.ops.MAX_COUNTER``).
+- Every record a call changes must still pass the domain's value and record checks
+  (:func:`ips_field.domain.values.check_record`); else nothing is applied.
+All of a call's ops are applied in one store transaction, or none, and a call that fails
+leaves the node's clock where it was.
 """
 
 from __future__ import annotations
@@ -23,7 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ips_field.domain.records import KINDS
+from ips_field.domain.values import ValueProblem, check_record
 from ips_field.store.repository import NOTE_FIELDS_FIXED, Repository
+from sync.erasure import erased_ids, remember_erased
 from sync.errors import InvalidOperation
 from sync.ops import validate_op
 
@@ -31,6 +40,7 @@ APPLIED = "sync_applied"
 CONFLICTS = "sync_conflict"
 NEVER_AUTO = {("consent", None), ("case", "safeguarding")}
 MAX_SKEW_MS = 10 * 60 * 1000
+MAX_COUNTER_KEPT = 2**20  # far below sync.ops.MAX_COUNTER: ticks after it stay accepted
 
 
 @dataclass
@@ -39,6 +49,7 @@ class MergeResult:
     duplicates: int = 0
     conflicts: int = 0
     erased_cases: list[str] = field(default_factory=list)
+    dropped_erased: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     cases: set[str] = field(default_factory=set)
 
@@ -69,39 +80,73 @@ def apply_ops(
         for op in ops:
             validate_op(op)
     limit = (now_ms if now_ms is not None else repo.time.wall_ms()) + max_skew_ms
-    with repo.transaction():
-        applied = repo.table(APPLIED)
-        # Changed documents are gathered here and written once per table at the end: a
-        # table write costs O(table), so one per op would make a bundle O(ops x store).
-        staged: dict[str, dict[str, dict]] = {}
-        done: list[dict] = []
-        seen: set[str] = set()
-        for op in ops:
-            if op["id"] in seen or applied.get_id(op["id"]) is not None:
-                result.duplicates += 1
-                continue
-            seen.add(op["id"])
-            if op["action"] == "erase":
-                _flush(repo, staged)
-                erase_case(repo, op["case_id"])
-                result.erased_cases.append(op["case_id"])
-            else:
-                clocks = {k: list(v) for k, v in op["clocks"].items()}
-                if is_office:
-                    clocks = {k: _clamp(v, limit) for k, v in clocks.items()}
-                result.conflicts += _merge_fields(repo, op, clocks, staged)
-                result.by_kind[op["kind"]] = result.by_kind.get(op["kind"], 0) + 1
-                if op.get("case_id"):
-                    result.cases.add(op["case_id"])
-                if clocks:  # observing the latest stamp moves the clock past them all
-                    wall, counter, node = max(clocks.values())
-                    repo.observe((wall, counter, node))
-            done.append({"id": op["id"], "origin": op["origin"], "seq": op["seq"]})
-            result.applied += 1
-        _flush(repo, staged)
-        if done:
-            applied.put_many(done)
+    with repo.transaction():  # on failure this also puts the node's clock back
+        _apply_all(repo, ops, result, limit if is_office else None)
     return result
+
+
+def _apply_all(
+    repo: Repository, ops: list[dict[str, Any]], result: MergeResult, limit: int | None
+) -> None:
+    applied = repo.table(APPLIED)
+    erased = erased_ids(repo.store)
+    # Changed documents are gathered here and written once per table at the end: a
+    # table write costs O(table), so one per op would make a bundle O(ops x store).
+    staged: dict[str, dict[str, dict]] = {}
+    done: list[dict] = []
+    seen: set[str] = set()
+    for op in ops:
+        if op["id"] in seen or applied.get_id(op["id"]) is not None:
+            result.duplicates += 1
+            continue
+        seen.add(op["id"])
+        if op["action"] == "erase":
+            _flush(repo, staged)
+            erase_case(repo, op["case_id"])
+            erased.add(op["case_id"])
+            result.erased_cases.append(op["case_id"])
+        elif _case_of(repo, op, staged) in erased:
+            result.dropped_erased += 1  # erasure is for good: nothing comes back
+        else:
+            clocks = {k: _clamp(list(v), limit) for k, v in op["clocks"].items()}
+            result.conflicts += _merge_fields(repo, op, clocks, staged)
+            result.by_kind[op["kind"]] = result.by_kind.get(op["kind"], 0) + 1
+            if op.get("case_id"):
+                result.cases.add(op["case_id"])
+            if clocks:  # observing the latest stamp moves the clock past them all
+                wall, counter, node = max(clocks.values())
+                repo.observe((wall, counter, node))
+        done.append({"id": op["id"], "origin": op["origin"], "seq": op["seq"]})
+        result.applied += 1
+    _check_staged(staged)
+    _flush(repo, staged)
+    if done:
+        applied.put_many(done)
+
+
+def _case_of(repo: Repository, op: dict[str, Any], staged: dict) -> str | None:
+    cls = KINDS[op["kind"]]
+    if cls.CASE_FIELD is None:
+        return None
+    if cls.CASE_FIELD == "id":
+        return op["record_id"]
+    old = staged.get(op["kind"], {}).get(op["record_id"]) or repo.raw(op["kind"], op["record_id"])
+    if old is not None and old.get("case_id"):
+        return old["case_id"]
+    return op["fields"].get("case_id") or op.get("case_id")
+
+
+def _check_staged(staged: dict[str, dict[str, dict]]) -> None:
+    """Every record the ops made or changed must pass the domain's checks. A record known
+    only from later edits (its creating op not yet here) gets the per-value checks only."""
+    for docs in staged.values():
+        for doc in docs.values():
+            if not doc.get("created_at"):
+                continue
+            try:
+                check_record(doc)
+            except ValueProblem as err:
+                raise InvalidOperation(f"bundle leaves a record invalid: {err}") from None
 
 
 def _flush(repo: Repository, staged: dict[str, dict[str, dict]]) -> None:
@@ -111,8 +156,11 @@ def _flush(repo: Repository, staged: dict[str, dict[str, dict]]) -> None:
     staged.clear()
 
 
-def _clamp(stamp: list, limit: int) -> list:
-    return [limit, stamp[1], stamp[2]] if stamp[0] > limit else stamp
+def _clamp(stamp: list, limit: int | None) -> list:
+    wall, counter, node = stamp
+    if limit is not None and wall > limit:
+        wall = limit
+    return [wall, min(counter, MAX_COUNTER_KEPT), node]
 
 
 def _merge_fields(
@@ -209,6 +257,7 @@ def _record_conflict(
 
 def erase_case(repo: Repository, case_id: str) -> int:
     """Remove every record of ``case_id`` (and its conflicts); returns how many."""
+    remember_erased(repo.store, case_id)
     removed = 0
     gone: set[str] = set()
     for kind, cls in KINDS.items():

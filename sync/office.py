@@ -28,6 +28,7 @@ from ips_field.store.crypto import KdfParams, seal, unseal
 from ips_field.store.repository import OUTBOX, Repository
 from ips_field.store.store import Store
 from sync.enrol import make_invitation, read_invitation, read_reply
+from sync.erasure import finish_owed_scrub, finish_scrub
 from sync.errors import EnrolmentError
 from sync.exchange import FEED, export_bundle
 from sync.keys import (
@@ -78,6 +79,7 @@ def office_node(store: Any, *, clock: Clock | None = None) -> SyncNode:
     doc = store.table(IDENTITY_TABLE).get_id(IDENTITY_DOC)
     if doc is None or doc.get("role") != "office":
         raise IpsError("that store is not an office master record")
+    finish_owed_scrub(store)  # an erasure interrupted before its scrub is finished now
     return SyncNode(store, "office", clock=clock)
 
 
@@ -328,7 +330,7 @@ def erase_family(node: SyncNode, case_id: str) -> dict[str, Any]:
             "records": counts,
         }
         node.store.table("erasure_stub").put(stub)
-    node.store.compact(scrub_previous=True)
+    finish_scrub(node.store)  # owed in the same write as the erasure: redone on next open
     return stub
 
 

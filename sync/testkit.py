@@ -177,7 +177,7 @@ def _op(origin: str, n: int, kind: str, record_id: str, case_id: str | None, fie
         "case_id": case_id,
         "action": "put",
         "fields": fields,
-        "clocks": {name: stamp for name in fields},
+        "clocks": {name: stamp for name in fields if name not in ("created_at", "origin")},
         "at": KIT_TIME,
     }
 
@@ -240,8 +240,16 @@ def _build() -> list[tuple[str, bytes, str, dict[str, Any]]]:
     office, a, b = ids["office"], ids["volunteer_a"], ids["volunteer_b"]
     revoked, stranger = ids["revoked"], ids["stranger"]
     new_case = _kit_uuid("case-new-of-a")
+    created = {"created_at": KIT_TIME, "origin": a.node_id}
     ok_ops = [
-        _op(a.node_id, 1, "case", new_case, new_case, _case_fields("KIT-REF-0001", a.node_id))
+        _op(
+            a.node_id,
+            1,
+            "case",
+            new_case,
+            new_case,
+            {**_case_fields("KIT-REF-0001", a.node_id), **created},
+        )
     ]
     ok = seal_bundle(_payload(a, office, 1, ops=ok_ops), a, office.public)
 

@@ -98,7 +98,11 @@ def ask_new_passphrase(env: str) -> str:
 
 
 def open_store(store_path: Path | None) -> Store:
-    return Store.open(resolve(store_path), ask_passphrase("IPS_FIELD_PASSPHRASE"))
+    from sync.erasure import finish_owed_scrub
+
+    store = Store.open(resolve(store_path), ask_passphrase("IPS_FIELD_PASSPHRASE"))
+    finish_owed_scrub(store)  # an erasure a crash interrupted is finished at the next open
+    return store
 
 
 class OneLineGroup(click.Group):

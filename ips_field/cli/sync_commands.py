@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from ips_field.cli.common import PROG, ask_passphrase, one_line_errors, resolve, store_option
-from ips_field.store.store import Store
-
-
-def _open(store_path: Path | None) -> Store:
-    return Store.open(resolve(store_path), ask_passphrase("IPS_FIELD_PASSPHRASE"))
+from ips_field.cli.common import (
+    PROG,
+    one_line_errors,
+    open_store,
+    store_option,
+)
 
 
 @click.command()
@@ -29,7 +29,7 @@ def enrol(invite: Path, out_dir: Path, code: str | None, store_path: Path | None
 
     code = code or click.prompt("One-time code from the office", err=True)
     invitation = read_regular(invite, 64 * 1024)  # a regular file, not a link, size first
-    with _open(store_path) as store:
+    with open_store(store_path) as store:
         reply, mine, office = volunteer_enrol(store, invitation, code)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / bundle_filename().replace(".ipsb", ".ipsr")
@@ -55,7 +55,7 @@ def sync_export(out_dir: Path, store_path: Path | None) -> None:
     from sync.inbox import export_files
     from sync.node import SyncNode
 
-    with _open(store_path) as store:
+    with open_store(store_path) as store:
         lines = export_files(SyncNode(store, "volunteer"), out_dir)
     for line in lines:
         click.echo(line)
@@ -70,7 +70,7 @@ def sync_import(files: tuple[Path, ...], store_path: Path | None) -> None:
     from sync.inbox import import_paths
     from sync.node import SyncNode
 
-    with _open(store_path) as store:
+    with open_store(store_path) as store:
         report = import_paths(SyncNode(store, "volunteer"), list(files))
     for line in report.all_lines():
         click.echo(line)

@@ -97,6 +97,7 @@ class IpsApp(LockableApp):
 
     def unlocked(self, store: Any) -> None:
         """Called by the unlock or wizard screen once the store is open."""
+        from sync.erasure import finish_owed_scrub
         from sync.keys import IDENTITY_DOC, IDENTITY_TABLE
 
         identity = store.table(IDENTITY_TABLE).get_id(IDENTITY_DOC)
@@ -112,6 +113,7 @@ class IpsApp(LockableApp):
             self._show_unlock()
             return
         self.locked_store = store
+        finish_owed_scrub(store)  # an erasure a crash interrupted is finished before anything
         self.session = Session(
             Repository(store, clock=self.clock, rules=True), store, self.templates
         )

@@ -34,7 +34,7 @@ def test_a_well_formed_op_is_returned_unchanged() -> None:
     ids=["huge", "huge-negative", "in-a-list", "nested"],
 )
 def test_integers_beyond_json_range_are_malformed(value: object) -> None:
-    with pytest.raises(InvalidOperation, match="malformed operation"):
+    with pytest.raises(InvalidOperation, match=r"invalid value: cpd\.hours"):
         validate_op(op(title="x", hours=value))
 
 
@@ -43,3 +43,13 @@ def test_unknown_field_and_text_too_long_are_malformed() -> None:
         validate_op(op(title="x", spaceship=1))
     with pytest.raises(InvalidOperation):
         validate_op(op(title="x" * 100_001))
+
+
+def test_the_time_of_an_op_must_be_a_time() -> None:
+    """It becomes the record's ``updated_at``: a word there would sort after every date."""
+    good = op(title="x")
+    assert validate_op({**good, "at": "2026-11-22T10:30:00+00:00"})
+    with pytest.raises(InvalidOperation):
+        validate_op({**good, "at": "zzzz"})
+    with pytest.raises(InvalidOperation):
+        validate_op({**good, "at": 20261122})
