@@ -36,7 +36,7 @@ from ips_field.domain.records import (
 )
 from ips_field.store.table import MemoryStore
 from sync import office as off
-from sync.bundle import BUNDLE_DOMAIN, FORMAT_VERSION, encrypt_frame, make_frame, seal_bundle
+from sync.bundle import FORMAT_VERSION, encrypt_frame, make_frame, seal_bundle
 from sync.exchange import ImportResult, export_bundle, import_bundle
 from sync.node import SyncNode, b64
 from sync.oversight import record_returned_evaluation
@@ -69,7 +69,7 @@ class World:
 
 
 def _office() -> SyncNode:
-    node = SyncNode(MemoryStore(), "office")
+    node = SyncNode.create(MemoryStore(), "office")
     roster = Roster.initial(node.identity.public, clock=node.repo.time)
     with node.store.transaction():
         node.save_state(roster=b64(sign_roster(roster, node.identity)), roster_version=1)
@@ -227,8 +227,8 @@ def seal_ascii(payload: dict, sender: SyncNode, receiver: SyncNode) -> bytes:
         **payload,
     }
     data = json.dumps(full, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
-    body = data + sender.identity.sign_key.sign(BUNDLE_DOMAIN + data)
-    return encrypt_frame(make_frame(body), receiver.identity.public)
+    recipient = receiver.identity.public
+    return encrypt_frame(make_frame(data, sender.identity, recipient), recipient)
 
 
 def deliver(

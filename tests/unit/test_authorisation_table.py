@@ -22,6 +22,7 @@ from ips_field.domain.records import (
     Evaluation,
     Family,
     Interest,
+    KeyDate,
     Meeting,
     Note,
     Outreach,
@@ -48,6 +49,7 @@ PLAIN = {
     "cpd": ("provider", "Other provider"),
     "supervision": ("concerns", "none"),
     "outreach": ("notes", "went well"),
+    "key_date": ("on", "2026-11-02"),
 }
 OFFICE_ONLY = {
     "case": ("office_confirmed_on", "2026-11-21"),
@@ -73,6 +75,7 @@ def sample(kind: str, case_id: str, maker: str) -> Any:
         "cpd": lambda: CpdEntry(on=on, title="T", hours=1.0),
         "supervision": lambda: SupervisionEntry(on=on, supervisor="S"),
         "outreach": lambda: Outreach(on=on, organisation="O"),
+        "key_date": lambda: KeyDate(case_id=case_id, which="assessment_requested", on=on),
     }[kind]()
 
 
