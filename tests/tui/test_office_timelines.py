@@ -48,3 +48,42 @@ async def test_a_volunteers_key_date_reaches_the_office_home_and_the_report(
     assert report.value("Statutory timescales", "dates missed or met late") == 2
     assert report.value("Statutory timescales", "late: the local authority") == 1
     assert report.value("Statutory timescales", "late: the school or setting") == 1
+
+
+async def test_the_office_records_a_subject_access_request_and_sees_it_missed(
+    world: World,  # noqa: F811
+) -> None:
+    from textual.widgets import Input, Select
+
+    from ips_field.tui.office.cases import CaseReviewScreen
+    from sync import audit
+
+    app = app_for(world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(CaseReviewScreen(world.case_id))
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        dialog = app.screen
+        which = dialog.query_one("#f-which", Select)
+        assert which.value == "sar_received"  # only the subject access dates are offered
+        assert not dialog.query("#f-year")
+        dialog.query_one("#f-on", Input).value = "20/10/2026"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [kd] = world.office.repo.for_case(KeyDate, world.case_id)
+        assert (kd.which, kd.on, kd.origin) == ("sar_received", "2026-10-20", world.office.node_id)
+        last = audit.entries(world.office)[-1]
+        assert last["action"] == "subject_access" and "Quillfeather" not in str(last)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.screen.refresh_home()
+        missed = app.screen.query_one("#statutory-missed", DataTable)
+        rows = [[str(c) for c in missed.get_row_at(i)] for i in range(missed.row_count)]
+        # 20 Oct + 1 month = Fri 20 Nov, a working day; not answered by 22 Nov.
+        assert [
+            "A-001",
+            "20 Nov 2026",
+            "The service is late: Subject access answer (Subject access request)",
+        ] in rows

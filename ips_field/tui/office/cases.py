@@ -117,6 +117,7 @@ class CaseReviewScreen(OfficeScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("a", "assign", "Assign", id="assign"),
         Binding("s", "subject_access", "Subject access export", id="sar"),
+        Binding("t", "key_date", "Subject access dates", id="sar_dates"),
         Binding("x", "erase", "Erase family", id="erase"),
     ]
 
@@ -200,6 +201,11 @@ class CaseReviewScreen(OfficeScreen):
                 self.refresh_case()
 
         self.app.push_screen(AssignDialog(self.case_id), done)
+
+    def action_key_date(self) -> None:
+        from ips_field.tui.office.key_dates import record_office_key_date
+
+        record_office_key_date(self, self.case_id)
 
     def action_subject_access(self) -> None:
         s = self.session

@@ -13,14 +13,18 @@ from ips_field.tui.widgets.form_dialog import Field, FormDialog
 class KeyDateDialog(FormDialog):
     """A FormDialog whose result is the checked :class:`KeyDate`, or None."""
 
-    def __init__(self, case_id: str, today: dt.date) -> None:
+    def __init__(self, case_id: str, today: dt.date, *, only: tuple[str, ...] = ()) -> None:
         self.case_id = case_id
+        names = [k for k in KEY_DATES if not only or k in only]
         fields = [
-            Field("which", "Which date", "select", [(v, k) for k, v in KEY_DATES.items()]),
+            Field("which", "Which date", "select", [(KEY_DATES[k], k) for k in names]),
             Field("on", "Date (YYYY-MM-DD or DD/MM/YYYY)", value=today.isoformat()),
-            Field("year", "Year of transfer (phase transfer only, e.g. 2027)"),
-            Field("post_16", "Moving from school to post-16 (phase transfer only)", "bool"),
         ]
+        if "phase_transfer_year" in names:
+            fields += [
+                Field("year", "Year of transfer (phase transfer only, e.g. 2027)"),
+                Field("post_16", "Moving from school to post-16 (phase transfer only)", "bool"),
+            ]
         super().__init__("Record a key date", fields, check=self._build)
 
     def _build(self, values: dict[str, Any]) -> KeyDate:
@@ -28,8 +32,8 @@ class KeyDateDialog(FormDialog):
             self.case_id,
             str(values["which"]),
             str(values["on"]),
-            str(values["year"]),
-            bool(values["post_16"]),
+            str(values.get("year", "")),
+            bool(values.get("post_16", False)),
         )
 
     def dismiss(self, result: Any = None) -> Any:  # type: ignore[override]
