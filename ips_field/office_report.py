@@ -78,7 +78,7 @@ def register(main: click.Group) -> None:
         """Write the report for a period: cases, meetings, hours, CPD, supervision,
         evaluations and impartiality, signposting, conflicts of interest."""
         from ips_field.services.reports import build_report, to_csv, to_markdown
-        from ips_field.store.files import write_new_file
+        from ips_field.store.files import shared_folder_warning, write_new_file
         from ips_field.templates import load_templates
         from sync import audit
 
@@ -111,6 +111,6 @@ def register(main: click.Group) -> None:
             node.store.close()
         click.echo(
             f"Report written to {out}. It is outside the encrypted record: figures and "
-            "volunteers' names, no family's.",
+            "volunteers' names, no family's." + shared_folder_warning(out),
             err=True,
         )

@@ -36,7 +36,7 @@ def check_value(value: Any, depth: int = 0) -> None:
         return
     if depth > MAX_DEPTH:
         raise _refuse("a value nested this deeply")
-    if kind is dict:
+    if kind is dict or isinstance(value, dict):  # a TinyDB Document is stored as a dict
         for key, item in value.items():
             if type(key) is not str:
                 raise _refuse("a field whose name is not text")

@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from ips_field.domain.records import VOICES, Case, Meeting, Note
 from ips_field.errors import IpsError, ValidationError
-from ips_field.store.files import write_new_file
+from ips_field.store.files import shared_folder_warning, write_new_file
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
 from ips_field.tui.widgets.table import Table
@@ -153,7 +153,9 @@ class SummaryScreen(SessionScreen):
             self.notify(f"Not saved: {err}", severity="error")
             return
         self.notify(
-            f"Written to {path}. It is NOT encrypted: delete it when done.", severity="warning"
+            f"Written to {path}. It is NOT encrypted: delete it when done."
+            + shared_folder_warning(path),
+            severity="warning",
         )
 
 
