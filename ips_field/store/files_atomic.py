@@ -42,19 +42,20 @@ def replace_file(target: Path, blob: bytes) -> None:
 
 
 def wipe(path: Path) -> None:
-    """Overwrite a file with zeros, flush it, and remove it."""
-    size = path.stat().st_size
-    fd = osdeps.open_private(path, os.O_WRONLY)
-    try:
-        zeros = bytes(min(size, 1 << 20))
-        done = 0
-        while done < size:
-            n = min(len(zeros), size - done)
-            osdeps.write_all(fd, zeros[:n])
-            done += n
-        osdeps.fsync(fd)
-    finally:
-        osdeps.close(fd)
+    """Overwrite a file with zeros and flush it (as far as the disk allows), then remove it."""
+    with contextlib.suppress(OSError):
+        size = path.stat().st_size
+        fd = osdeps.open_private(path, os.O_WRONLY)
+        try:
+            zeros = bytes(min(size, 1 << 20))
+            done = 0
+            while done < size:
+                n = min(len(zeros), size - done)
+                osdeps.write_all(fd, zeros[:n])
+                done += n
+            osdeps.fsync(fd)
+        finally:
+            osdeps.close(fd)
     osdeps.unlink(path)
 
 
