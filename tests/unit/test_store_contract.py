@@ -155,3 +155,14 @@ def test_a_change_of_type_alone_is_written(path: Path) -> None:
     with Store.open(path, PASS) as store:
         store.table("case").update_multiple([({"n": True}, where("id") == "c1")])
     assert reopened(path)["c1"]["n"] is True  # 1 == True, but not the same stored value
+
+
+@pytest.mark.parametrize("hours", [float("nan"), float("inf"), -1.0, 101, True, "2"])
+def test_outreach_hours_that_are_not_a_sensible_number_are_refused(hours) -> None:
+    from ips_field.domain.records import Outreach
+    from ips_field.errors import ValidationError
+
+    record = Outreach(on="2026-11-20", organisation="A school", hours=hours)
+    with pytest.raises(ValidationError, match="hours"):
+        record.validate()
+    Outreach(on="2026-11-20", organisation="A school", hours=1.5).validate()
