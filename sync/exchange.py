@@ -98,11 +98,11 @@ def _write_atomic(target: Path, data: bytes) -> None:
     tmp = target.with_name(target.name + ".part")
     fd = osdeps.open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
+        osdeps.write_all(fd, data)  # os.write may write only part
+        osdeps.fsync(fd)
     finally:
-        os.close(fd)
-    os.replace(tmp, target)
+        osdeps.close(fd)
+    osdeps.replace(tmp, target)  # retried while antivirus holds the new file (Windows)
     with contextlib.suppress(OSError):
         osdeps.fsync_dir(target.parent)
 
@@ -237,7 +237,7 @@ def wipe_store(store: Any) -> None:
                 fh.write(os.urandom(size))
                 fh.flush()
                 os.fsync(fh.fileno())
-            name.unlink()
+            osdeps.unlink(name)
 
 
 __all__ = ["FEED", "ImportResult", "b64", "bundle_files", "export_bundle", "import_bundle"]
