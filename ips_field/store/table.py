@@ -37,14 +37,17 @@ class IdTable(Table):
         lock = getattr(self._storage, "lock", None)
         return lock if lock is not None else contextlib.nullcontext()
 
-    def _update_table(self, updater: Callable[[dict[str, dict]], None]) -> None:
+    def _update_table(
+        self, updater: Callable[[dict[str, dict]], None], *, replaces: bool = False
+    ) -> None:
         """TinyDB's version converts every key twice per write; our keys are already
         strings. The table is a deep copy (the store's ``read`` copies it; TinyDB's memory
-        storage is copied here), since TinyDB's updaters change documents in place."""
+        storage is copied here), since TinyDB's updaters change documents in place; our own
+        updaters only replace documents (``replaces``), so they need no copy."""
         with self._locked():
             tables = self._storage.read() or {}
             table = tables.get(self.name, {})
-            if not hasattr(self._storage, "mutate"):
+            if not replaces and not hasattr(self._storage, "mutate"):
                 table = json_copy(table)
             table = dict(table)
             updater(table)
@@ -60,7 +63,7 @@ class IdTable(Table):
             mutate(self.name, ids, updater)
             self.clear_cache()
         else:
-            self._update_table(updater)
+            self._update_table(updater, replaces=True)
 
     def _read_table(self) -> dict[str, Mapping]:
         """The table's documents, without copying every table's entry (the store's own
