@@ -66,3 +66,23 @@ def test_office_init_refuses_a_weak_recovery_key_passphrase(tmp_path: Path) -> N
     env["IPS_OFFICE_RECOVERY_PASSPHRASE"] = "recovery pass words"
     result = CliRunner().invoke(main, ["init", "--store", str(store)], env=env)
     assert result.exit_code != 0 and "too weak" in result.output and not store.exists()
+
+
+def test_office_passwd_rekey(tmp_path: Path) -> None:
+    from ips_field.office_cli import main
+    from ips_field.store.store import Store
+
+    store = tmp_path / "office.ipsf"
+    env = {
+        "IPS_OFFICE_PASSPHRASE": "office pass words here",
+        "IPS_OFFICE_RECOVERY_PASSPHRASE": "recovery pass words",
+        "IPS_FIELD_TEST_KDF": "1",
+    }
+    assert CliRunner().invoke(main, ["init", "--store", str(store)], env=env).exit_code == 0
+    weak = {**env, "IPS_OFFICE_NEW_PASSPHRASE": "letmeinletmein"}
+    result = CliRunner().invoke(main, ["passwd", "--rekey", "--store", str(store)], env=weak)
+    assert result.exit_code == 1 and "too weak" in result.output
+    new = {**env, "IPS_OFFICE_NEW_PASSPHRASE": "a new office passphrase after a leak"}
+    result = CliRunner().invoke(main, ["passwd", "--rekey", "--store", str(store)], env=new)
+    assert result.exit_code == 0, result.output
+    Store.open(store, "a new office passphrase after a leak").close()

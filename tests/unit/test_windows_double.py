@@ -106,3 +106,19 @@ def test_exports_warn_in_a_folder_others_can_read(tmp_path: Path) -> None:
     os.chmod(private, 0o700)
     assert "Other users" in shared_folder_warning(shared / "summary.md")
     assert shared_folder_warning(private / "summary.md") == ""
+
+
+def test_macos_flushes_with_f_fullfsync(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import fcntl
+
+    calls: list[int] = []
+    monkeypatch.setattr(osdeps, "MACOS", True)
+    monkeypatch.setattr(fcntl, "F_FULLFSYNC", 51, raising=False)
+    monkeypatch.setattr(fcntl, "fcntl", lambda fd, cmd, *a: calls.append(cmd) or 0)
+    monkeypatch.setattr(os, "fsync", lambda fd: calls.append(-1))
+    fd = os.open(tmp_path / "f", os.O_WRONLY | os.O_CREAT)
+    try:
+        osdeps.fsync(fd)
+    finally:
+        os.close(fd)
+    assert calls == [51]  # a full flush, not a plain fsync
