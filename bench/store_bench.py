@@ -127,7 +127,7 @@ def bench_size(n: int, writes: int, folder: Path) -> dict[str, float]:
     opened: list[Store] = []
 
     def open_with_key(i: int) -> None:
-        opened.append(Store._open(path, lambda header: dek))
+        opened.append(Store._open(path, lambda header: dek, False))
 
     def decrypt_parse(i: int) -> None:
         raw = path.read_bytes()

@@ -122,18 +122,13 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise SyncError("could not write the bundle there (read-only or no such folder)") from None
     try:
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                if written <= 0:
-                    raise OSError("short write")
-                view = view[written:]
-            os.fsync(fd)
+            osdeps.write_all(fd, data)  # os.write may write only part
+            osdeps.fsync(fd)  # F_FULLFSYNC on macOS
         finally:
-            os.close(fd)
+            osdeps.close(fd)
         if os.path.getsize(tmp) != len(data):
             raise OSError("size mismatch")
-        os.replace(tmp, target)
+        osdeps.replace(tmp, target)  # retried while antivirus holds the new file (Windows)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -327,7 +322,7 @@ def wipe_store(store: Any) -> None:
                 fh.write(os.urandom(size))
                 fh.flush()
                 os.fsync(fh.fileno())
-            name.unlink()
+            osdeps.unlink(name)
 
 
 __all__ = ["FEED", "ImportResult", "b64", "bundle_files", "export_bundle", "import_bundle"]

@@ -25,6 +25,8 @@ from ips_field.domain.conflicts import check_conflicts
 from ips_field.domain.records import KINDS, Case, Family, Interest
 from ips_field.errors import IpsError, ValidationError, WrongPassphrase
 from ips_field.store.crypto import KdfParams, seal, unseal
+from ips_field.store.files import write_new_file
+from ips_field.store.osdeps import read_all
 from ips_field.store.repository import OUTBOX, Repository
 from ips_field.store.store import Store
 from sync.enrol import make_invitation, read_invitation, read_reply
@@ -102,18 +104,21 @@ def write_recovery_key(key: X25519PrivateKey, out: Path, passphrase: str, *, kdf
     )
     header = json.dumps(kdf.to_dict()).encode()
     blob = RECOVERY_MAGIC + len(header).to_bytes(2, "big") + header + salt + sealed
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(blob)
+    write_new_file(Path(out), blob)  # binary (a text-mode write turns 0x0A into CRLF)
 
 
 def read_recovery_key(path: Path, passphrase: str) -> X25519PrivateKey:
-    blob = Path(path).read_bytes()
+    blob = read_all(Path(path))
     if not blob.startswith(RECOVERY_MAGIC):
         raise IpsError("not a recovery key file")
     n = int.from_bytes(blob[6:8], "big")
-    kdf = KdfParams.from_dict(json.loads(blob[8 : 8 + n]))
+    try:
+        kdf = KdfParams.from_dict(json.loads(blob[8 : 8 + n]))
+    except (ValueError, RecursionError):
+        raise IpsError("the recovery key file is damaged or was altered") from None
     salt, sealed = blob[8 + n : 24 + n], blob[24 + n :]
+    if len(salt) != 16 or len(sealed) != 48:
+        raise IpsError("the recovery key file is damaged or was altered")
     try:
         raw = unseal(
             kdf.derive(passphrase, salt), salt, b"ips-field recovery key", sealed, RECOVERY_MAGIC

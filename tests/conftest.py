@@ -40,8 +40,15 @@ def pinned_clock(at: dt.datetime = NOW, step: dt.timedelta = STEP) -> FixedClock
 TRAVEL_ENV = "IPS_TEST_WALL_CLOCK"  # e.g. "2027-12-31T23:30 Europe/London" (set by .ci/run)
 
 
+PLATFORM_ENV = "IPS_PLATFORM_DOUBLE"  # "windows": Windows file semantics (tests/windows_double.py)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     set_default_clock(pinned_clock())
+    if os.environ.get(PLATFORM_ENV) == "windows":
+        from tests import windows_double
+
+        windows_double.install()
     travel = os.environ.get(TRAVEL_ENV)
     if travel:
         # Move the machine's clock (and zone) for the whole run: a test that passes only on

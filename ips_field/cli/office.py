@@ -24,6 +24,7 @@ from ips_field.cli.common import (
     one_line_errors,
 )
 from ips_field.demo import office as office_demo
+from ips_field.domain.passphrase import check as check_passphrase
 from ips_field.domain.shown import shown
 from ips_field.errors import IpsError
 from ips_field.store.osdeps import default_store_path
@@ -104,6 +105,9 @@ def init(store_path: Path | None, recovery_out: Path | None) -> None:
         confirmation_prompt=True,
         err=True,
     )
+    problem = check_passphrase(recovery, "recovery key passphrase")
+    if problem:
+        raise click.ClickException(f"{problem}; nothing was created")
     out = recovery_out or path.with_name("office-recovery.key")
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     node = init_office(path, passphrase, recovery, out, kdf=kdf_choice())
@@ -222,6 +226,29 @@ def recover(volunteer_store: Path, key_file: Path) -> None:
     new = ask_new_passphrase("IPS_FIELD_NEW_PASSPHRASE")
     recover_volunteer_store(volunteer_store, key_file, key_pass, new)
     click.echo("The store now opens with the new passphrase.")
+
+
+@main.command()
+@click.option(
+    "--rekey",
+    is_flag=True,
+    help="Also replace the data key and rewrite the master record (for a passphrase "
+    "someone may have seen).",
+)
+@office_store_option
+@one_line_errors(PROG)
+def passwd(rekey: bool, store_path: Path | None) -> None:
+    """Change the office passphrase (the data key stays unless --rekey)."""
+    from ips_field.store.store import Store
+
+    path = resolve(store_path)
+    with Store.open(path, ask_passphrase("IPS_OFFICE_PASSPHRASE", "Office passphrase")) as store:
+        new = ask_new_passphrase("IPS_OFFICE_NEW_PASSPHRASE")
+        if rekey:
+            store.rekey(new, kdf=kdf_choice() or store.kdf)
+        else:
+            store.change_passphrase(new, kdf=kdf_choice() or store.kdf)
+    click.echo("Office passphrase changed" + ("; rewritten under a new key." if rekey else "."))
 
 
 # Commands that live in their own modules join here; a broken module is an error, not a

@@ -84,6 +84,7 @@ def register(main: click.Group) -> None:
         """Write the report for a period: cases, meetings, hours, CPD, supervision,
         evaluations and impartiality, signposting, conflicts of interest."""
         from ips_field.actions.office.documents import write_report
+        from ips_field.store.files import shared_folder_warning
 
         first, last, fmt, out = _checked(start, end, fmt, out)
         node = open_node(store_path)
@@ -93,6 +94,6 @@ def register(main: click.Group) -> None:
             node.store.close()
         click.echo(
             f"Report written to {out}. It is outside the encrypted record: figures and "
-            "volunteers' names, no family's.",
+            "volunteers' names, no family's." + shared_folder_warning(out),
             err=True,
         )

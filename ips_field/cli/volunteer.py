@@ -18,6 +18,7 @@ from ips_field.cli.common import (
     PROG,
     OneLineGroup,
     ask_new_passphrase,
+    ask_passphrase,
     fail,
     kdf_choice,
     one_line_errors,
@@ -72,11 +73,16 @@ def init(store_path: Path | None) -> None:
 @store_option
 @one_line_errors(PROG)
 def verify(store_path: Path | None) -> None:
-    """Open and check the store; print a one-line summary."""
-    with open_store(store_path) as store:
+    """Open and check the store read-only (nothing is written); print a one-line summary."""
+    from ips_field.domain.records import KINDS
+
+    path = resolve(store_path)
+    with Store.open(path, ask_passphrase("IPS_FIELD_PASSPHRASE"), read_only=True) as store:
         info = store.info()
-        repo = Repository(store)
-        counts = {k: v for k, v in repo.counts().items() if v}
+        counts = {
+            kind: sum(1 for d in store.table(kind).all() if not d.get("deleted")) for kind in KINDS
+        }
+        counts = {k: v for k, v in counts.items() if v}
     parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no records"
     torn = "; a cut-short last change was dropped" if info.torn_tail_dropped else ""
     click.echo(
@@ -85,14 +91,27 @@ def verify(store_path: Path | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--rekey",
+    is_flag=True,
+    help="Also replace the data key and rewrite the store (for a passphrase someone may "
+    "have seen: an old copy of the store then holds nothing written after this).",
+)
 @store_option
 @one_line_errors(PROG)
-def passwd(store_path: Path | None) -> None:
-    """Change the store's passphrase (the data key stays; only the key slot changes)."""
+def passwd(rekey: bool, store_path: Path | None) -> None:
+    """Change the store's passphrase (the data key stays unless --rekey)."""
     with open_store(store_path) as store:
         new = ask_new_passphrase("IPS_FIELD_NEW_PASSPHRASE")
-        store.change_passphrase(new, kdf=kdf_choice() or store.kdf)
-    click.echo("Passphrase changed.")
+        if rekey:
+            store.rekey(new, kdf=kdf_choice() or store.kdf)
+        else:
+            store.change_passphrase(new, kdf=kdf_choice() or store.kdf)
+    click.echo(
+        "Passphrase changed; the store was rewritten under a new key."
+        if rekey
+        else "Passphrase changed."
+    )
 
 
 @main.command()

@@ -625,6 +625,9 @@ class Outreach(Record):
         c.date("on", self.on, "Date", required=True)
         c.required("organisation", self.organisation, "Organisation")
         c.choice("audience", self.audience, ("school", "setting", "parent_group", "other"), "Type")
+        hours = self.hours
+        if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 <= hours <= 100:
+            c.fail("hours", "Hours must be a number from 0 to 100")  # NaN fails every comparison
 
 
 @dataclass(kw_only=True)

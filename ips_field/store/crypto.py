@@ -49,6 +49,7 @@ class KdfParams:
 
     MIN_MEMORY_KIB: ClassVar[int] = 64 * MIB
     MAX_MEMORY_KIB: ClassVar[int] = 1024 * MIB
+    MAX_ITERATIONS: ClassVar[int] = 3  # calibrate() always writes t=3: more is an altered file
     DEFAULT: ClassVar[KdfParams]
     FOR_TESTS: ClassVar[KdfParams]
 
@@ -59,12 +60,13 @@ class KdfParams:
             and isinstance(self.iterations, int)
             and isinstance(self.lanes, int)
             and self.MIN_MEMORY_KIB <= self.memory_kib <= self.MAX_MEMORY_KIB
-            and 1 <= self.iterations <= 10
+            and 1 <= self.iterations <= self.MAX_ITERATIONS
             and 1 <= self.lanes <= 8
         )
         if not ok:
             raise UnsafeKdfParameters(
-                "store header asks for unsafe key-derivation settings; file refused"
+                "the file asks for key-derivation settings this program never writes: "
+                "it may have been altered; refused"
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,7 +75,9 @@ class KdfParams:
     @classmethod
     def from_dict(cls, data: Any) -> KdfParams:
         if not isinstance(data, dict) or data.get("alg") != "argon2id":
-            raise UnsafeKdfParameters("store header names an unknown key derivation; file refused")
+            raise UnsafeKdfParameters(
+                "the file names an unknown key derivation: it may have been altered; refused"
+            )
         params = cls(data.get("m"), data.get("t"), data.get("p"))  # type: ignore[arg-type]
         params.check_bounds()
         return params

@@ -4,6 +4,7 @@ Layout (see docs/store-format.md)::
 
     MAGIC | u32 header length | header JSON | 32-byte header tag
           | 16-byte salt | u64 body length | body ciphertext
+          | seal (2 x 80 bytes, only when the header says "sealed": true)
           | journal record* (u32 length | 16-byte salt | ciphertext)
 
 Nothing here holds a key or state: :mod:`ips_field.store.store` seals, opens and writes.
@@ -15,6 +16,7 @@ import gc
 import hashlib
 import hmac
 import json
+import os
 import struct
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +24,8 @@ from typing import Any
 import orjson
 
 from ips_field.errors import StoreDamaged, StoreWriteError
-from ips_field.store.crypto import SALT_BYTES, hkdf
+from ips_field.store.crypto import SALT_BYTES, hkdf, seal
+from ips_field.store.journal import SEAL_BYTES, SealState, seal_region
 
 MAGIC = b"IPSF\x01\n"
 FORMAT = 1
@@ -62,6 +65,8 @@ class Parsed:
     body_ad: bytes
     journal_start: int
     raw: bytes
+    seal: bytes = b""  # the seal region (empty in a store written before it existed)
+    seal_start: int = 0
 
 
 def core_ad(header: dict[str, Any]) -> bytes:
@@ -79,14 +84,9 @@ def parse(raw: bytes) -> Parsed:
         raise damaged
     try:
         header = json.loads(raw[pos : pos + hlen])
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a deeply nested header
         raise damaged from None
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise damaged
-    if not isinstance(header.get("store_id"), str) or not isinstance(header.get("slots"), list):
-        raise damaged
-    if not isinstance(header.get("generation"), int):
-        raise damaged
+    check_header(header)
     head = raw[: pos + hlen]
     pos += hlen
     tag = raw[pos : pos + TAG_BYTES]
@@ -96,9 +96,62 @@ def parse(raw: bytes) -> Parsed:
     (blen,) = struct.unpack(">Q", raw[pos : pos + 8])
     body_ad = core_ad(header) + salt + raw[pos : pos + 8]
     pos += 8
-    if len(raw) < pos + blen:
+    end = pos + blen
+    seal_len = SEAL_BYTES if header.get("sealed") is True else 0
+    if len(raw) < end + seal_len:
         raise StoreDamaged("store file is cut short (truncated)")
-    return Parsed(header, head, tag, salt, raw[pos : pos + blen], body_ad, pos + blen, raw)
+    return Parsed(
+        header,
+        head,
+        tag,
+        salt,
+        raw[pos:end],
+        body_ad,
+        end + seal_len,
+        raw,
+        raw[end : end + seal_len],
+        end,
+    )
+
+
+def check_header(header: Any) -> None:
+    """Refuse, before any key derivation, a header not shaped as this program writes it."""
+    damaged = StoreDamaged("store file is damaged or was altered (its header)")
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise damaged
+    if not isinstance(header.get("store_id"), str) or not isinstance(header.get("slots"), list):
+        raise damaged
+    gen = header.get("generation")
+    if type(gen) is not int or gen < 0:
+        raise damaged
+    if not header["slots"] or len(header["slots"]) > 8:
+        raise damaged
+    for slot in header["slots"]:
+        if not isinstance(slot, dict) or not isinstance(slot.get("type"), str):
+            raise damaged
+        for key, value in slot.items():
+            if key == "kdf":
+                if not isinstance(value, dict) or not all(
+                    isinstance(v, str) or type(v) is int for v in value.values()
+                ):
+                    raise damaged
+            elif not isinstance(value, str):
+                raise damaged
+
+
+def body_blob(dek: bytes, header: dict[str, Any], plain: bytes) -> tuple[bytes, bytes]:
+    """A whole base generation's bytes (header, tag, salt, length, body, seal at sequence
+    0 when the header says ``sealed``) and its body."""
+    hb = header_bytes(header)
+    salt = os.urandom(SALT_BYTES)
+    # Seal needs the final body length in its AD; ChaCha20-Poly1305 adds 16 bytes.
+    blen = struct.pack(">Q", len(plain) + 16)
+    body = seal(dek, salt, BODY_INFO, plain, core_ad(header) + salt + blen)
+    blob = hb + header_tag(dek, hb) + salt + blen + body
+    if header.get("sealed") is True:
+        state = SealState(header["generation"], 0, chain_start(body))
+        blob += seal_region(dek, header["store_id"], state)
+    return blob, body
 
 
 def header_tag(dek: bytes, head: bytes) -> bytes:
@@ -118,6 +171,8 @@ def loads_no_gc(body: bytes) -> Any:
     gc.disable()
     try:
         return json.loads(body)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
     finally:
         if enabled:
             gc.enable()

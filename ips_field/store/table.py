@@ -1,10 +1,12 @@
 """TinyDB tables keyed by our UUID ``id`` field, and an in-memory store for tests.
 
 Documents are stored under their own ``id`` (a uuid4 string), never under TinyDB's
-integer ``doc_id``. Changes always *replace* a document object rather than mutate it, so
-the encrypted storage can find what changed by object identity (DESIGN.md §3). Our own
-writes also name the ids they touch, so the store changes only those documents (in place,
-keeping what they were for rollback) and never copies a whole table.
+integer ``doc_id``. Our own writes (``put``, ``put_many``, ``delete_ids``, ``update``) name
+the ids they touch, so the store changes only those documents (in place, keeping what they
+were for rollback) and never copies a whole table. TinyDB's own methods that IdTable
+inherits (``update_multiple``, ``remove``, ``truncate``...) work on a deep copy of the table
+and the store writes what differs in value. Every read hands out deep copies: changing a
+returned document (or a list inside it) never changes the cache.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document, Table
+
+from ips_field.store.values import json_copy, json_copy_flat
 
 
 class IdTable(Table):
@@ -33,12 +37,19 @@ class IdTable(Table):
         lock = getattr(self._storage, "lock", None)
         return lock if lock is not None else contextlib.nullcontext()
 
-    def _update_table(self, updater: Callable[[dict[str, dict]], None]) -> None:
+    def _update_table(
+        self, updater: Callable[[dict[str, dict]], None], *, replaces: bool = False
+    ) -> None:
         """TinyDB's version converts every key twice per write; our keys are already
-        strings, so a shallow dict copy (one C-level pass) is enough."""
+        strings. The table is a deep copy (the store's ``read`` copies it; TinyDB's memory
+        storage is copied here), since TinyDB's updaters change documents in place; our own
+        updaters only replace documents (``replaces``), so they need no copy."""
         with self._locked():
             tables = self._storage.read() or {}
-            table = dict(tables.get(self.name, {}))
+            table = tables.get(self.name, {})
+            if not replaces and not hasattr(self._storage, "mutate"):
+                table = json_copy(table)
+            table = dict(table)
             updater(table)
             tables[self.name] = table
             self._storage.write(tables)
@@ -52,7 +63,7 @@ class IdTable(Table):
             mutate(self.name, ids, updater)
             self.clear_cache()
         else:
-            self._update_table(updater)
+            self._update_table(updater, replaces=True)
 
     def _read_table(self) -> dict[str, Mapping]:
         """The table's documents, without copying every table's entry (the store's own
@@ -62,16 +73,19 @@ class IdTable(Table):
 
     def __iter__(self) -> Iterator[Document]:
         with self._locked():
-            docs = [Document(doc, doc_id) for doc_id, doc in self._read_table().items()]
+            docs = [Document(json_copy_flat(d), i) for i, d in self._read_table().items()]
         return iter(docs)
 
     def search(self, cond: Any) -> list[Document]:
         with self._locked():
-            return super().search(cond)
+            return [_copied(d) for d in super().search(cond)]
 
     def get(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         with self._locked():
-            return super().get(*args, **kwargs)
+            found = super().get(*args, **kwargs)
+        if isinstance(found, list):
+            return [_copied(d) for d in found]
+        return _copied(found) if found is not None else None
 
     def put(self, doc: Mapping[str, Any]) -> str:
         """Insert or replace the document whose ``id`` is ``doc["id"]``."""
@@ -93,7 +107,7 @@ class IdTable(Table):
         """A copy of the document with this id, or ``None``."""
         with self._locked():
             found = self._read_table().get(doc_id)
-            return dict(found) if found is not None else None
+            return json_copy_flat(found) if found is not None else None
 
     def delete_ids(self, doc_ids: list[str]) -> None:
         """Remove documents for good (used by erasure and purge, not ordinary deletion)."""
@@ -106,9 +120,16 @@ class IdTable(Table):
         self._changed(updater, wanted)
 
     def insert(self, document: Mapping) -> int | str:
-        if not isinstance(document, Document) and "id" in document:
+        if "id" in document:
             return self.put(document)
-        return super().insert(document)
+        raise TypeError("IdTable documents need an 'id' field (use put)")
+
+    def insert_multiple(self, documents: Any) -> list:  # type: ignore[override]
+        docs = list(documents)
+        if not all("id" in d for d in docs):
+            raise TypeError("IdTable documents need an 'id' field (use put_many)")
+        self.put_many(docs)
+        return [str(d["id"]) for d in docs]
 
     def update(  # type: ignore[override]
         self,
@@ -119,7 +140,7 @@ class IdTable(Table):
         """Like TinyDB's ``update`` but replaces each changed document object."""
 
         def apply(old: dict) -> dict:
-            new = copy.deepcopy(old)
+            new = json_copy(old)
             if callable(fields):
                 fields(new)
             else:
@@ -139,6 +160,10 @@ class IdTable(Table):
         if "id" in document:
             return [self.put(document)]
         raise TypeError("IdTable.upsert needs a document with an 'id' field")
+
+
+def _copied(doc: Document) -> Document:
+    return Document(json_copy_flat(dict(doc)), doc.doc_id)
 
 
 class IdTinyDB(TinyDB):

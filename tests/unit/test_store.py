@@ -26,6 +26,7 @@ from ips_field.errors import (
     WrongPassphrase,
 )
 from ips_field.store import crypto
+from ips_field.store.journal import SEAL_BYTES
 from ips_field.store.store import MAGIC, TAG_BYTES, KdfParams, Store
 
 PASS = "correct horse battery staple"
@@ -52,13 +53,15 @@ def regions(raw: bytes) -> dict[str, tuple[int, int]]:
     blen0 = salt0 + 16
     (blen,) = struct.unpack(">Q", raw[blen0 : blen0 + 8])
     body0 = blen0 + 8
+    seal0 = body0 + blen
     return {
         "magic": (0, len(MAGIC)),
         "header": (h0, tag0),
         "tag": (tag0, salt0),
         "salt": (salt0, blen0),
-        "body": (body0, body0 + blen),
-        "journal": (body0 + blen, len(raw)),
+        "body": (body0, seal0),
+        "seal": (seal0, seal0 + SEAL_BYTES),
+        "journal": (seal0 + SEAL_BYTES, len(raw)),
     }
 
 
@@ -140,9 +143,14 @@ def test_truncated_base_is_damage(path: Path) -> None:
 
 
 def test_torn_journal_tail_is_dropped_and_reported(path: Path) -> None:
-    make(path, docs=3)
-    raw = path.read_bytes()
-    path.write_bytes(raw[:-7])  # the last record cut short, as by a crash mid-append
+    make(path, docs=2)
+    seal0, seal1 = regions(path.read_bytes())["seal"]
+    seal_before = path.read_bytes()[seal0:seal1]
+    with Store.open(path, PASS) as store:
+        store.table("note").put({"id": "n2", "text": "unacknowledged"})
+    raw = bytearray(path.read_bytes())
+    raw[seal0:seal1] = seal_before  # a crash mid-append: the seal not yet moved on
+    path.write_bytes(bytes(raw[:-7]))  # and the record cut short
     with Store.open(path, PASS) as store:
         assert store.info().torn_tail_dropped
         assert sorted(d["id"] for d in store.table("note").all()) == ["n0", "n1"]
@@ -438,7 +446,7 @@ def test_scrubbed_compaction_leaves_no_trace(path: Path) -> None:
         tmp = name.with_name("check.ipsf")
         tmp.write_bytes(name.read_bytes())
         with Store.open(tmp, PASS) as copy:
-            assert MARKER not in json.dumps(copy._read())
+            assert MARKER not in json.dumps(copy.db.storage.read())
         tmp.unlink()
         tmp.with_name("check.ipsf.lock").unlink(missing_ok=True)
 

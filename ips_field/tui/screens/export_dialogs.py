@@ -15,7 +15,7 @@ from textual.widgets import Button, Static
 
 from ips_field.domain.records import VOICES, Note
 from ips_field.errors import IpsError
-from ips_field.store.files import write_new_file
+from ips_field.store.files import shared_folder_warning, write_new_file
 
 FORMAT_HINT = "End the name with .docx (Word), .pdf or .md (Markdown)."
 ASK_NAME = "Save as (.docx for Word, .pdf or .md):"
@@ -87,7 +87,9 @@ def write_export(screen: Screen, target: str | None, make: Callable[[str], bytes
         screen.notify(f"Not saved: {err}", severity="error")
         return None
     screen.notify(
-        f"Written to {path}. It is NOT encrypted: delete it when done.", severity="warning"
+        f"Written to {path}. It is NOT encrypted: delete it when done."
+        + shared_folder_warning(path),
+        severity="warning",
     )
     return path
 
