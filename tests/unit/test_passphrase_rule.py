@@ -51,7 +51,7 @@ def test_check_names_what_was_refused() -> None:
 
 
 def test_office_init_refuses_a_weak_recovery_key_passphrase(tmp_path: Path) -> None:
-    from ips_field.office_cli import main
+    from ips_field.cli.office import main
 
     env = {
         "IPS_OFFICE_PASSPHRASE": "office pass words here",
@@ -69,7 +69,7 @@ def test_office_init_refuses_a_weak_recovery_key_passphrase(tmp_path: Path) -> N
 
 
 def test_office_passwd_rekey(tmp_path: Path) -> None:
-    from ips_field.office_cli import main
+    from ips_field.cli.office import main
 
     from ips_field.store.store import Store
 
