@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ips_field.cli import main
+from ips_field.cli.volunteer import main
 from ips_field.errors import StoreDamaged, WrongPassphrase
 from ips_field.store import crypto
 from ips_field.store.crypto import KdfParams
