@@ -45,6 +45,7 @@ from sync.errors import (
 )
 from sync.keys import NodeIdentity, PublicIdentity, fingerprint_bytes
 from sync.roster import Roster
+from sync.safefile import read_regular
 
 __all__ = [
     "BUCKETS",
@@ -223,8 +224,6 @@ def open_bundle_file(
     max_bytes: int = MAX_BUNDLE_BYTES,
 ) -> dict[str, Any]:
     """:func:`open_bundle` on a file: a regular file, not a link, size checked first."""
-    from sync.safefile import read_regular
-
     data = read_regular(Path(path), max_bytes)
     return open_bundle(data, me, roster, max_bytes=max_bytes)
 

@@ -36,9 +36,9 @@ from sync.errors import BundleTooLarge, InvalidOperation, Replayed
 from sync.merge import apply_ops
 from sync.node import SyncNode, b64, unb64
 from sync.ops import check_header, position_ok, validate_op
+from sync.routing import FEED, acknowledge_closed, route
 from sync.safefile import move_into, read_checked, remove_read_file
 
-FEED = "sync_feed"  # office: operations queued per volunteer, numbered per volunteer
 MAX_OPS_PER_BUNDLE = 5000
 IMPORTED = "sync_imported"  # SHA-256 of each imported bundle file (replay detection only)
 
@@ -256,8 +256,6 @@ def _apply_checked(
         node.save_peer(peer)
         node.store.table(IMPORTED).put({"id": digest, "at": node.now()})
         if is_office:
-            from sync.office import acknowledge_closed, route
-
             acknowledge_closed(node, result.cases)
             route(node)
     if result.erased_cases:
@@ -304,13 +302,6 @@ def _quarantine(
     return ImportResult(path, "quarantined", f"quarantined: {reason}", moved=moved)
 
 
-def bundle_files(paths: list[Path]) -> list[Path]:
-    """Bundle files among ``paths`` (files, or the entries of folders): see :mod:`sync.inbox`."""
-    from sync.inbox import candidates
-
-    return [c.path for c in candidates(paths, kinds=("bundle",))[0]]
-
-
 def wipe_store(store: Any) -> None:
     """Best-effort wipe after a signed instruction: overwrite, then delete, every store file."""
     path = Path(store.path)
@@ -325,4 +316,4 @@ def wipe_store(store: Any) -> None:
             osdeps.unlink(name)
 
 
-__all__ = ["FEED", "ImportResult", "b64", "bundle_files", "export_bundle", "import_bundle"]
+__all__ = ["FEED", "ImportResult", "b64", "export_bundle", "import_bundle"]

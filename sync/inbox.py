@@ -29,8 +29,10 @@ from pathlib import Path
 from ips_field.domain.shown import shown
 from ips_field.domain.words import count
 from ips_field.errors import IpsError, SyncError
-from sync.exchange import ImportResult, import_bundle, wipe_store
+from sync import audit
+from sync.exchange import ImportResult, export_bundle, import_bundle, pending_count, wipe_store
 from sync.node import SyncNode
+from sync.office import export_for, export_targets, read_enrolment_reply, volunteer_name
 from sync.safefile import Candidate, move_into, read_checked, remove_read_file, sniff
 
 __all__ = ["SUFFIXES", "InboxReport", "candidates", "export_files", "import_paths"]
@@ -168,8 +170,6 @@ def _one_bundle(node: SyncNode, c: Candidate, qdir: Path, report: InboxReport) -
     report.results.append(result)
     who = ""
     if node.role == "office" and result.sender:
-        from sync.office import volunteer_name
-
         who = f" from {shown(volunteer_name(node, result.sender))}"
     report.lines.append(f"{shown(c.path.name)}: {shown(result.summary)}{who}")
     status = result.status
@@ -186,8 +186,6 @@ def _one_bundle(node: SyncNode, c: Candidate, qdir: Path, report: InboxReport) -
     if status in ("imported", "replay", "quarantined") and not result.moved:
         report.not_moved += 1
     if node.role == "office" and status != "others":
-        from sync import audit
-
         audit.append(node, "import", f"{shown(c.path.name)}: {status}{who}")
     if result.erased and node.role == "volunteer":  # no trace left in either generation
         report.erased += result.erased
@@ -202,8 +200,6 @@ def _one_bundle(node: SyncNode, c: Candidate, qdir: Path, report: InboxReport) -
 def _one_reply(
     node: SyncNode, c: Candidate, qdir: Path, on_reply: OnReply, report: InboxReport
 ) -> None:
-    from sync import audit
-    from sync.office import read_enrolment_reply
 
     name = shown(c.path.name)
     try:
@@ -231,16 +227,12 @@ def export_files(node: SyncNode, out_dir: Path, only: str | None = None) -> list
     """Seal and write bundles into ``out_dir``: the office's, or the volunteer's one."""
     out_dir = Path(out_dir)
     if node.role == "volunteer":
-        from sync.exchange import export_bundle, pending_count
-
         office = node.office_public
         if office is None:
             raise SyncError("this store is not enrolled with an office yet (use ips-field enrol)")
         n = pending_count(node, office.node_id)
         path = export_bundle(node, office.node_id, out_dir)
         return [f"{path.name}: {count(n, 'change')} sealed for the office"]
-    from sync import audit
-    from sync.office import export_for, export_targets, volunteer_name
 
     lines = []
     targets = export_targets(node, only)

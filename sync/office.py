@@ -9,7 +9,6 @@ assignee, and a newly assigned volunteer receives the whole case as operations.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import uuid
@@ -22,17 +21,17 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from ips_field.domain.clock import Clock
 from ips_field.domain.conflicts import check_conflicts
-from ips_field.domain.records import KINDS, Case, Family, Interest
+from ips_field.domain.records import Case, Family, Interest
 from ips_field.errors import IpsError, ValidationError, WrongPassphrase
 from ips_field.store.crypto import KdfParams, seal, unseal
 from ips_field.store.files import write_new_file
 from ips_field.store.osdeps import read_all
 from ips_field.store.repository import OUTBOX, Repository
 from ips_field.store.store import Store
-from sync.enrol import make_invitation, read_invitation, read_reply
+from sync.enrol import make_invitation, make_reply, read_invitation, read_reply
 from sync.erasure import finish_owed_scrub, finish_scrub
 from sync.errors import EnrolmentError
-from sync.exchange import FEED, export_bundle
+from sync.exchange import export_bundle
 from sync.keys import (
     IDENTITY_DOC,
     IDENTITY_TABLE,
@@ -42,6 +41,7 @@ from sync.keys import (
 from sync.merge import erase_case
 from sync.node import SyncNode, b64, claim_unassigned_cases, rename_node, unb64
 from sync.roster import Roster, sign_roster
+from sync.routing import FEED, feed_add, route
 
 PENDING = "sync_pending"
 NAMES = "volunteer_names"
@@ -177,8 +177,6 @@ def _digits(text: str) -> str:
 
 def volunteer_enrol(store: Store, invitation: bytes, code: str) -> tuple[bytes, str, str]:
     """Volunteer side: the reply file bytes, our fingerprint and the office's fingerprint."""
-    from sync.enrol import make_reply
-
     invite = read_invitation(invitation)
     invite.check_code(code)
     old = Repository(store).node_id  # makes the node record if the store is new
@@ -193,76 +191,6 @@ def volunteer_enrol(store: Store, invitation: bytes, code: str) -> tuple[bytes, 
     with store.transaction():
         node.save_state(office=invite.office.to_dict(), roster_version=0)
     return reply, identity.fingerprint(), fingerprint(invite.office)
-
-
-# -- routing to volunteers -------------------------------------------------------------------
-
-
-def _feed_add(node: SyncNode, volunteer: str, op: dict[str, Any]) -> None:
-    table = node.store.table(FEED)
-    counters = node.state.get("feed_n", {})
-    n = counters.get(volunteer, 0) + 1
-    table.put({"id": f"{volunteer}:{n}", "volunteer": volunteer, "n": n, "op": op})
-    node.save_state(feed_n={**counters, volunteer: n})
-
-
-def case_snapshot(node: SyncNode, case_id: str) -> list[dict[str, Any]]:
-    """Every record of a case as put operations (ids derived from content: idempotent)."""
-    ops = []
-    for kind, cls in KINDS.items():
-        if cls.CASE_FIELD is None:
-            continue
-        for doc in node.repo.table(kind).all():
-            if doc.get(cls.CASE_FIELD) != case_id:
-                continue
-            clocks = doc.get("clocks", {})
-            fields = {k: doc[k] for k in clocks if k in doc}
-            fields.update(created_at=doc.get("created_at", ""), origin=doc.get("origin", ""))
-            digest = hashlib.sha256(json.dumps([doc["id"], clocks], sort_keys=True).encode())
-            ops.append(
-                {
-                    "id": "snap-" + digest.hexdigest()[:27],
-                    "seq": 1,
-                    "origin": node.node_id,
-                    "kind": kind,
-                    "record_id": doc["id"],
-                    "case_id": case_id,
-                    "action": "put",
-                    "fields": fields,
-                    "clocks": clocks,
-                    "at": doc.get("updated_at", ""),
-                }
-            )
-    return ops
-
-
-def route(node: SyncNode) -> None:
-    """Queue the office's new operations for the volunteers who hold the cases."""
-    done = node.state.get("routed_seq", 0)
-    for op in node.repo.outbox(after_seq=done):
-        case = node.repo.raw("case", op["case_id"]) if op.get("case_id") else None
-        if case is None:
-            continue
-        target = case.get("assigned_to")
-        if op["kind"] == "case" and "assigned_to" in op["fields"]:
-            for snap in case_snapshot(node, case["id"]):
-                _feed_add(node, target, snap)
-            old = op.get("previous_assignee")
-            if old and old != target:
-                _feed_add(node, old, op)
-        elif target:
-            _feed_add(node, target, op)
-        done = op["seq"]
-    node.save_state(routed_seq=done)
-
-
-def acknowledge_closed(node: SyncNode, case_ids: set[str]) -> None:
-    """Tell volunteers the office now holds their closed cases (they may purge later)."""
-    today = node.now()[:10]
-    for case_id in case_ids:
-        case = node.repo.get(Case, case_id)
-        if case is not None and case.status == "closed" and not case.office_confirmed_on:
-            node.repo.save(case.replace(office_confirmed_on=today))
 
 
 # -- supervisor actions --------------------------------------------------------------------
@@ -327,7 +255,7 @@ def erase_family(node: SyncNode, case_id: str) -> dict[str, Any]:
             "at": node.now(),
         }
         if target:
-            _feed_add(node, target, op)
+            feed_add(node, target, op)
         stub = {
             "id": case_id,
             "reference": case.get("reference", ""),

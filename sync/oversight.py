@@ -29,9 +29,12 @@ from ips_field.errors import SyncError, ValidationError
 from ips_field.store.files import write_new_file
 from sync import audit
 from sync.bundle import AddressedElsewhere, open_bundle_file
+from sync.inbox import candidates
 from sync.merge import CONFLICTS, open_conflicts, resolve_conflict
 from sync.node import SyncNode
-from sync.office import erase_family, route, volunteer_name
+from sync.office import erase_family, volunteer_name
+from sync.routing import route
+from sync.safefile import read_regular
 
 DEFAULT_RETENTION_DAYS = 6 * 365  # six years after closure, until the office sets its own
 
@@ -129,8 +132,6 @@ def _preview(node: SyncNode, path: Path, payload: dict[str, Any]) -> Preview:
 
 def inbox_files(folder: Path | None) -> list[Path]:
     """Bundle files in the inbox folder (ours by name and magic, regular), oldest first."""
-    from sync.inbox import candidates
-
     if folder is None or not Path(folder).is_dir():
         return []
     return [c.path for c in candidates([Path(folder)], kinds=("bundle",))[0]]
@@ -138,8 +139,6 @@ def inbox_files(folder: Path | None) -> list[Path]:
 
 def quarantined(folder: Path | None) -> list[tuple[str, str]]:
     """(file name, reason) for each bundle refused from this inbox (names not escaped)."""
-    from sync.safefile import read_regular
-
     q = Path(folder) / "quarantine" if folder is not None else None
     if q is None or not q.is_dir() or q.is_symlink():
         return []

@@ -18,8 +18,8 @@ from ips_field.actions.office.documents import SAR_FORMATS
 
 
 def register(main: click.Group) -> None:
-    from ips_field.cli.office import PROG, office_store_option, open_node
     from ips_field.cli.common import one_line_errors
+    from ips_field.cli.office import PROG, office_store_option, open_node
 
     @main.command("subject-access")
     @click.argument("ref", required=False)

@@ -54,7 +54,7 @@ from ips_field.errors import IpsError
 from ips_field.store import osdeps
 from ips_field.store.store import KdfParams, Store
 from ips_field.templates import Templates, load_templates
-from sync import audit
+from sync import audit, routing
 from sync import office as off
 from sync.exchange import export_bundle, import_bundle
 from sync.node import SyncNode
@@ -183,7 +183,7 @@ def _office_work(o: _Office, ids: dict[str, dict[int, str]], days: Days) -> None
                 "the school is handling the transport worry."
             )
         )
-        off.route(node)
+        routing.route(node)
     pv = o.nodes[priya].repo
     mine = pv.get(Case, ids[priya][IBBOTSON])
     assert mine is not None

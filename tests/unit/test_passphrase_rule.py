@@ -70,7 +70,6 @@ def test_office_init_refuses_a_weak_recovery_key_passphrase(tmp_path: Path) -> N
 
 def test_office_passwd_rekey(tmp_path: Path) -> None:
     from ips_field.cli.office import main
-
     from ips_field.store.store import Store
 
     store = tmp_path / "office.ipsf"

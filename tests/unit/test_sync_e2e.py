@@ -11,6 +11,7 @@ from ips_field.errors import ValidationError
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store
 from sync import office as off
+from sync import routing
 from sync.exchange import export_bundle, import_bundle, wipe_store
 from sync.merge import open_conflicts, resolve_conflict
 from sync.node import SyncNode
@@ -99,7 +100,7 @@ def test_two_volunteers_and_office(tmp_path: Path) -> None:
     carry(na, oid, office, tmp_path)
     [conflict] = open_conflicts(office.repo)
     resolve_conflict(office.repo, conflict["id"], "Hill Academy")
-    off.route(office)
+    routing.route(office)
     carry(office, a, na, tmp_path)
     assert na.repo.get(Case, case.id).school == "Hill Academy"
 

@@ -12,6 +12,7 @@ from ips_field.domain.records import Case, Consent, CpdEntry, Family, Interest, 
 from ips_field.errors import SyncError
 from ips_field.services.impartiality import flagged_notes
 from sync import office as off
+from sync import routing
 from sync.errors import InvalidOperation, Unauthorised
 from sync.ops import MAX_COUNTER
 from tests import hostile_kit as hk
@@ -233,7 +234,7 @@ def test_a_huge_clock_counter_cannot_stop_the_office_writing_to_volunteers(world
     for _ in range(3):  # the office's own edits and every later bundle still reach Anna
         case = world.office.repo.get(Case, cid)
         world.office.repo.save(case.replace(summary=case.summary + "."))  # type: ignore[union-attr]
-        off.route(world.office)
+        routing.route(world.office)
         assert hk.carry_down(world, "a").status == "imported"
     assert refused(world, "a", [hk.op(a, "case", cid, {"summary": "x"}, counter=2**31)])
 
