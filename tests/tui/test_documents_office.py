@@ -12,11 +12,12 @@ from textual_plotext import PlotextPlot
 
 from ips_field.tui.office.cases import CaseReviewScreen
 from ips_field.tui.office.reports import ReportsScreen
-from tests.tui.test_office_app import World, app_for, world  # noqa: F401
+from tests.office_world import World
+from tests.tui.test_office_app import app_for
 from tests.unit.test_documents import pdf_text
 
 
-async def test_reports_screen_charts_and_word_pdf_exports(world: World, tmp_path: Path) -> None:  # noqa: F811
+async def test_reports_screen_charts_and_word_pdf_exports(world: World, tmp_path: Path) -> None:
     app = app_for(world)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("r")
@@ -47,7 +48,7 @@ async def test_reports_screen_charts_and_word_pdf_exports(world: World, tmp_path
     assert (tmp_path / "r.pdf").stat().st_mode & 0o077 == 0
 
 
-async def test_subject_access_pack_from_the_case_screen(world: World, tmp_path: Path) -> None:  # noqa: F811
+async def test_subject_access_pack_from_the_case_screen(world: World, tmp_path: Path) -> None:
     from sync import audit
 
     app = app_for(world)

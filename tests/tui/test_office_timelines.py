@@ -8,11 +8,12 @@ from ips_field.domain.records import KeyDate
 from ips_field.services.reports import build_report
 from ips_field.tui.office.home import HomeScreen
 from sync.exchange import export_bundle, import_bundle
-from tests.tui.test_office_app import TODAY, World, app_for, world  # noqa: F401
+from tests.office_world import World
+from tests.tui.test_office_app import TODAY, app_for
 
 
 async def test_a_volunteers_key_date_reaches_the_office_home_and_the_report(
-    world: World,  # noqa: F811
+    world: World,
 ) -> None:
     # Anna records the review meeting; 4 weeks on (17 Nov) the LA has said nothing.
     world.anna.repo.save(
@@ -51,7 +52,7 @@ async def test_a_volunteers_key_date_reaches_the_office_home_and_the_report(
 
 
 async def test_the_office_records_a_subject_access_request_and_sees_it_missed(
-    world: World,  # noqa: F811
+    world: World,
 ) -> None:
     from textual.widgets import Input, Select
 
