@@ -53,10 +53,11 @@ class LockableApp(Guarded, App[None]):
     LOCK_KEEPS_SCREENS: bool = False
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
-        """Run for real: the toolkit's developer switches off first (``devflags``)."""
+        """Run for real: the toolkit's developer switches off first (``devflags``). A
+        headless run (snapshot tests) keeps the test tools' own variables."""
         from ips_field.tui import devflags
 
-        if not devflags.debug_enabled():
+        if not devflags.debug_enabled() and not kwargs.get("headless"):
             devflags.scrub()
             self.features = frozenset()
         return super().run(*args, **kwargs)

@@ -33,6 +33,14 @@ VOICE_KEYS = [
     ("4", "f5", "professional_view"),
     ("5", "f6", "agreed_action"),
 ]
+# Short footer words, so that every key fits 80 columns (the voice line says it in full).
+SHORT = {
+    "parent_view": "Parent",
+    "procedure": "Procedure",
+    "option": "Option",
+    "professional_view": "Professional",
+    "agreed_action": "Action",
+}
 
 
 class WhoSaidIt(ModalScreen[tuple[str, str] | None]):
@@ -113,10 +121,10 @@ class ActionDetails(ModalScreen[tuple[str, str] | None]):
 
 class MeetingModeScreen(SessionScreen):
     BINDINGS = [
-        Binding("escape", "leave", "Back", id="back"),
-        Binding("f7,ctrl+r", "role_stated", "Role stated", id="role_stated"),
+        Binding("escape", "leave", "Back", id="back", show=False),  # asks first
+        Binding("f7,ctrl+r", "role_stated", "Stated", id="role_stated"),
         *[
-            Binding(fkey, f"voice('{voice}')", VOICES[voice], id=f"voice_{voice}")
+            Binding(fkey, f"voice('{voice}')", SHORT[voice], id=f"voice_{voice}")
             for _digit, fkey, voice in VOICE_KEYS
         ],
         *[
@@ -149,7 +157,7 @@ class MeetingModeScreen(SessionScreen):
             yield Static("Read this out first:", classes="hint")
             yield Static(m.role_statement, id="statement", markup=False)
         yield Static("", id="voice", classes="title", markup=False)
-        yield Input(placeholder="Type the note, Enter saves it (Esc stops typing)", id="note")
+        yield Input(placeholder="Type the note; Enter saves it. F2-F6 change the voice", id="note")
         yield Static("", id="language", classes="warning-box", markup=False)
         yield Table(id="notes", cursor_type="row")
         yield Footer()

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
 from ips_field.domain.records import VOICES, Case, Meeting, Note
+from ips_field.domain.ukdates import show_date
 from ips_field.errors import IpsError, ValidationError
 from ips_field.store.files import write_new_file
 from ips_field.tui.screens.base import SessionScreen
@@ -38,7 +39,7 @@ def attribution(note: Note) -> str:
     if note.voice == "professional_view":
         return f"{note.speaker} ({note.speaker_role})" if note.speaker_role else note.speaker
     if note.voice == "agreed_action":
-        return f"{note.owner}, by {note.due_on}" if note.due_on else note.owner
+        return f"{note.owner}, by {show_date(note.due_on)}" if note.due_on else note.owner
     if note.voice == "parent_view":
         return "parent"
     if note.voice in ("procedure", "ips_role_statement"):
@@ -82,7 +83,8 @@ class SummaryScreen(SessionScreen):
             m = s.repo.get(Meeting, self.meeting_id)
             if m:
                 mtype = self.ips.templates.meeting_types.get(m.meeting_type)
-                return f"{label}: {mtype.name if mtype else m.meeting_type}, {m.starts_at[:10]}"
+                name = mtype.name if mtype else m.meeting_type
+                return f"{label}: {name}, {show_date(m.starts_at)}"
         return f"{label}: all notes"
 
     def compose(self) -> ComposeResult:
