@@ -181,6 +181,8 @@ class LockableApp(Guarded, App[None]):
             binding = active.binding
             if not active.enabled or not binding.description or binding.action in seen:
                 continue
+            if not isinstance(active.node, Screen | App):
+                continue  # a widget's own keys ("Cursor left", "Bottom") are not commands
             seen.add(binding.action)
 
             def run(action: str = binding.action, node: Any = active.node) -> Any:

@@ -323,3 +323,30 @@ async def test_an_edited_role_statement_survives_reopening(repo) -> None:
         app.push_screen(MeetingPrepScreen(meeting.id))
         await pilot.pause(0.2)
         assert app.screen.query_one("#statement", TextArea).text == "My own words for today."
+
+
+async def test_palette_finds_a_case_by_child_or_school_and_lists_no_widget_keys(repo) -> None:
+    from textual.command import CommandPalette
+
+    from ips_field.domain.records import Child
+
+    case = _case(repo)
+    child = repo.for_case(Child, case.id)[0]
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CasesScreen())
+        await pilot.pause()
+        app.screen.query_one("#cases").focus()  # an OptionList has its own cursor keys
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "New case" in titles and "Lock" in titles
+        assert not any(t in titles for t in ("Cursor up", "Bottom", "Page down", "Select"))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        palette_input = app.screen.query_one(Input)
+        palette_input.value = child.name
+        await pilot.pause(0.6)
+        await pilot.press("down", "enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == case.id
