@@ -61,7 +61,7 @@ class WhoSaidIt(ModalScreen[tuple[str, str] | None]):
                 markup=False,
             )
             yield Label("Or someone else: name (role)")
-            yield Input(id="other")
+            yield Input(select_on_focus=False, id="other")
 
     def on_mount(self) -> None:
         options = self.query_one("#who", OptionList)
@@ -96,9 +96,9 @@ class ActionDetails(ModalScreen[tuple[str, str] | None]):
         with Vertical(classes="dialog form"):
             yield Static("Agreed action", classes="title")
             yield Label("Who will do it")
-            yield Input(id="owner")
+            yield Input(select_on_focus=False, id="owner")
             yield Label("Due on (YYYY-MM-DD)")
-            yield Input(value=self.default_due, id="due")
+            yield Input(select_on_focus=False, value=self.default_due, id="due")
             yield Static("", id="problem", classes="field-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")
@@ -157,7 +157,11 @@ class MeetingModeScreen(SessionScreen):
             yield Static("Read this out first:", classes="hint")
             yield Static(m.role_statement, id="statement", markup=False)
         yield Static("", id="voice", classes="title", markup=False)
-        yield Input(placeholder="Type the note; Enter saves it. F2-F6 change the voice", id="note")
+        yield Input(
+            select_on_focus=False,
+            placeholder="Type the note; Enter saves it. F2-F6 change the voice",
+            id="note",
+        )
         yield Static("", id="language", classes="warning-box", markup=False)
         yield Table(id="notes", cursor_type="row")
         yield Footer()

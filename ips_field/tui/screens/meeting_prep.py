@@ -59,9 +59,11 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
             yield Label("Meeting type")
             yield Select([(t.name, t.id) for t in types.values()], allow_blank=False, id="type")
             yield Label("Date and time (DD/MM/YYYY HH:MM)")
-            yield Input(value=f"{show_date(tomorrow.isoformat())} 10:00", id="when")
+            yield Input(
+                select_on_focus=False, value=f"{show_date(tomorrow.isoformat())} 10:00", id="when"
+            )
             yield Label("Place")
-            yield Input(id="place")
+            yield Input(select_on_focus=False, id="place")
             yield Static("", id="problem", classes="field-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Create", id="create", variant="primary")
@@ -165,7 +167,7 @@ class MeetingPrepScreen(SessionScreen):
                         )
             yield Checklist(*selections, id="checklist")
             yield Label("Who will attend (name (role); ...)")
-            yield Input(value=format_attendees(m.attendees), id="attendees")
+            yield Input(select_on_focus=False, value=format_attendees(m.attendees), id="attendees")
             yield Label("The parent's views, in their words")
             yield TextArea(m.parent_views, id="views")
             yield Label("What the parent hopes for (wishes)")

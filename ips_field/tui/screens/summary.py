@@ -174,9 +174,9 @@ class CorrectNoteDialog(ModalScreen[bool]):
             yield Static("Correct a note (the original stays in the history)", classes="title")
             yield Static(note.text if note else "", markup=False, classes="hint")
             yield Label("Corrected text")
-            yield Input(value=note.text if note else "", id="text")
+            yield Input(select_on_focus=False, value=note.text if note else "", id="text")
             yield Label("Reason for the correction")
-            yield Input(id="reason")
+            yield Input(select_on_focus=False, id="reason")
             yield Static("", id="problem", classes="field-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save correction", id="ok", variant="primary")
