@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -178,7 +179,10 @@ class MeetingModeScreen(SessionScreen):
                 "parent's views is no longer current. Go back (Esc) to the preparation and "
                 "choose your role again; the statement is written afresh from it."
             )
-        self.query_one("#notes", DataTable).add_columns("Time", "Voice", "Who", "Note")
+        table = self.query_one("#notes", DataTable)
+        table.add_columns("Time", "Voice", "Who")
+        # Notes wrap in a column as wide as the screen leaves, so a long one is read whole.
+        table.add_column("Note", width=max(24, self.app.size.width - 50), key="note")
         self.query_one("#language").display = False
         self._show_voice()
         self._fill()
@@ -194,7 +198,8 @@ class MeetingModeScreen(SessionScreen):
         table.clear()
         for n in self.session.repo.current_notes(self.meeting.case_id, self.meeting_id):
             who = n.speaker + (f" ({n.speaker_role})" if n.speaker_role else "") or n.owner
-            table.add_row(n.written_at[11:16], VOICES[n.voice], who, n.text, key=n.id)
+            text = Text(n.text, overflow="fold")  # literal: brackets are not markup
+            table.add_row(n.written_at[11:16], VOICES[n.voice], who, text, key=n.id, height=None)
         table.move_cursor(row=table.row_count - 1)
 
     def _show_voice(self) -> None:
