@@ -48,24 +48,25 @@ def test_lock_screen(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(app, terminal_size=(120, 40), run_before=no_blink)
 
 
-def test_dashboard(snap_compare) -> None:
+# The five screens of a meeting evening, each at a small laptop's 80x24 and at 120x40.
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+
+
+@SIZES
+def test_dashboard(snap_compare, size) -> None:
     app, _ = demo_app()
-    assert snap_compare(app, terminal_size=(120, 40), run_before=no_blink)
+    assert snap_compare(app, terminal_size=size, run_before=no_blink)
 
 
-def test_dashboard_80x24(snap_compare) -> None:
-    app, _ = demo_app()
-    assert snap_compare(app, terminal_size=(80, 24), run_before=no_blink)
-
-
-def test_case_view(snap_compare) -> None:
+@SIZES
+def test_case_view(snap_compare, size) -> None:
     app, repo = demo_app()
 
     async def open_case(pilot) -> None:
         pilot.app.push_screen(CaseScreen(case_id(repo, "DEMO-008")))
         await no_blink(pilot)
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=open_case)
+    assert snap_compare(app, terminal_size=size, run_before=open_case)
 
 
 def _meeting(repo: Repository) -> str:
@@ -73,31 +74,54 @@ def _meeting(repo: Repository) -> str:
     return next(m.id for m in repo.all(Meeting) if m.case_id == cid)
 
 
-def test_meeting_preparation(snap_compare) -> None:
+@SIZES
+def test_meeting_preparation(snap_compare, size) -> None:
     app, repo = demo_app()
 
     async def open_prep(pilot) -> None:
         pilot.app.push_screen(MeetingPrepScreen(_meeting(repo)))
         await no_blink(pilot)
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=open_prep)
+    assert snap_compare(app, terminal_size=size, run_before=open_prep)
 
 
-@pytest.mark.parametrize("size", [(120, 40)])
+async def _into_meeting(pilot, repo: Repository) -> str:
+    meeting = repo.get(Meeting, _meeting(repo))
+    repo.save(meeting.replace(role_statement="I am here to support the parent [read aloud]."))
+    pilot.app.push_screen(MeetingModeScreen(meeting.id))
+    await pilot.pause()
+    await pilot.press("f7")  # read out: record it, after the question
+    await pilot.pause()
+    await pilot.click("#yes")
+    await pilot.pause()
+    pilot.app.screen.query_one("#note", Input).value = "Would like a [quiet] space"
+    await pilot.press("enter")
+    await pilot.pause()
+    return meeting.id
+
+
+@SIZES
 def test_meeting_mode(snap_compare, size) -> None:
     app, repo = demo_app()
 
     async def open_mode(pilot) -> None:
-        meeting = repo.get(Meeting, _meeting(repo))
-        repo.save(meeting.replace(role_statement="I am here to support the parent [read aloud]."))
-        pilot.app.push_screen(MeetingModeScreen(meeting.id))
-        await pilot.pause()
-        await pilot.press("r", "1")
-        pilot.app.screen.query_one("#note", Input).value = "Would like a [quiet] space"
-        await pilot.press("enter")
+        await _into_meeting(pilot, repo)
         await no_blink(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=open_mode)
+
+
+@SIZES
+def test_summary(snap_compare, size) -> None:
+    app, repo = demo_app()
+
+    async def open_summary(pilot) -> None:
+        await _into_meeting(pilot, repo)
+        await pilot.press("f8")
+        await pilot.pause()
+        await no_blink(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_summary)
 
 
 def test_interests_register(snap_compare) -> None:

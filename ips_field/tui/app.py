@@ -20,6 +20,7 @@ from ips_field.errors import TemplateError
 from ips_field.store.repository import Repository
 from ips_field.templates import Templates, load_templates
 from ips_field.tui import prefs
+from ips_field.tui.case_finder import CaseFinder
 from ips_field.tui.lockable import LockableApp
 from ips_field.tui.session import Session
 from ips_field.tui.theme import HIGH_CONTRAST
@@ -31,6 +32,7 @@ class IpsApp(LockableApp):
     """ips-field for volunteers."""
 
     CSS_PATH = "app.tcss"
+    COMMANDS = LockableApp.COMMANDS | {CaseFinder}
     LOCK_KEEPS_SCREENS = True
     TITLE = "ips-field"
     SUB_TITLE = "ctrl+l locks · F1 help"

@@ -54,10 +54,11 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
     LOCK_KEEPS_SCREENS: bool = False
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
-        """Run for real: the toolkit's developer switches off first (``devflags``)."""
+        """Run for real: the toolkit's developer switches off first (``devflags``). A
+        headless run (snapshot tests) keeps the test tools' own variables."""
         from ips_field.tui import devflags
 
-        if not devflags.debug_enabled():
+        if not devflags.debug_enabled() and not kwargs.get("headless"):
             devflags.scrub()
             self.features = frozenset()
         return super().run(*args, **kwargs)
@@ -181,6 +182,8 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
             binding = active.binding
             if not active.enabled or not binding.description or binding.action in seen:
                 continue
+            if not isinstance(active.node, Screen | App):
+                continue  # a widget's own keys ("Cursor left", "Bottom") are not commands
             seen.add(binding.action)
 
             def run(action: str = binding.action, node: Any = active.node) -> Any:

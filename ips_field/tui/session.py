@@ -29,7 +29,7 @@ PURPOSE_WORDS = {
     "record": "record",
     "share_named_party": "sharing",
     "represent_views": "represent",
-    "contact_evaluation": "evaluation contact",
+    "contact_evaluation": "evaluation",
     "willing_consulted": "consultation",
 }
 EXPIRY_WINDOW_DAYS = 30

@@ -144,7 +144,7 @@ async def test_cpd_and_supervision_reach_dashboard(empty_repo) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         table = app.screen.query_one("#due", DataTable)
-        titles = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        titles = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
         assert any("CPD refresher: impartiality" in t for t in titles)
         assert any(t.startswith("Supervision") for t in titles)
         await pilot.press("p")
@@ -163,5 +163,5 @@ async def test_cpd_and_supervision_reach_dashboard(empty_repo) -> None:
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        titles = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        titles = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
         assert not any("CPD refresher: impartiality" in t for t in titles)

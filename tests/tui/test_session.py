@@ -95,6 +95,14 @@ async def _unlock(pilot, app) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+async def _until(pilot, condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        assert loop.time() < end, "timed out waiting for the app"
+        await pilot.pause(0.05)
+
+
 def _set(widget, text: str) -> None:  # type: ignore[no-untyped-def]
     if isinstance(widget, TextArea):
         widget.load_text(text)
@@ -185,8 +193,7 @@ async def test_a_draft_survives_quit_and_is_offered_back(repo) -> None:
     again = make_app(repository=repo)
     async with again.run_test(size=(80, 24)) as pilot:
         again.push_screen(MeetingModeScreen(meeting.id))
-        await pilot.pause(0.2)
-        assert isinstance(again.screen, ConfirmDialog)  # "Put it back?"
+        await _until(pilot, lambda: isinstance(again.screen, ConfirmDialog))  # "Put it back?"
         await pilot.press("enter")
         await pilot.pause()
         assert again.screen.query_one("#note", Input).value == "She wants the plan in writing"
@@ -208,8 +215,7 @@ async def test_an_unexpected_error_locks_writes_ids_only_and_goes_home(
         app.push_screen(CaseScreen(case.id))
         await pilot.pause()
         await pilot.press("s")
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, UnlockScreen)
+        await _until(pilot, lambda: isinstance(app.screen, UnlockScreen))
         assert locking_repo.store.locked
         assert "locked itself" in str(app.screen.query_one("#lock-message").content)
         files = list((tmp_path / "crashes").iterdir())
@@ -321,5 +327,33 @@ async def test_an_edited_role_statement_survives_reopening(repo) -> None:
         app.pop_screen()
         await pilot.pause()
         app.push_screen(MeetingPrepScreen(meeting.id))
-        await pilot.pause(0.2)
+        await _until(pilot, lambda: isinstance(app.screen, MeetingPrepScreen))
+        await pilot.pause()
         assert app.screen.query_one("#statement", TextArea).text == "My own words for today."
+
+
+async def test_palette_finds_a_case_by_child_or_school_and_lists_no_widget_keys(repo) -> None:
+    from textual.command import CommandPalette
+
+    from ips_field.domain.records import Child
+
+    case = _case(repo)
+    child = repo.for_case(Child, case.id)[0]
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CasesScreen())
+        await pilot.pause()
+        app.screen.query_one("#cases").focus()  # an OptionList has its own cursor keys
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "New case" in titles and "Lock" in titles
+        assert not any(t in titles for t in ("Cursor up", "Bottom", "Page down", "Select"))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        palette_input = app.screen.query_one(Input)
+        palette_input.value = child.name
+        await pilot.pause(0.6)
+        await pilot.press("down", "enter")
+        await _until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert app.screen.case_id == case.id

@@ -392,6 +392,7 @@ async def test_first_run_wizard_creates_encrypted_store(tmp_path: Path) -> None:
         app.screen.query_one("#service", Select).value = "bath_ne_somerset"
         await pilot.click("#create")
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.pause(0.2)  # let the dashboard finish mounting before the app closes
         app.session.store.close()
     with Store.open(path, PASS) as store:
         repo = Repository(store)

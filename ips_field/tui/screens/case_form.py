@@ -62,7 +62,7 @@ class CaseFormScreen(SessionScreen):
         with VerticalScroll(classes="form", id="form"):
             for wid, label, _, _ in FIELDS:
                 yield Label(label)
-                yield Input(id=wid)
+                yield Input(select_on_focus=False, id=wid)
                 yield Static("", id=f"err-{wid}", classes="field-error", markup=False)
             yield Label("EHC plan status")
             yield Select(

@@ -20,11 +20,13 @@ from ips_field.domain.language import flag_mark
 from ips_field.domain.records import (
     CONSENT_PURPOSES,
     VOICES,
+    VOLUNTEER_ROLES,
     Case,
     Consent,
     Contact,
     Meeting,
 )
+from ips_field.domain.ukdates import show_date, show_datetime
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog
@@ -120,8 +122,12 @@ class CaseScreen(TimelineActions, SessionScreen):
         lines = [
             f"Reference: {case.reference}",
             f"Status: {case.status}"
-            + (f" (closed {case.closed_on}: {case.outcome})" if case.status == "closed" else ""),
-            f"Opened: {case.opened_on}",
+            + (
+                f" (closed {show_date(case.closed_on)}: {case.outcome})"
+                if case.status == "closed"
+                else ""
+            ),
+            f"Opened: {show_date(case.opened_on)}",
             f"School or setting: {case.school}",
             f"Local authority: {case.local_authority}",
         ]
@@ -146,10 +152,11 @@ class CaseScreen(TimelineActions, SessionScreen):
         for check in checks_for(s.repo, case.id)[-3:]:
             why = f" (reason: {check.override_reason})" if check.override_reason else ""
             lines.append(
-                f"Conflict check {check.checked_at[:10]} ({check.trigger}): {check.outcome}{why}"
+                f"Conflict check {show_date(check.checked_at)} ({check.trigger}): "
+                f"{check.outcome}{why}"
             )
         for sp in s.repo.for_case(Signposting, case.id):
-            lines.append(f"Signposted to {sp.source_name} on {sp.on}")
+            lines.append(f"Signposted to {sp.source_name} on {show_date(sp.on)}")
         self.query_one("#overview-text", Static).update("\n".join(lines))
         self._fill_consents()
         self._fill_meetings()
@@ -168,10 +175,10 @@ class CaseScreen(TimelineActions, SessionScreen):
                 CONSENT_PURPOSES.get(c.purpose, c.purpose),
                 c.state_on(today),
                 c.given_by,
-                c.given_on,
+                show_date(c.given_on),
                 c.how_given,
-                c.expires_on or "",
-                c.withdrawn_on or "",
+                show_date(c.expires_on),
+                show_date(c.withdrawn_on),
                 key=c.id,
             )
 
@@ -186,9 +193,9 @@ class CaseScreen(TimelineActions, SessionScreen):
             total = len(mtype.checklist) if mtype else 0
             done = sum(1 for v in m.checklist.values() if v)
             table.add_row(
-                m.starts_at.replace("T", " "),
+                show_datetime(m.starts_at),
                 mtype.name if mtype else m.meeting_type,
-                m.volunteer_role,
+                VOLUNTEER_ROLES.get(m.volunteer_role, m.volunteer_role),
                 m.status,
                 f"{done}/{total}",
                 key=m.id,
@@ -201,7 +208,7 @@ class CaseScreen(TimelineActions, SessionScreen):
             who = n.speaker or n.owner
             mark = " (corrected)" if n.supersedes else ""
             table.add_row(
-                n.written_at.replace("T", " "),
+                show_datetime(n.written_at),
                 VOICES.get(n.voice, n.voice) + mark,
                 who,
                 flag_mark(n.flags),

@@ -21,6 +21,10 @@ from ips_field.tui.screens.base import SessionScreen
 MAX_ROWS = 100  # a longer list is not readable (and is slow to redraw); the filter narrows it
 HEADINGS = ("Ref", "Family", "Child", "School or setting", "Status", "Consent")
 WIDTHS = (10, 20, 18, 28, 16, 0)  # most a column takes; 0: the rest of the line
+# Under 100 columns (a small laptop, a large font) the child's name goes (the filter still
+# finds it) and the others narrow, so that each case stays on one line with its consent.
+NARROW_BELOW = 100
+NARROW = (8, 11, 0, 13, 6, 0)
 STATUS = [("Open cases", "open"), ("Closed cases", "closed"), ("All cases", "all")]
 
 
@@ -35,7 +39,11 @@ class CasesScreen(SessionScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="Filter: reference, family, child, school", id="filter")
+            yield Input(
+                select_on_focus=False,
+                placeholder="Filter: reference, family, child, school",
+                id="filter",
+            )
             yield Select(STATUS, value="open", allow_blank=False, id="status")
         yield Static("", id="count", classes="hint", markup=False)
         yield Static("", id="headings", markup=False)
@@ -51,6 +59,12 @@ class CasesScreen(SessionScreen):
         self._rows = self._build_rows()
         self._shown = None
         self.apply_filter()
+
+    def on_resize(self) -> None:
+        if getattr(self, "_rows", None):
+            self._shown = None
+            self._headings = None
+            self.apply_filter()
 
     def _build_rows(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """(case id, search text, cells) once; filtering then only scans strings."""
@@ -92,14 +106,16 @@ class CasesScreen(SessionScreen):
             if len(matches) > MAX_ROWS
             else ""
         )
-        count = f"{len(matches)} cases{more}"
+        count = f"{len(matches)} case{'' if len(matches) == 1 else 's'}{more}"
         if count != getattr(self, "_count", None):
             self._count = count
             self.query_one("#count", Static).update(count)
         if ids == self._shown:
             return  # same rows as now: nothing to redraw
         self._shown = ids
-        widths = column_widths([cells for _, cells in shown])
+        widths = column_widths(
+            [cells for _, cells in shown], NARROW if self.size.width < NARROW_BELOW else WIDTHS
+        )
         headings = line(HEADINGS, widths)
         if headings != getattr(self, "_headings", None):
             self._headings = headings
@@ -129,20 +145,29 @@ class CasesScreen(SessionScreen):
         self.query_one("#filter", Input).focus()
 
 
-def column_widths(rows: list[tuple[str, ...]]) -> tuple[int, ...]:
-    """Each column as wide as its widest cell or heading, up to its limit in WIDTHS."""
+def column_widths(rows: list[tuple[str, ...]], limits: tuple[int, ...] = WIDTHS) -> tuple[int, ...]:
+    """Each column as wide as its widest cell or heading, up to its limit; a 0 limit before
+    the last column hides that column (narrow screens), the last 0 takes the rest."""
+    last = len(limits) - 1
     return tuple(
-        max([len(HEADINGS[i]), *(len(r[i]) for r in rows)])
-        if limit == 0
-        else min(limit, max([len(HEADINGS[i]), *(len(r[i]) for r in rows)]))
-        for i, limit in enumerate(WIDTHS)
+        (
+            max([len(HEADINGS[i]), *(len(r[i]) for r in rows)])
+            if i == last
+            else 0
+            if limit == 0
+            else min(limit, max([len(HEADINGS[i]), *(len(r[i]) for r in rows)]))
+        )
+        for i, limit in enumerate(limits)
     )
 
 
 def line(cells: tuple[str, ...], widths: tuple[int, ...]) -> str:
-    """Cells padded to their widths, cut with an ellipsis when longer, two spaces apart."""
+    """Cells padded to their widths, cut with an ellipsis when longer, two spaces apart;
+    a column of width 0 is left out."""
     out = []
     for cell, width in zip(cells, widths, strict=True):
+        if width == 0:
+            continue
         text = cell if len(cell) <= width else cell[: width - 1] + "…"
         out.append(text.ljust(width))
     return "  ".join(out).rstrip()

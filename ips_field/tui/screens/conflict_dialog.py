@@ -43,7 +43,7 @@ class ConflictDialog(ModalScreen[str | None]):
                     yield Button("OK", id="ok", variant="primary")
             else:
                 yield Label("To continue, record why it is right for you to support this family:")
-                yield Input(id="reason")
+                yield Input(select_on_focus=False, id="reason")
                 yield Static("", id="problem", classes="field-error")
                 with Horizontal(classes="buttons"):
                     yield Button("Continue with this reason", id="continue", variant="warning")

@@ -65,7 +65,7 @@ class DashboardScreen(SessionScreen):
         table = self.query_one("#due", DataTable)
         table.clear()
         labels = session.labels()
-        room = max(24, self.size.width - 6 - 7 - 20 - 8)  # what is left for "What"
+        room = max(24, self.size.width - 45)  # what is left for "What"
         for i, item in enumerate(items):
             table.add_row(
                 item.due_on.strftime("%d %b"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,6 +34,14 @@ VOICE_KEYS = [
     ("4", "f5", "professional_view"),
     ("5", "f6", "agreed_action"),
 ]
+# Short footer words, so that every key fits 80 columns (the voice line says it in full).
+SHORT = {
+    "parent_view": "Parent",
+    "procedure": "Procedure",
+    "option": "Option",
+    "professional_view": "Professional",
+    "agreed_action": "Action",
+}
 
 
 class WhoSaidIt(ModalScreen[tuple[str, str] | None]):
@@ -53,7 +62,7 @@ class WhoSaidIt(ModalScreen[tuple[str, str] | None]):
                 markup=False,
             )
             yield Label("Or someone else: name (role)")
-            yield Input(id="other")
+            yield Input(select_on_focus=False, id="other")
 
     def on_mount(self) -> None:
         options = self.query_one("#who", OptionList)
@@ -88,9 +97,9 @@ class ActionDetails(ModalScreen[tuple[str, str] | None]):
         with Vertical(classes="dialog form"):
             yield Static("Agreed action", classes="title")
             yield Label("Who will do it")
-            yield Input(id="owner")
+            yield Input(select_on_focus=False, id="owner")
             yield Label("Due on (YYYY-MM-DD)")
-            yield Input(value=self.default_due, id="due")
+            yield Input(select_on_focus=False, value=self.default_due, id="due")
             yield Static("", id="problem", classes="field-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")
@@ -113,10 +122,10 @@ class ActionDetails(ModalScreen[tuple[str, str] | None]):
 
 class MeetingModeScreen(SessionScreen):
     BINDINGS = [
-        Binding("escape", "leave", "Back", id="back"),
-        Binding("f7,ctrl+r", "role_stated", "Role stated", id="role_stated"),
+        Binding("escape", "leave", "Back", id="back", show=False),  # asks first
+        Binding("f7,ctrl+r", "role_stated", "Stated", id="role_stated"),
         *[
-            Binding(fkey, f"voice('{voice}')", VOICES[voice], id=f"voice_{voice}")
+            Binding(fkey, f"voice('{voice}')", SHORT[voice], id=f"voice_{voice}")
             for _digit, fkey, voice in VOICE_KEYS
         ],
         *[
@@ -149,7 +158,11 @@ class MeetingModeScreen(SessionScreen):
             yield Static("Read this out first:", classes="hint")
             yield Static(m.role_statement, id="statement", markup=False)
         yield Static("", id="voice", classes="title", markup=False)
-        yield Input(placeholder="Type the note, Enter saves it (Esc stops typing)", id="note")
+        yield Input(
+            select_on_focus=False,
+            placeholder="Type the note; Enter saves it. F2-F6 change the voice",
+            id="note",
+        )
         yield Static("", id="language", classes="warning-box", markup=False)
         yield Table(id="notes", cursor_type="row")
         yield Footer()
@@ -166,7 +179,10 @@ class MeetingModeScreen(SessionScreen):
                 "parent's views is no longer current. Go back (Esc) to the preparation and "
                 "choose your role again; the statement is written afresh from it."
             )
-        self.query_one("#notes", DataTable).add_columns("Time", "Voice", "Who", "Note")
+        table = self.query_one("#notes", DataTable)
+        table.add_columns("Time", "Voice", "Who")
+        # Notes wrap in a column as wide as the screen leaves, so a long one is read whole.
+        table.add_column("Note", width=max(24, self.app.size.width - 50), key="note")
         self.query_one("#language").display = False
         self._show_voice()
         self._fill()
@@ -182,7 +198,8 @@ class MeetingModeScreen(SessionScreen):
         table.clear()
         for n in self.session.repo.current_notes(self.meeting.case_id, self.meeting_id):
             who = n.speaker + (f" ({n.speaker_role})" if n.speaker_role else "") or n.owner
-            table.add_row(n.written_at[11:16], VOICES[n.voice], who, n.text, key=n.id)
+            text = Text(n.text, overflow="fold")  # literal: brackets are not markup
+            table.add_row(n.written_at[11:16], VOICES[n.voice], who, text, key=n.id, height=None)
         table.move_cursor(row=table.row_count - 1)
 
     def _show_voice(self) -> None:

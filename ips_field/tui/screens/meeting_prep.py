@@ -31,6 +31,7 @@ from textual.widgets import (
 from ips_field.domain.approval import approval_text
 from ips_field.domain.records import APPROVAL_HOW, VOLUNTEER_ROLES, Meeting
 from ips_field.domain.statutory import checklist_suffix
+from ips_field.domain.ukdates import show_date, show_datetime, to_iso
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.checklist import Checklist
@@ -59,10 +60,12 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
             yield Static("New meeting", classes="title")
             yield Label("Meeting type")
             yield Select([(t.name, t.id) for t in types.values()], allow_blank=False, id="type")
-            yield Label("Date and time (YYYY-MM-DD HH:MM)")
-            yield Input(value=f"{tomorrow.isoformat()} 10:00", id="when")
+            yield Label("Date and time (DD/MM/YYYY HH:MM)")
+            yield Input(
+                select_on_focus=False, value=f"{show_date(tomorrow.isoformat())} 10:00", id="when"
+            )
             yield Label("Place")
-            yield Input(id="place")
+            yield Input(select_on_focus=False, id="place")
             yield Static("", id="problem", classes="field-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Create", id="create", variant="primary")
@@ -71,7 +74,8 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
     @on(Button.Pressed, "#create")
     @on(Input.Submitted)
     def _create(self) -> None:
-        when = self.query_one("#when", Input).value.strip().replace(" ", "T", 1)
+        day, _, hour = self.query_one("#when", Input).value.strip().partition(" ")
+        when = f"{to_iso(day)}T{hour.strip()}"
         meeting = Meeting(
             case_id=self.case_id,
             meeting_type=str(self.query_one("#type", Select).value),
@@ -83,7 +87,7 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
         except ValidationError as err:
             messages = dict(err.errors)
             if "starts_at" in messages:  # in the form's own format, not the stored one
-                messages["starts_at"] = "Give the date and time like 2026-11-24 10:00"
+                messages["starts_at"] = "Give the date and time like 24/11/2026 10:00"
             self.query_one("#problem", Static).update("; ".join(messages.values()))
             return
         self.dismiss(meeting)
@@ -116,7 +120,7 @@ class MeetingPrepScreen(SessionScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("ctrl+s", "save", "Save", id="save"),
-        Binding("ctrl+r", "regenerate", "Role statement from template", id="regenerate"),
+        Binding("ctrl+r", "regenerate", "Statement from role", id="regenerate"),
         Binding("ctrl+g", "start", "Start meeting", id="start"),
         Binding("ctrl+e", "export_views", "Export parent's views", id="export_views"),
     ]
@@ -141,7 +145,7 @@ class MeetingPrepScreen(SessionScreen):
         yield Header()
         name = mtype.name if mtype else m.meeting_type
         yield Static(
-            f"Preparing: {name} · {m.starts_at.replace('T', ' ')} · {m.place}",
+            f"Preparing: {name} · {show_datetime(m.starts_at)} · {m.place}",
             classes="title",
             markup=False,
         )
@@ -168,7 +172,7 @@ class MeetingPrepScreen(SessionScreen):
                         )
             yield Checklist(*selections, id="checklist")
             yield Label("Who will attend (name (role); ...)")
-            yield Input(value=format_attendees(m.attendees), id="attendees")
+            yield Input(select_on_focus=False, value=format_attendees(m.attendees), id="attendees")
             yield Label("The parent's views, in their words")
             yield TextArea(m.parent_views, id="views")
             yield Label("What the parent hopes for (wishes)")

@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.records import VOICES, Case, Meeting, Note
+from ips_field.domain.ukdates import show_date
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
@@ -38,7 +39,7 @@ def attribution(note: Note) -> str:
     if note.voice == "professional_view":
         return f"{note.speaker} ({note.speaker_role})" if note.speaker_role else note.speaker
     if note.voice == "agreed_action":
-        return f"{note.owner}, by {note.due_on}" if note.due_on else note.owner
+        return f"{note.owner}, by {show_date(note.due_on)}" if note.due_on else note.owner
     if note.voice == "parent_view":
         return "parent"
     if note.voice in ("procedure", "ips_role_statement"):
@@ -86,7 +87,8 @@ class SummaryScreen(SessionScreen):
             m = s.repo.get(Meeting, self.meeting_id)
             if m:
                 mtype = self.ips.templates.meeting_types.get(m.meeting_type)
-                return f"{label}: {mtype.name if mtype else m.meeting_type}, {m.starts_at[:10]}"
+                name = mtype.name if mtype else m.meeting_type
+                return f"{label}: {name}, {show_date(m.starts_at)}"
         return f"{label}: all notes"
 
     def compose(self) -> ComposeResult:
@@ -205,9 +207,9 @@ class CorrectNoteDialog(ModalScreen[bool]):
             yield Static("Correct a note (the original stays in the history)", classes="title")
             yield Static(note.text if note else "", markup=False, classes="hint")
             yield Label("Corrected text")
-            yield Input(value=note.text if note else "", id="text")
+            yield Input(select_on_focus=False, value=note.text if note else "", id="text")
             yield Label("Reason for the correction")
-            yield Input(id="reason")
+            yield Input(select_on_focus=False, id="reason")
             yield Static("", id="problem", classes="field-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save correction", id="ok", variant="primary")

@@ -56,8 +56,15 @@ class SyncScreen(SessionScreen):
             )
             return
         peer = node.peer(office.node_id)
+        waiting = pending_count(node, office.node_id)
         lines = [
-            f"Waiting to go to the office: {pending_count(node, office.node_id)} changes",
+            (
+                f"Waiting to go to the office: {waiting} changes\n"
+                "  (a change stays listed until the office's reply says it arrived: import "
+                "the reply; until then each export sends it again, which does no harm)"
+                if waiting
+                else "Everything you changed has reached the office."
+            ),
             f"Last sent: {when(peer['last_sent_at'])}",
             f"Last received: {when(peer['last_received_at'])}",
             "Bundles are sealed to the office: a lost USB stick reveals nothing.",

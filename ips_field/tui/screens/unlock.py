@@ -39,7 +39,9 @@ class UnlockScreen(Guarded, Screen[None]):
                 yield Static(self.ips.lock_message, classes="error", id="lock-message")
             if self.ips.unlock_hint:
                 yield Static(self.ips.unlock_hint, classes="hint", id="unlock-hint")
-            yield Input(password=True, placeholder="Passphrase", id="passphrase")
+            yield Input(
+                select_on_focus=False, password=True, placeholder="Passphrase", id="passphrase"
+            )
             yield LoadingIndicator(id="working")
             yield Label("", id="problem", classes="error")
         yield Footer()

@@ -40,12 +40,12 @@ class WizardScreen(Screen[None]):
                 classes="hint",
             )
             yield Label("Passphrase (at least 12 characters, or four words)")
-            yield Input(password=True, id="pass1")
+            yield Input(select_on_focus=False, password=True, id="pass1")
             yield Static("", id="strength", classes="hint")
             yield Label("Passphrase again")
-            yield Input(password=True, id="pass2")
+            yield Input(select_on_focus=False, password=True, id="pass2")
             yield Label("Your name")
-            yield Input(id="name")
+            yield Input(select_on_focus=False, id="name")
             yield Label("Your service")
             yield Select(
                 [(p.name, p.id) for p in profiles.values()],
@@ -56,7 +56,7 @@ class WizardScreen(Screen[None]):
             yield Label(
                 "Your home area (neighbourhood or postcode district; used for conflict checks)"
             )
-            yield Input(id="area")
+            yield Input(select_on_focus=False, id="area")
             yield Static("", id="problem", classes="error", markup=False)
             yield LoadingIndicator(id="working")
             with Horizontal(classes="buttons"):

@@ -65,7 +65,9 @@ class AskDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, markup=False)
-            yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+            yield Input(
+                select_on_focus=False, value=self.value, placeholder=self.placeholder, id="answer"
+            )
             yield Label("", id="problem", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")

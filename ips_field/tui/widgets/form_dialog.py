@@ -60,7 +60,10 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                     )
                 else:
                     yield Input(
-                        value=str(f.value or ""), password=f.kind == "password", id=f"f-{f.name}"
+                        select_on_focus=False,
+                        value=str(f.value or ""),
+                        password=f.kind == "password",
+                        id=f"f-{f.name}",
                     )
                 yield Static("", id=f"e-{f.name}", classes="field-error", markup=False)
             yield Static("", id="e-form", classes="field-error", markup=False)
