@@ -50,15 +50,23 @@ def write_crash(
     operation: str, err: BaseException, *, folder: Path | None = None, clock: Clock | None = None
 ) -> Path | None:
     """Write the crash file; its path, or None if it could not be written."""
+    return write_crash_text(crash_text(operation, err), folder=folder, clock=clock)
+
+
+def write_crash_text(
+    text: str, *, folder: Path | None = None, clock: Clock | None = None
+) -> Path | None:
+    """A new crash file (0600, created exclusively, never through a link) holding ``text``,
+    which the caller made of ids and code locations only; None if it could not be written."""
     folder = folder or crash_folder()
-    stamp = (clock or default_clock()).now().strftime("%Y%m%dT%H%M%SZ")
+    stamp = (clock or default_clock()).utc().strftime("%Y%m%dT%H%M%SZ")
     path = folder / f"crash-{stamp}-{secrets.token_hex(4)}.txt"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, flags, 0o600)
         try:
-            os.write(fd, crash_text(operation, err).encode("utf-8"))
+            os.write(fd, text.encode("utf-8"))
         finally:
             os.close(fd)
     except OSError:

@@ -13,16 +13,12 @@ exception's message, never a local variable: either could hold a family's name.
 from __future__ import annotations
 
 import asyncio
-import os
-import secrets
 import traceback
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from ips_field import crash
 from ips_field.domain.clock import Clock
-from ips_field.store import osdeps
 
 ID_ATTRIBUTES = ("case_id", "meeting_id", "record_id")
 
@@ -43,8 +39,9 @@ class Guarded:
             handler(error)
 
 
-def crash_folder(app_name: str = osdeps.APP_NAME) -> Path:
-    return Path(platformdirs.user_log_dir(app_name, appauthor=False)) / "crashes"
+def crash_folder() -> Path:
+    """Where crash files go: the one folder both apps and both command lines use."""
+    return crash.crash_folder()
 
 
 def crash_report(error: BaseException, screens: list[Any], clock: Clock) -> str:
@@ -67,15 +64,9 @@ def crash_report(error: BaseException, screens: list[Any], clock: Clock) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_crash_file(text: str, folder: Path, clock: Clock) -> Path:
-    """Create a new crash file, owner-only (0600), in an owner-only folder."""
-    osdeps.make_private_dir(folder)
-    stamp = clock.utc().strftime("%Y%m%dT%H%M%SZ")
-    path = folder / f"crash-{stamp}-{secrets.token_hex(4)}.txt"
-    fd = osdeps.open_private(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
-    with os.fdopen(fd, "wb") as out:
-        out.write(text.encode("utf-8"))
-    return path
+def write_crash_file(text: str, folder: Path, clock: Clock) -> Path | None:
+    """A new owner-only crash file (the writer both command lines use too)."""
+    return crash.write_crash_text(text, folder=folder, clock=clock)
 
 
 def _short(filename: str) -> str:
