@@ -23,6 +23,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 
 ONE_DAY = dt.timedelta(days=1)
 # Dates a statutory timeline counts from: wide enough for any case, narrow enough that
@@ -109,7 +110,7 @@ def tribunal_deadline(day: dt.date) -> dt.date:
     return next_working_day(day)
 
 
-ADJUSTMENTS = {
+ADJUSTMENTS: dict[str, Callable[[dt.date], dt.date]] = {
     "none": lambda day: day,
     "next_working_day": next_working_day,
     "tribunal": tribunal_deadline,

@@ -16,7 +16,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from ips_field.domain import statutory
 from ips_field.domain.records import (
@@ -99,7 +99,10 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def _live(records: Iterable) -> list:
+_R = TypeVar("_R")
+
+
+def _live(records: Iterable[_R]) -> list[_R]:
     return [r for r in records if not getattr(r, "deleted", False)]
 
 

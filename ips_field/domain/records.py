@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeGuard
 
 from ips_field.errors import ValidationError
 
@@ -120,7 +120,7 @@ def parse_date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def _date_ok(value: Any) -> bool:
+def _date_ok(value: Any) -> TypeGuard[str]:
     if not isinstance(value, str):
         return False
     try:
@@ -202,7 +202,7 @@ class Record:
     updated_at: str = ""
     origin: str = ""
     deleted: bool = False
-    clocks: dict[str, list] = field(default_factory=dict)
+    clocks: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -217,7 +217,8 @@ class Record:
     @classmethod
     def data_fields(cls) -> list[str]:
         """The editable fields (everything but the metadata)."""
-        return list(_data_fields(cls))
+        klass: type = cls  # mypy finds the class unhashable, a plain type not
+        return list(_data_fields(klass))
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -226,7 +227,8 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        names = _field_names(cls)
+        klass: type = cls  # mypy finds the class unhashable, a plain type not
+        names = _field_names(klass)
         return cls(**{k: v for k, v in data.items() if k in names})
 
     def check(self, c: Checker) -> None:

@@ -151,11 +151,11 @@ def compute_rule(kind: str, rule: MilestoneRule, inputs: Inputs) -> Milestone | 
 
 def _compute(kind: str, rule: MilestoneRule, inputs: Inputs) -> Milestone | None:
     if rule.in_year is not None:
-        key, month, day = rule.in_year
+        key, month, day_of_month = rule.in_year
         year_start = inputs.dates.get(key)
         if year_start is None:
             return None
-        raw = dt.date(year_start.year, month, day)
+        raw = dt.date(year_start.year, month, day_of_month)
         start = year_start
     else:
         candidates = []

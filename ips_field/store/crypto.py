@@ -129,14 +129,18 @@ def unseal(key: bytes, salt: bytes, info: bytes, ciphertext: bytes, ad: bytes) -
     return ChaCha20Poly1305(hkdf(key, salt, info)).decrypt(ZERO_NONCE, ciphertext, ad)
 
 
-def make_passphrase_slot(dek: bytes, passphrase: str, kdf: KdfParams, store_id: str) -> dict:
+def make_passphrase_slot(
+    dek: bytes, passphrase: str, kdf: KdfParams, store_id: str
+) -> dict[str, Any]:
     salt = os.urandom(SALT_BYTES)
     kek = kdf.derive(passphrase, salt)
     wrapped = seal(kek, salt, b"ips-field passphrase slot", dek, store_id.encode())
     return {"type": "passphrase", "salt": b64(salt), "wrapped": b64(wrapped)}
 
 
-def open_passphrase_slot(slot: dict, passphrase: str, kdf: KdfParams, store_id: str) -> bytes:
+def open_passphrase_slot(
+    slot: dict[str, Any], passphrase: str, kdf: KdfParams, store_id: str
+) -> bytes:
     salt = unb64(slot["salt"])
     kek = kdf.derive(passphrase, salt)
     try:
@@ -147,14 +151,14 @@ def open_passphrase_slot(slot: dict, passphrase: str, kdf: KdfParams, store_id: 
         raise WrongPassphrase("wrong passphrase") from None
 
 
-def make_recovery_slot(dek: bytes, public_key: X25519PublicKey, store_id: str) -> dict:
+def make_recovery_slot(dek: bytes, public_key: X25519PublicKey, store_id: str) -> dict[str, Any]:
     info = b"ips-field recovery slot " + store_id.encode()
     sealed = HPKE_SUITE.encrypt(dek, public_key, info=info)
     raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     return {"type": "recovery", "recipient": b64(raw), "sealed": b64(sealed)}
 
 
-def open_recovery_slot(slot: dict, private_key: X25519PrivateKey, store_id: str) -> bytes:
+def open_recovery_slot(slot: dict[str, Any], private_key: X25519PrivateKey, store_id: str) -> bytes:
     info = b"ips-field recovery slot " + store_id.encode()
     try:
         return HPKE_SUITE.decrypt(unb64(slot["sealed"]), private_key, info=info)

@@ -29,9 +29,7 @@ from ips_field.store.files_atomic import replace_file
 from ips_field.store.layout import TAG_BYTES, header_bytes, header_tag, parse
 
 if TYPE_CHECKING:
-    from ips_field.store.store import Store
-
-    _Base = Store
+    from ips_field.store.host import StoreHost as _Base
 else:
     _Base = object
 
@@ -117,13 +115,13 @@ class KeySlotsMixin(_Base):
     def has_recovery_slot(self) -> bool:
         return any(s.get("type") == "recovery" for s in self.header.get("slots", []))
 
-    def _with_slots(self, raw: bytes, slots: list[dict]) -> bytes:
+    def _with_slots(self, raw: bytes, slots: list[dict[str, Any]]) -> bytes:
         assert self._dek is not None
         parsed = parse(raw)
         hb = header_bytes(dict(parsed.header, slots=slots))
         return hb + header_tag(self._dek, hb) + raw[len(parsed.header_bytes) + TAG_BYTES :]
 
-    def _rewrite_slots(self, slots: list[dict]) -> None:
+    def _rewrite_slots(self, slots: list[dict[str, Any]]) -> None:
         """Swap the header's slots in ``.prev`` and then in this file; bodies are copied
         unchanged. ``.prev`` goes first, and :meth:`_reconcile_previous` puts right on the
         next open whatever a crash between the two left, so ``.prev`` never keeps a

@@ -274,7 +274,12 @@ class Repository:
     # -- operations ---------------------------------------------------------------------
 
     def _emit(
-        self, record: Record, action: str, fields: dict, stamp: Stamp, replaced: dict
+        self,
+        record: Record,
+        action: str,
+        fields: dict[str, Any],
+        stamp: Stamp,
+        replaced: dict[str, Any],
     ) -> None:
         self._seq += 1
         op = {

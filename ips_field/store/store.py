@@ -78,7 +78,7 @@ COMPACT_MIN_BYTES = 4 * 1024 * 1024
 
 default_store_path = osdeps.default_store_path
 
-Data = dict[str, dict[str, dict]]
+Data = dict[str, dict[str, dict[str, Any]]]
 ABSENT: Any = object()  # "no document had this id" / "no such table" in an undo record
 
 

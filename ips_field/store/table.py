@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, cast
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document, Table
 
 from ips_field.store.values import json_copy, json_copy_flat
+
+Docs = dict[str, dict[str, Any]]  # one table: id -> document
 
 
 class IdTable(Table):
@@ -31,14 +33,15 @@ class IdTable(Table):
     so a reader in another thread never sees a table change under it.
     """
 
-    document_id_class = str
+    # TinyDB declares its ids as int; ours are uuid strings.
+    document_id_class = str  # type: ignore[assignment]
 
     def _locked(self) -> contextlib.AbstractContextManager[Any]:
         lock = getattr(self._storage, "lock", None)
         return lock if lock is not None else contextlib.nullcontext()
 
-    def _update_table(
-        self, updater: Callable[[dict[str, dict]], None], *, replaces: bool = False
+    def _update_table(  # Any: TinyDB's own updaters, which call this too, say int ids
+        self, updater: Callable[[dict[Any, Any]], None], *, replaces: bool = False
     ) -> None:
         """TinyDB's version converts every key twice per write; our keys are already
         strings. The table is a deep copy (the store's ``read`` copies it; TinyDB's memory
@@ -55,7 +58,7 @@ class IdTable(Table):
             self._storage.write(tables)
         self.clear_cache()
 
-    def _changed(self, updater: Callable[[dict[str, dict]], None], ids: set[str]) -> None:
+    def _changed(self, updater: Callable[[Docs], None], ids: set[str]) -> None:
         """Run ``updater``, which touches only documents ``ids``: in place over the store
         (O(change)), or as a whole-table write over TinyDB's memory storage."""
         mutate = getattr(self._storage, "mutate", None)
@@ -65,22 +68,30 @@ class IdTable(Table):
         else:
             self._update_table(updater, replaces=True)
 
-    def _read_table(self) -> dict[str, Mapping]:
+    def _read_table(self) -> dict[str, Mapping[str, Any]]:
         """The table's documents, without copying every table's entry (the store's own
         read gives TinyDB a fresh top-level dict, which only writes need)."""
         read_table = getattr(self._storage, "read_table", None)
         return read_table(self.name) if read_table is not None else super()._read_table()
 
+    def _docs(self) -> Docs:
+        """:meth:`_read_table` as it is at run time: TinyDB declares ``Mapping`` documents,
+        but both storages (the store's cache and TinyDB's memory) hold plain dicts."""
+        return cast(Docs, self._read_table())
+
     def __iter__(self) -> Iterator[Document]:
         with self._locked():
-            docs = [Document(json_copy_flat(d), i) for i, d in self._read_table().items()]
+            docs = [
+                Document(json_copy_flat(d), i)  # type: ignore[arg-type]  # TinyDB says int ids
+                for i, d in self._docs().items()
+            ]
         return iter(docs)
 
     def search(self, cond: Any) -> list[Document]:
         with self._locked():
             return [_copied(d) for d in super().search(cond)]
 
-    def get(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def get(self, *args: Any, **kwargs: Any) -> Any:
         with self._locked():
             found = super().get(*args, **kwargs)
         if isinstance(found, list):
@@ -92,7 +103,7 @@ class IdTable(Table):
         doc_id = str(doc["id"])
         new = dict(doc)
 
-        def updater(table: dict[str, dict]) -> None:
+        def updater(table: Docs) -> None:
             table[doc_id] = new
 
         self._changed(updater, {doc_id})
@@ -106,25 +117,28 @@ class IdTable(Table):
     def get_id(self, doc_id: str) -> dict[str, Any] | None:
         """A copy of the document with this id, or ``None``."""
         with self._locked():
-            found = self._read_table().get(doc_id)
+            found = self._docs().get(doc_id)
             return json_copy_flat(found) if found is not None else None
 
     def delete_ids(self, doc_ids: list[str]) -> None:
         """Remove documents for good (used by erasure and purge, not ordinary deletion)."""
         wanted = set(doc_ids)
 
-        def updater(table: dict[str, dict]) -> None:
+        def updater(table: Docs) -> None:
             for doc_id in wanted:
                 table.pop(doc_id, None)
 
         self._changed(updater, wanted)
 
-    def insert(self, document: Mapping) -> int | str:
+    # type-ignored overrides below: they return our str ids, where TinyDB says int
+    def insert(self, document: Mapping[str, Any]) -> str:  # type: ignore[override]
         if "id" in document:
             return self.put(document)
         raise TypeError("IdTable documents need an 'id' field (use put)")
 
-    def insert_multiple(self, documents: Any) -> list:  # type: ignore[override]
+    def insert_multiple(  # type: ignore[override]
+        self, documents: Iterable[Mapping[str, Any]]
+    ) -> list[str]:
         docs = list(documents)
         if not all("id" in d for d in docs):
             raise TypeError("IdTable documents need an 'id' field (use put_many)")
@@ -133,14 +147,14 @@ class IdTable(Table):
 
     def update(  # type: ignore[override]
         self,
-        fields: Mapping | Callable[[Mapping], None],
+        fields: Mapping[str, Any] | Callable[[dict[str, Any]], None],
         cond: Any = None,
         doc_ids: Any = None,
-    ) -> list:
+    ) -> list[str]:
         """Like TinyDB's ``update`` but replaces each changed document object."""
 
-        def apply(old: dict) -> dict:
-            new = json_copy(old)
+        def apply(old: dict[str, Any]) -> dict[str, Any]:
+            new: dict[str, Any] = json_copy(old)
             if callable(fields):
                 fields(new)
             else:
@@ -148,7 +162,7 @@ class IdTable(Table):
             return new
 
         with self._locked():
-            table = self._read_table()
+            table = self._docs()
             ids = list(doc_ids) if doc_ids is not None else list(table)
             news = {
                 i: apply(table[i]) for i in ids if i in table and (cond is None or cond(table[i]))
@@ -156,7 +170,9 @@ class IdTable(Table):
             self._changed(lambda t: t.update(news), set(news))
         return list(news)
 
-    def upsert(self, document: Mapping, cond: Any = None) -> list:  # type: ignore[override]
+    def upsert(  # type: ignore[override]
+        self, document: Mapping[str, Any], cond: Any = None
+    ) -> list[str]:
         if "id" in document:
             return [self.put(document)]
         raise TypeError("IdTable.upsert needs a document with an 'id' field")
@@ -169,8 +185,8 @@ def _copied(doc: Document) -> Document:
 class IdTinyDB(TinyDB):
     table_class = IdTable
 
-    def table(self, name: str, **kwargs: Any) -> IdTable:  # type: ignore[override]
-        return super().table(name, **kwargs)  # type: ignore[return-value]
+    def table(self, name: str, **kwargs: Any) -> IdTable:
+        return cast(IdTable, super().table(name, **kwargs))  # built from table_class
 
 
 class MemoryStore:
@@ -191,7 +207,7 @@ class MemoryStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        storage = self.db.storage
+        storage = cast(MemoryStorage, self.db.storage)  # as built in __init__
         before = copy.deepcopy(storage.memory)
         try:
             yield

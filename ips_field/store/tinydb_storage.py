@@ -19,18 +19,20 @@ from ips_field.store.values import json_copy, same
 if TYPE_CHECKING:
     from ips_field.store.store import Store
 
-Data = dict[str, dict[str, dict]]
+Docs = dict[str, dict[str, Any]]  # one table: id -> document
+Data = dict[str, Docs]
 
 
-class CopyOnRead(dict):
+class CopyOnRead(dict[str, Docs]):
     """The database as TinyDB reads it: each table is a deep copy made when it is looked up.
 
     Iterating (as ``_write`` does) sees the cache's own tables, which it only compares."""
 
-    def __getitem__(self, name: str) -> dict:
-        return json_copy(super().__getitem__(name))
+    def __getitem__(self, name: str) -> Docs:
+        copied: Docs = json_copy(super().__getitem__(name))
+        return copied
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> Any:
         return self[name] if name in self else default  # noqa: SIM401 - copies
 
 
@@ -45,7 +47,7 @@ class StoreStorage(Storage):
         with self._store._lock:
             return CopyOnRead(self._store._live())
 
-    def read_table(self, name: str) -> dict[str, dict]:
+    def read_table(self, name: str) -> Docs:
         """The cache's own table, for IdTable, which copies what it hands out."""
         return self._store._live().get(name, {})
 

@@ -63,11 +63,12 @@ def json_copy(value: Any) -> Any:
 _CONTAINERS = {dict, list}
 
 
-def json_copy_flat(doc: dict) -> dict:
+def json_copy_flat(doc: dict[str, Any]) -> dict[str, Any]:
     """A copy of one document: a plain ``dict`` copy when nothing in it is a container."""
     for v in doc.values():
         if type(v) in _CONTAINERS:
-            return json_copy(doc)
+            copied: dict[str, Any] = json_copy(doc)
+            return copied
     return dict(doc)
 
 
@@ -79,4 +80,5 @@ def same(a: Any, b: Any) -> bool:
         return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
     if type(a) is list:
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return a == b
+    equal: bool = a == b
+    return equal

@@ -22,14 +22,12 @@ from ips_field.store.journal import SEAL_BYTES, SLOT_BYTES, SealState, frame_byt
 from ips_field.store.layout import RECORD_INFO, body_blob, chain_start, dumps_data
 
 if TYPE_CHECKING:
-    from ips_field.store.store import Store
-
-    _Base = Store
+    from ips_field.store.host import StoreHost as _Base
 else:
     _Base = object
 
 SAVE_FAILED = "could not save (disk full or not writable); nothing was changed"
-Data = dict[str, dict[str, dict]]
+Data = dict[str, dict[str, dict[str, Any]]]
 
 
 class WritesMixin(_Base):

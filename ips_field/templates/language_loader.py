@@ -83,7 +83,9 @@ def _lists(node: yaml.Node, r: Reader) -> dict[str, list[str]]:
     return out
 
 
-def merged_lists(base: Mapping[str, list[str]], extra: Mapping[str, list[str]]) -> dict:
+def merged_lists(
+    base: Mapping[str, list[str]], extra: Mapping[str, list[str]]
+) -> dict[str, list[str]]:
     """Packaged lists with an override's entries added (nothing is removed)."""
     out = {name: list(entries) for name, entries in base.items()}
     for name, entries in extra.items():

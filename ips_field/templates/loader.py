@@ -10,6 +10,7 @@ typo in a service's folder never stops a volunteer from working.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -240,12 +241,12 @@ def load_templates(override_dir: Path | None = None) -> tuple[Templates, list[Te
     profiles: dict[str, ServiceProfile] = {}
     for pid, path in _profile_files(PACKAGE_DIR).items():
         label = f"{PROFILES}/{path.name}"
-        profiles[pid] = _read(path, label, lambda n, r, pid=pid: parse_profile(n, r, pid))
+        profiles[pid] = _read(path, label, functools.partial(parse_profile, profile_id=pid))
     if folder is not None:
         for pid, path in _profile_files(folder).items():
             label = f"{PROFILES}/{path.name}"
             try:
-                profiles[pid] = _read(path, label, lambda n, r, pid=pid: parse_profile(n, r, pid))
+                profiles[pid] = _read(path, label, functools.partial(parse_profile, profile_id=pid))
             except TemplateError as exc:
                 errors.append(exc)
 

@@ -37,7 +37,9 @@ def _key_dates(r: Reader, node: yaml.Node, name: str) -> tuple[str, ...]:
     return tuple(_key_date(r, item, name) for item in r.sequence(node, name))
 
 
-def _choice(r: Reader, node: yaml.Node, name: str, choices: tuple[str, ...] | dict) -> str:
+def _choice(
+    r: Reader, node: yaml.Node, name: str, choices: tuple[str, ...] | dict[str, str]
+) -> str:
     value = r.text(node, name)
     if value not in choices:
         raise r.fail(node, name, f"must be one of: {', '.join(choices)}")
