@@ -49,7 +49,8 @@ def record_case(op: dict[str, Any], stored: dict[str, Any] | None) -> str | None
     if cls.CASE_FIELD is None:
         return None
     if cls.CASE_FIELD == "id":
-        return op["record_id"]
+        record_id: str = op["record_id"]
+        return record_id
     if stored is not None:
         return stored.get("case_id") or None
     return op["fields"].get("case_id") or op.get("case_id") or None

@@ -259,7 +259,7 @@ def open_bundle(
     """
     sender, content, flag = _authenticate(data, me, roster, max_bytes)
     body = _inflate(content, flag, max_payload_bytes)
-    payload = parse_limited(body, max_payload_bytes, MAX_DEPTH, MAX_ITEMS)
+    payload: dict[str, Any] = parse_limited(body, max_payload_bytes, MAX_DEPTH, MAX_ITEMS)
     _check_header(payload, BundleDamaged)
     if payload["sender"] != sender.node_id:
         raise BadSignature("bundle names another sender than the one who signed it")

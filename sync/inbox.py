@@ -31,6 +31,7 @@ from ips_field.domain.words import count
 from ips_field.errors import IpsError, SyncError
 from sync import audit
 from sync.exchange import ImportResult, export_bundle, import_bundle, pending_count, wipe_store
+from sync.keys import PublicIdentity
 from sync.node import SyncNode
 from sync.office import export_for, export_targets, read_enrolment_reply, volunteer_name
 from sync.safefile import Candidate, move_into, read_checked, remove_read_file, sniff
@@ -42,7 +43,7 @@ MAX_ENROL_FILE = 64 * 1024
 
 #: Called with a reply's volunteer identity at the office; returns one line, or raises
 #: IpsError to leave the reply where it is (e.g. a fingerprint that does not match).
-OnReply = Callable[[object], str]
+OnReply = Callable[[PublicIdentity], str]
 
 
 @dataclass

@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,7 @@ def _never_auto(kind: str, name: str) -> bool:
     return (kind, None) in NEVER_AUTO or (kind, name) in NEVER_AUTO
 
 
-def conflict_id(kind: str, record_id: str, name: str, loser: list) -> str:
+def conflict_id(kind: str, record_id: str, name: str, loser: list[Any]) -> str:
     raw = f"{kind}|{record_id}|{name}|{loser[0]}|{loser[1]}|{loser[2]}".encode()
     return hashlib.sha256(raw).hexdigest()[:32]
 
@@ -92,8 +93,8 @@ def _apply_all(
     erased = erased_ids(repo.store)
     # Changed documents are gathered here and written once per table at the end: a
     # table write costs O(table), so one per op would make a bundle O(ops x store).
-    staged: dict[str, dict[str, dict]] = {}
-    done: list[dict] = []
+    staged: dict[str, dict[str, dict[str, Any]]] = {}
+    done: list[Mapping[str, Any]] = []
     seen: set[str] = set()
     for op in ops:
         if op["id"] in seen or applied.get_id(op["id"]) is not None:
@@ -124,19 +125,23 @@ def _apply_all(
         applied.put_many(done)
 
 
-def _case_of(repo: Repository, op: dict[str, Any], staged: dict) -> str | None:
+def _case_of(
+    repo: Repository, op: dict[str, Any], staged: dict[str, dict[str, dict[str, Any]]]
+) -> str | None:
     cls = KINDS[op["kind"]]
     if cls.CASE_FIELD is None:
         return None
     if cls.CASE_FIELD == "id":
-        return op["record_id"]
+        record_id: str = op["record_id"]
+        return record_id
     old = staged.get(op["kind"], {}).get(op["record_id"]) or repo.raw(op["kind"], op["record_id"])
     if old is not None and old.get("case_id"):
-        return old["case_id"]
+        case_id: str = old["case_id"]
+        return case_id
     return op["fields"].get("case_id") or op.get("case_id")
 
 
-def _check_staged(staged: dict[str, dict[str, dict]]) -> None:
+def _check_staged(staged: dict[str, dict[str, dict[str, Any]]]) -> None:
     """Every record the ops made or changed must pass the domain's checks. A record known
     only from later edits (its creating op not yet here) gets the per-value checks only."""
     for docs in staged.values():
@@ -149,14 +154,14 @@ def _check_staged(staged: dict[str, dict[str, dict]]) -> None:
                 raise InvalidOperation(f"bundle leaves a record invalid: {err}") from None
 
 
-def _flush(repo: Repository, staged: dict[str, dict[str, dict]]) -> None:
+def _flush(repo: Repository, staged: dict[str, dict[str, dict[str, Any]]]) -> None:
     for kind, docs in staged.items():
         if docs:
             repo.table(kind).put_many(list(docs.values()))
     staged.clear()
 
 
-def _clamp(stamp: list, limit: int | None) -> list:
+def _clamp(stamp: list[Any], limit: int | None) -> list[Any]:
     wall, counter, node = stamp
     if limit is not None and wall > limit:
         wall = limit
@@ -164,7 +169,10 @@ def _clamp(stamp: list, limit: int | None) -> list:
 
 
 def _merge_fields(
-    repo: Repository, op: dict[str, Any], clocks: dict[str, list], staged: dict
+    repo: Repository,
+    op: dict[str, Any],
+    clocks: dict[str, list[Any]],
+    staged: dict[str, dict[str, dict[str, Any]]],
 ) -> int:
     kind, rid = op["kind"], op["record_id"]
     old = staged.get(kind, {}).get(rid) or repo.raw(kind, rid)
@@ -232,9 +240,9 @@ def _record_conflict(
     rid: str,
     name: str,
     loser_value: Any,
-    loser_clock: list,
+    loser_clock: list[Any],
     winner_value: Any,
-    winner_clock: list,
+    winner_clock: list[Any],
 ) -> int:
     table = repo.table(CONFLICTS)
     cid = conflict_id(kind, rid, name, loser_clock)

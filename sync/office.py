@@ -52,7 +52,12 @@ RECOVERY_MAGIC = b"IPSRK\x01"
 
 
 def init_office(
-    path: Path, passphrase: str, recovery_passphrase: str, recovery_out: Path, *, kdf=None
+    path: Path,
+    passphrase: str,
+    recovery_passphrase: str,
+    recovery_out: Path,
+    *,
+    kdf: KdfParams | None = None,
 ) -> SyncNode:
     """A new master record, its signed roster, and the offline recovery key file."""
     if Path(recovery_out).exists():
@@ -94,7 +99,9 @@ def open_office(path: Path, passphrase: str) -> SyncNode:
         raise
 
 
-def write_recovery_key(key: X25519PrivateKey, out: Path, passphrase: str, *, kdf=None) -> None:
+def write_recovery_key(
+    key: X25519PrivateKey, out: Path, passphrase: str, *, kdf: KdfParams | None = None
+) -> None:
     """The recovery private key, sealed under its own passphrase (Argon2id + ChaCha20-Poly1305)."""
     kdf = kdf or KdfParams.calibrate()
     salt = os.urandom(16)

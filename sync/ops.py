@@ -72,8 +72,8 @@ def check_header(payload: dict[str, Any]) -> list[Any]:
 
 
 @functools.cache
-def _allowed(cls: type) -> frozenset[str]:
-    return frozenset(cls.data_fields()) | {"deleted", *META_OP_FIELDS}  # type: ignore[attr-defined]
+def _allowed(kind: str) -> frozenset[str]:
+    return frozenset(KINDS[kind].data_fields()) | {"deleted", *META_OP_FIELDS}
 
 
 def validate_op(op: Any) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def validate_op(op: Any) -> dict[str, Any]:
     fields, clocks = op.get("fields"), op.get("clocks")
     if cls is None or type(fields) is not dict or type(clocks) is not dict:
         raise bad
-    allowed = _allowed(cls)
+    allowed = _allowed(op["kind"])
     for name, value in fields.items():
         if name not in allowed:
             raise bad

@@ -191,13 +191,13 @@ def oversight(
     out = []
     year = str(today.year)
     for vid in ids:
-        topics: Counter[str] = Counter()
+        topics: dict[str, float] = {}
         hours = 0.0
         for e in cpd[vid]:
             if e.on[:4] == year:
                 hours += e.hours
                 for t in e.topics or ["general"]:
-                    topics[t] += e.hours
+                    topics[t] = topics.get(t, 0) + e.hours
         sessions = sorted(s.on for s in sup[vid])
         overdue = due.supervision_due(sup[vid], today, interval_days=supervision_interval_days)
         out.append(
@@ -293,7 +293,7 @@ def record_returned_evaluation(
         for e in node.repo.for_case(Evaluation, case_id)
         if e.stage == stage and e.respondent == respondent and not e.returned_on
     ]
-    answers = {
+    answers: dict[str, Any] = {
         "returned_on": returned_on,
         "scores": scores,
         "impartial": impartial,
@@ -343,7 +343,9 @@ def subject_access(node: SyncNode, case_id: str) -> dict[str, Any]:
         ]
         if docs:
             held[kind] = sorted(docs, key=lambda d: d.get("created_at", ""))
-    conflicts = [c for c in node.repo.table(CONFLICTS).all() if c.get("record_id") in _ids(held)]
+    conflicts: list[dict[str, Any]] = [
+        c for c in node.repo.table(CONFLICTS).all() if c.get("record_id") in _ids(held)
+    ]
     if conflicts:
         held["sync_conflict"] = conflicts
     return {

@@ -62,10 +62,11 @@ def route(node: SyncNode) -> None:
         case = node.repo.raw("case", op["case_id"]) if op.get("case_id") else None
         if case is None:
             continue
-        target = case.get("assigned_to")
+        target: str | None = case.get("assigned_to")
         if op["kind"] == "case" and "assigned_to" in op["fields"]:
-            for snap in case_snapshot(node, case["id"]):
-                feed_add(node, target, snap)
+            if target:  # an unassigned case has no one to send its records to
+                for snap in case_snapshot(node, case["id"]):
+                    feed_add(node, target, snap)
             old = op.get("previous_assignee")
             if old and old != target:
                 feed_add(node, old, op)

@@ -166,7 +166,9 @@ def _case_fields(reference: str, assigned_to: str) -> dict[str, Any]:
     }
 
 
-def _op(origin: str, n: int, kind: str, record_id: str, case_id: str | None, fields: dict) -> dict:
+def _op(
+    origin: str, n: int, kind: str, record_id: str, case_id: str | None, fields: dict[str, Any]
+) -> dict[str, Any]:
     stamp = [KIT_WALL_MS + n, 0, origin]
     return {
         "id": _kit_uuid(f"op-{origin}-{n}"),
@@ -212,7 +214,9 @@ class KitCase:
         }
 
 
-def _payload(sender: NodeIdentity, recipient: NodeIdentity, seq: int, **extra: Any) -> dict:
+def _payload(
+    sender: NodeIdentity, recipient: NodeIdentity, seq: int, **extra: Any
+) -> dict[str, Any]:
     payload = {
         "v": 1,
         "bundle_id": _kit_uuid(f"bundle-{sender.node_id}-{recipient.node_id}-{seq}"),

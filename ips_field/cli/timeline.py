@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -21,12 +21,20 @@ from ips_field.domain.calendar import parse_user_date
 from ips_field.domain.timelines import Inputs, Milestone, compute
 
 TEMPLATES_ENV = "IPS_FIELD_TEMPLATES"
+FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)  # as click's decorators
+
+if TYPE_CHECKING:  # click's ParamType is generic for the type checker (value, input)
+    _DateParamType = click.ParamType[dt.date, Any]
+else:
+    _DateParamType = click.ParamType
 
 
-class UserDate(click.ParamType):
+class UserDate(_DateParamType):
     name = "DATE"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         if isinstance(value, dt.date):
             return value
         try:
@@ -45,11 +53,11 @@ FORMAT = click.option(
 )
 
 
-def _date(flag: str, help_text: str, *, required: bool = False) -> Callable:
+def _date(flag: str, help_text: str, *, required: bool = False) -> Callable[[FC], FC]:
     return click.option(flag, type=DATE, required=required, help=help_text)
 
 
-def milestones(kind: str, dates: dict[str, dt.date | None], flags: set[str]) -> list[Milestone]:
+def milestones(kind: str, dates: Mapping[str, dt.date | None], flags: set[str]) -> list[Milestone]:
     """The kind's milestones from the dates given (no store, no screen)."""
     from ips_field.templates import load_templates
 

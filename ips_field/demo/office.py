@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -354,7 +355,7 @@ def register(main: click.Group) -> None:
             raise IpsError("--create-only needs --store PATH")
         if store_path is not None and store_path.exists():
             raise IpsError(f"{store_path} already exists; nothing was changed")
-        run_office = None
+        run_office: Callable[[Path, str], None] | None = None
         if not create_only:
             from ips_field.tui.office.app import run_office
         path = store_path or Path(tempfile.mkdtemp(prefix="ips-office-demo-")) / "office.ipsf"

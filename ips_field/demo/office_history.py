@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Required, TypedDict
 
 from ips_field.demo.volunteer import FAMILIES, MEETING_TYPES, NEEDS
 from ips_field.domain.records import (
@@ -55,11 +55,19 @@ class _Case(NamedTuple):
     upcoming: bool = True  # a meeting is planned
 
 
+class _InterestKw(TypedDict, total=False):
+    """The fields a plan gives for one of its volunteer's declared interests."""
+
+    interest_type: Required[str]
+    organisation: str
+    person: str
+
+
 @dataclass(frozen=True)
 class _Plan:
     name: str
     home_area: str
-    interests: tuple[dict[str, str], ...]
+    interests: tuple[_InterestKw, ...]
     cases: tuple[_Case, ...]
     supervision: tuple[int, ...]  # days ago
     cpd: tuple[int, ...]  # indexes into COURSES

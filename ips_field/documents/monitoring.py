@@ -39,7 +39,7 @@ def _pair(
     labels += [label for label in then if label not in labels]
     counts = not now.title.startswith("Average")
 
-    def get(rows: dict, label: str) -> float | None:
+    def get(rows: dict[str, float], label: str) -> float | None:
         if label in rows:
             return rows[label]
         return 0 if counts and "response rate" not in label else None

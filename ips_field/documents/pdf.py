@@ -9,12 +9,24 @@ import io
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from ips_field.documents.charts import chart_png
 from ips_field.documents.model import Bullets, Chart, Document, Heading, Paragraph, Table
 
 SIZES = {0: 18, 1: 14, 2: 12, 3: 11}
 LONG_CELL = 1200  # characters: a row with a longer cell is printed below, as paragraphs
+
+if TYPE_CHECKING:  # fpdf is imported lazily, when a PDF is made
+    from fpdf.enums import XPos, YPos
+    from fpdf.fonts import FontFace
+
+
+class _NextLine(TypedDict):
+    """multi_cell's keywords for "then go to the start of the next line"."""
+
+    new_x: XPos
+    new_y: YPos
 
 
 @contextlib.contextmanager
@@ -76,7 +88,7 @@ def _to_pdf(doc: Document) -> bytes:
     if doc.made_at is not None:
         pdf.set_creation_date(doc.made_at)
     pdf.add_page()
-    nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+    nl: _NextLine = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
     def heading(text: str, level: int) -> None:
         pdf.set_font("DejaVu", "B", SIZES[level])
@@ -143,7 +155,7 @@ def _to_pdf(doc: Document) -> bytes:
     return bytes(pdf.output())
 
 
-def _bold():  # type: ignore[no-untyped-def]
+def _bold() -> FontFace:
     from fpdf.fonts import FontFace
 
     return FontFace(family="DejaVu", emphasis="BOLD", fill_color=(230, 234, 238))

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ips_field.domain.conflicts import ConflictResult, check_conflicts
-from ips_field.domain.language import check_text, flags_as_dicts
+from ips_field.domain.language import LanguageRule, check_text, flags_as_dicts
 from ips_field.domain.records import (
     Case,
     Child,
@@ -29,6 +31,9 @@ from ips_field.domain.records import (
 )
 from ips_field.errors import ValidationError
 from ips_field.store.repository import Repository
+
+if TYPE_CHECKING:
+    from ips_field.templates.schema import Source
 
 REASSIGN = "Ask the office to reassign this case."
 WARN_PENDING = "Conflict warning not answered yet: give a reason to continue, or ask the office."
@@ -102,7 +107,9 @@ def checks_for(repo: Repository, case_id: str) -> list[ConflictCheck]:
 # -- neutral language ----------------------------------------------------------------
 
 
-def note_flags(text: str, rules: list, voice: str | None = None) -> list[dict[str, str]]:
+def note_flags(
+    text: str, rules: Iterable[LanguageRule], voice: str | None = None
+) -> list[dict[str, str]]:
     """The flags to store on a note when it is written, checked in the note's own voice
     (stored at write and never recomputed: notes never change; see docs/templates.md)."""
     return flags_as_dicts(check_text(text, rules, voice))
@@ -126,7 +133,7 @@ def flagged_notes(repo: Repository, since: dt.date | None = None) -> list[Note]:
 
 
 def record_signposting(
-    repo: Repository, case_id: str, source, on: dt.date, note: str = ""
+    repo: Repository, case_id: str, source: Source, on: dt.date, note: str = ""
 ) -> Signposting:
     return repo.save(
         Signposting(
@@ -139,7 +146,7 @@ def record_signposting(
     )
 
 
-def is_stale(source, today: dt.date, stale_days: int) -> bool:
+def is_stale(source: Source, today: dt.date, stale_days: int) -> bool:
     return (today - source.last_reviewed).days > stale_days
 
 

@@ -42,7 +42,7 @@ from ips_field.services.reports import SCORES, Report, Section, _day, build_repo
 from ips_field.store.repository import Repository
 
 RESPONDENTS = {"parent": "parents", "professional": "school professionals"}
-REPLACED = ("Evaluations returned", "Average evaluation scores (1 to 5)")
+REPLACED: tuple[str, ...] = ("Evaluations returned", "Average evaluation scores (1 to 5)")
 REPLACED += ("Impartiality (evaluations)", "Conflicts of interest")
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|\+?\d[\d\s()-]{6,}\d")
 

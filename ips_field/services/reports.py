@@ -149,16 +149,19 @@ def build_report(
         elif m.status == "planned":
             still_planned += 1
 
-    hours: Counter[str] = Counter()
-    for c in repo.all(Contact):
-        if inside(c.on):
-            hours[who(c.origin)] += c.minutes / 60
-    cpd_topics: Counter[str] = Counter()
-    for e in repo.all(CpdEntry):
-        if inside(e.on):
-            hours[who(e.origin)] += e.hours
-            for topic in e.topics or ["general"]:
-                cpd_topics[topic.replace("_", " ")] += e.hours
+    hours: dict[str, float] = {}  # not a Counter: the type checker takes its counts for ints
+    for contact in repo.all(Contact):
+        if inside(contact.on):
+            vol = who(contact.origin)
+            hours[vol] = hours.get(vol, 0) + contact.minutes / 60
+    cpd_topics: dict[str, float] = {}
+    for cpd in repo.all(CpdEntry):
+        if inside(cpd.on):
+            vol = who(cpd.origin)
+            hours[vol] = hours.get(vol, 0) + cpd.hours
+            for topic in cpd.topics or ["general"]:
+                name = topic.replace("_", " ")
+                cpd_topics[name] = cpd_topics.get(name, 0) + cpd.hours
 
     sessions: Counter[str] = Counter()
     concerns = 0
@@ -189,21 +192,21 @@ def build_report(
     score_sum: Counter[str] = Counter()
     score_n: Counter[str] = Counter()
     impartial: Counter[str] = Counter()
-    for e in repo.all(Evaluation):
-        if not inside(e.returned_on):
+    for ev in repo.all(Evaluation):
+        if not inside(ev.returned_on):
             continue
-        returned["parents" if e.respondent == "parent" else "school professionals"] += 1
-        for name, score in e.scores.items():
+        returned["parents" if ev.respondent == "parent" else "school professionals"] += 1
+        for name, score in ev.scores.items():
             score_sum[name] += score
             score_n[name] += 1
         impartial[
-            {True: "impartial", False: "not impartial", None: "not answered"}[e.impartial]
+            {True: "impartial", False: "not impartial", None: "not answered"}[ev.impartial]
         ] += 1
 
     signposted: Counter[str] = Counter()
-    for s in repo.all(Signposting):
-        if inside(s.on):
-            signposted[s.source_name or s.source_id] += 1
+    for sp in repo.all(Signposting):
+        if inside(sp.on):
+            signposted[sp.source_name or sp.source_id] += 1
 
     declared = sum(inside(i.declared_on) for i in repo.all(Interest))
     checks: Counter[str] = Counter()
@@ -218,7 +221,7 @@ def build_report(
             reassigned += 1
 
     notes = [d for d in repo.table(Note.KIND).all() if not d.get("deleted")]
-    superseded = {s for d in notes if (s := d.get("supersedes"))}
+    superseded = {old for d in notes if (old := d.get("supersedes"))}
     flagged = sum(
         1
         for d in notes
