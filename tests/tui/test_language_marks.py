@@ -31,15 +31,18 @@ async def test_meeting_mode_checks_in_the_voice_being_written(repo) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(MeetingModeScreen(meeting.id))
         await pilot.pause()
-        await pilot.press("r", "1")  # role stated; parent's view
+        await pilot.press("f7")  # the role statement read out: recorded after a question
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        await pilot.press("f2")  # parent's view
         box = app.screen.query_one("#note", Input)
         box.value = "Mum said there was a fight at lunch and the school is in the wrong"
         await pilot.pause()
         assert not app.screen.query_one("#language", Static).display
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press("escape", "3")  # stop typing; option discussed
-        box.focus()
+        await pilot.press("f4")  # option discussed
         box.value = "The school is in the wrong here"
         await pilot.pause()
         warning = str(app.screen.query_one("#language", Static).content)

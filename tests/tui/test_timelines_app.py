@@ -25,7 +25,7 @@ async def test_key_date_form_saves_and_the_late_la_is_named(repo) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(CaseScreen(case.id))
         await pilot.pause()
-        await pilot.press("t")
+        await pilot.press("d")  # key date
         await pilot.pause()
         dialog = app.screen
         dialog.query_one("#f-which", Select).value = "review_meeting_held"
@@ -65,7 +65,8 @@ async def test_dashboard_and_checklist_show_computed_dates(repo) -> None:
         due = rows(app.screen.query_one("#due", DataTable))
         # 20 Oct + 6 weeks = 1 Dec, 9 days ahead: on the dashboard as "soon".
         assert any(
-            r.startswith("01 Dec | soon | EHC needs assessment: Decision whether to assess")
+            r.startswith("01 Dec | soon | DEMO-001")
+            and r.endswith("| EHC needs assessment: Decision whether to assess")
             for r in due
         ), due
         meeting = Meeting(
