@@ -30,9 +30,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ips_field.domain import notes as notes_rules
 from ips_field.domain.records import KINDS
 from ips_field.domain.values import ValueProblem, check_record
-from ips_field.store.repository import NOTE_FIELDS_FIXED, Repository
+from ips_field.store.repository import Repository
 from sync.erasure import erased_ids, remember_erased
 from sync.errors import InvalidOperation
 from sync.ops import validate_op
@@ -180,7 +181,7 @@ def _merge_fields(
     doc["clocks"] = dict(doc.get("clocks", {}))
     fields = op["fields"]
     if kind == "note" and old is not None:
-        for name in NOTE_FIELDS_FIXED & set(fields):
+        for name in notes_rules.FIXED & set(fields):
             if old.get(name) != fields[name]:
                 raise InvalidOperation("bundle tries to change a note (notes are append-only)")
     doc["prev"] = dict(doc.get("prev", {}))

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
+from ips_field.domain import notes as notes_rules
 from ips_field.domain import statutory
 from ips_field.domain.records import (
     CONSENT_PURPOSES,
@@ -204,7 +205,7 @@ def actions_due(
 ) -> list[DueItem]:
     """Agreed actions with a due date that is today or past, not superseded by a correction."""
     live = _live(notes)
-    superseded = {n.supersedes for n in live if n.supersedes}
+    superseded = notes_rules.superseded_ids(live)
     out = []
     for n in live:
         due = _date(n.due_on)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ips_field.domain import notes as notes_rules
 from ips_field.domain.conflicts import ConflictResult, check_conflicts
 from ips_field.domain.language import LanguageRule, check_text, flags_as_dicts
 from ips_field.domain.records import (
@@ -117,7 +118,7 @@ def note_flags(
 
 def flagged_notes(repo: Repository, since: dt.date | None = None) -> list[Note]:
     """Current notes with neutral-language flags, for supervision."""
-    superseded = {n.supersedes for n in repo.all(Note) if n.supersedes}
+    superseded = notes_rules.superseded_ids(repo.all(Note))
     out = []
     for n in repo.all(Note):
         if (

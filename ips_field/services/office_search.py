@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ips_field.domain import notes as notes_rules
 from ips_field.domain.records import Case, Child, Family, Note
 from ips_field.store.repository import Repository
 
@@ -37,7 +38,7 @@ class CaseIndex:
         children = {c.case_id: c.name for c in repo.all(Child)}
         # Notes are most of the record: read as stored documents, not built into objects.
         notes = [d for d in repo.table(Note.KIND).all() if not d.get("deleted")]
-        superseded = {s for d in notes if (s := d.get("supersedes"))}
+        superseded = notes_rules.superseded_ids(notes)
         flagged: dict[str, int] = {}
         for d in notes:
             if d.get("flags") and d.get("id") not in superseded:

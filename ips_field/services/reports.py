@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ips_field.domain import notes as notes_rules
 from ips_field.domain.records import (
     Case,
     ConflictCheck,
@@ -221,7 +222,7 @@ def build_report(
             reassigned += 1
 
     notes = [d for d in repo.table(Note.KIND).all() if not d.get("deleted")]
-    superseded = {old for d in notes if (old := d.get("supersedes"))}
+    superseded = notes_rules.superseded_ids(notes)
     flagged = sum(
         1
         for d in notes

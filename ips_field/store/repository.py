@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any, Protocol, TypeVar
 
+from ips_field.domain import notes as notes_rules
 from ips_field.domain import rules
 from ips_field.domain.clock import Clock, HybridClock, Stamp, as_stamp, default_clock
 from ips_field.domain.records import (
@@ -39,7 +40,6 @@ R = TypeVar("R", bound=Record)
 
 OUTBOX = "outbox"
 META = "meta"
-NOTE_FIELDS_FIXED = {"case_id", "meeting_id", "voice", "text", "speaker", "written_at"}
 
 
 class StoreLike(Protocol):
@@ -149,7 +149,7 @@ class Repository:
             new["origin"] = new["origin"] or self.node_id
         else:
             if record.KIND == Note.KIND:
-                fixed = [f for f in NOTE_FIELDS_FIXED if old.get(f) != new.get(f)]
+                fixed = sorted(f for f in notes_rules.FIXED if old.get(f) != new.get(f))
                 if fixed:
                     raise ValidationError(
                         {fixed[0]: "Notes cannot be changed; add a correction that supersedes it"}
@@ -224,10 +224,7 @@ class Repository:
         notes = self.for_case(Note, case_id)
         if meeting_id is not None:
             notes = [n for n in notes if n.meeting_id == meeting_id]
-        superseded = {n.supersedes for n in notes if n.supersedes}
-        return sorted(
-            (n for n in notes if n.id not in superseded), key=lambda n: (n.written_at, n.id)
-        )
+        return notes_rules.in_order(notes_rules.current(notes))
 
     def note_history(self, note_id: str) -> list[Note]:
         """The chain of corrections ending at ``note_id``, oldest first."""
