@@ -15,7 +15,7 @@ from sync.exchange import import_bundle
 from sync.keys import IDENTITY_DOC, IDENTITY_TABLE
 from sync.node import SyncNode, b64
 from sync.roster import sign_roster
-from sync.testkit import generate_kit, kit_identities, kit_roster, kit_setup_records
+from tests.testkit import generate_kit, kit_identities, kit_roster, kit_setup_records
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sync import errors, testkit
+from sync import errors
 from sync.keys import NodeIdentity, b64d
 from sync.roster import verify_roster
+from tests import testkit
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +106,7 @@ def test_manifest_describes_the_kit(kit) -> None:
 def test_command_line_writes_the_kit(tmp_path) -> None:
     out = tmp_path / "cli-kit"
     result = subprocess.run(
-        [sys.executable, "-m", "sync.testkit", str(out)], capture_output=True, text=True
+        [sys.executable, "-m", "tests.testkit", str(out)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
     assert (out / "manifest.json").exists() and (out / "ok.ipsb").exists()

@@ -16,7 +16,7 @@ to someone else raises :class:`sync.bundle.AddressedElsewhere`, a ``NotForUs`` (
 recipient tag tells it apart from damage). Import-stage cases are meant for a fresh
 receiver store set up with ``manifest["setup"]`` (:func:`kit_setup_records`).
 
-Run ``python -m sync.testkit OUT_DIR`` to write the files and ``manifest.json``.
+Run ``python -m tests.testkit OUT_DIR`` to write the files and ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -376,7 +376,7 @@ def generate_kit(out_dir: str | Path) -> list[KitCase]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sync.testkit", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.testkit", description=__doc__)
     parser.add_argument("out_dir", type=Path)
     args = parser.parse_args(argv)
     cases = generate_kit(args.out_dir)
