@@ -71,6 +71,15 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        """Focus where a person starts typing: the first empty text box (a choice that has
+        a default needs no typing), so the first key pressed is never lost."""
+        texts = [f for f in self.fields if f.kind in ("text", "password")]
+        first = next((f for f in texts if not f.value), texts[0] if texts else None)
+        target = first or (self.fields[0] if self.fields else None)
+        if target is not None:
+            self.query_one(f"#f-{target.name}").focus()
+
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in self.fields:

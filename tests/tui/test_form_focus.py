@@ -1,0 +1,23 @@
+"""A form opens where a person starts typing: what they type at once is never lost."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from ips_field.domain.records import Case
+from ips_field.tui.app import make_app
+from ips_field.tui.screens.case_view import CaseScreen
+from ips_field.tui.widgets.form_dialog import FormDialog
+
+
+async def test_typing_the_moment_the_note_form_opens_goes_into_the_note(repo) -> None:
+    case = next(c for c in repo.all(Case) if c.reference == "DEMO-001")
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CaseScreen(case.id))
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"rang mum")
+        assert app.screen.query_one("#f-text", Input).value == "rang mum"
