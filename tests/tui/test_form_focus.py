@@ -21,3 +21,22 @@ async def test_typing_the_moment_the_note_form_opens_goes_into_the_note(repo) ->
         assert isinstance(app.screen, FormDialog)
         await pilot.press(*"rang mum")
         assert app.screen.query_one("#f-text", Input).value == "rang mum"
+
+
+async def test_a_note_typed_in_the_form_is_saved_with_ctrl_s(repo) -> None:
+    from ips_field.domain.records import Note
+
+    case = next(c for c in repo.all(Case) if c.reference == "DEMO-001")
+    before = len(repo.for_case(Note, case.id))
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CaseScreen(case.id))
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        app.screen.query_one("#f-text", Input).value = "Phoned about transport"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormDialog)
+    texts = [n.text for n in repo.for_case(Note, case.id)]
+    assert len(texts) == before + 1 and "Phoned about transport" in texts
