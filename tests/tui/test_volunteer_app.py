@@ -102,11 +102,13 @@ async def test_new_case_shows_field_errors_then_saves_all_records(empty_repo) ->
         await pilot.pause()
         assert "date" in str(app.screen.query_one("#err-date_of_birth", Static).content)
         app.screen.query_one("#date_of_birth", Input).value = ""
+        app.screen.query_one("#referral", Select).value = "school"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, CaseScreen)
         [case] = empty_repo.all(Case)
         assert case.school == "Willowbrook Primary School" and case.assigned_to == "volunteer-node"
+        assert case.referral_source == "school"  # counted in the monitoring report
         assert empty_repo.find(Family, case_id=case.id)[0].parents[0]["name"] == "Pat Parent [mum]"
         assert empty_repo.find(Child, case_id=case.id)[0].name == "Kit Child"
         # Square brackets in user text are shown literally.

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
-from ips_field.domain.records import EHCP_STATUSES, Case, Child, Family
+from ips_field.domain.records import EHCP_STATUSES, REFERRAL_SOURCES, Case, Child, Family
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 
@@ -68,6 +68,12 @@ class CaseFormScreen(SessionScreen):
             yield Select(
                 [(s, s) for s in EHCP_STATUSES], value="none", allow_blank=False, id="ehcp"
             )
+            yield Label("Referred by (counted in the reports, never named)")
+            yield Select(
+                [(label, key) for key, label in REFERRAL_SOURCES.items()],
+                prompt="Not recorded",
+                id="referral",
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -88,6 +94,8 @@ class CaseFormScreen(SessionScreen):
         for wid, _, rec, path in FIELDS:
             self.query_one(f"#{wid}", Input).value = str(_get(records[rec], path) or "")
         self.query_one("#ehcp", Select).value = records["child"].get("ehcp_status") or "none"
+        if case.referral_source in REFERRAL_SOURCES:
+            self.query_one("#referral", Select).value = case.referral_source
 
     def _next_reference(self) -> str:
         existing = {c.reference for c in self.session.repo.all(Case, include_deleted=True)}
@@ -101,6 +109,8 @@ class CaseFormScreen(SessionScreen):
         for wid, _, rec, path in FIELDS:
             _set(out[rec], path, self.query_one(f"#{wid}", Input).value.strip())
         out["child"]["ehcp_status"] = self.query_one("#ehcp", Select).value
+        referral = self.query_one("#referral", Select)
+        out["case"]["referral_source"] = "" if referral.is_blank() else str(referral.value)
         if not any(out["case"].get("la_contacts", [{}])[0].values()):
             out["case"]["la_contacts"] = []
         if not out["child"].get("date_of_birth"):
