@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ips_field.domain.clock import Clock, default_clock
 from ips_field.errors import TemplateError
@@ -24,6 +24,10 @@ from ips_field.tui.case_finder import CaseFinder
 from ips_field.tui.lockable import LockableApp
 from ips_field.tui.session import Session
 from ips_field.tui.theme import HIGH_CONTRAST
+
+if TYPE_CHECKING:
+    from ips_field.tui.protocols import VolunteerHost
+    from ips_field.tui.screens.case_view import CaseScreen
 
 TEMPLATES_ENV = "IPS_FIELD_TEMPLATES"  # a service's override folder
 
@@ -191,10 +195,17 @@ class IpsApp(LockableApp):
             self.notify("The theme could not be saved in the settings file", severity="warning")
 
 
-def _refreshable() -> type:
+def _refreshable() -> type[CaseScreen]:
     from ips_field.tui.screens.case_view import CaseScreen
 
     return CaseScreen
+
+
+if TYPE_CHECKING:
+
+    def _provides_what_screens_need(app: IpsApp) -> VolunteerHost:
+        """For mypy only: the volunteer screens get everything they use of the app."""
+        return app
 
 
 def make_app(

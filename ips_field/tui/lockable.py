@@ -176,7 +176,7 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
             answered,
         )
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding

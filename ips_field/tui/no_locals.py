@@ -9,6 +9,8 @@ private crash file with ids only was written).
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 
 __all__ = ["NoLocalsOnCrash"]
@@ -26,5 +28,5 @@ class NoLocalsOnCrash:
         self._exit_renderables.append(Text(line))  # type: ignore[attr-defined]
         self._close_messages_no_wait()  # type: ignore[attr-defined]
 
-    def panic(self, *renderables) -> None:  # an exception with __rich__ comes here
+    def panic(self, *renderables: Any) -> None:  # an exception with __rich__ comes here
         self._fatal_error()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from ips_field.domain import due, statutory
 from ips_field.domain.records import (
@@ -139,7 +140,8 @@ class Session:
         r = self.repo
         return due.due_items(
             today=self.today(),
-            profile=self.profile,
+            # casts: due.py's protocols declare settable members; these are frozen dataclasses
+            profile=cast(due.DueSettings, self.profile),
             cases=r.all(Case),
             meetings=r.all(Meeting),
             notes=r.all(Note),
@@ -147,8 +149,10 @@ class Session:
             evaluations=r.all(Evaluation),
             cpd=r.all(CpdEntry),
             supervision=r.all(SupervisionEntry),
-            sources=self.templates.signposting_for(self.profile.id),
-            meeting_types=self.templates.meeting_types,
+            sources=cast(
+                "list[due.ReviewedSource]", self.templates.signposting_for(self.profile.id)
+            ),
+            meeting_types=cast("dict[str, due.ChecklistSource]", self.templates.meeting_types),
             started_on=self._started_on(),
             key_dates=r.all(KeyDate),
             timelines=self.templates.timelines,

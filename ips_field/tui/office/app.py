@@ -8,53 +8,22 @@ footer keys, a command palette of every action, F1 help, a high-contrast theme, 
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ips_field.domain.clock import Clock, default_clock
 from ips_field.errors import IpsError
 from ips_field.templates import Templates, load_templates
-from ips_field.templates.schema import ServiceProfile
 from ips_field.tui.lockable import LockableApp
+from ips_field.tui.office.session import OfficeHost, OfficeSession
 from ips_field.tui.theme import HIGH_CONTRAST
-from sync import audit
 from sync.node import SyncNode
-from sync.office import office_node, volunteer_name
+from sync.office import office_node
 
+if TYPE_CHECKING:
+    from ips_field.tui.protocols import UnlockHost
 
-@dataclass
-class OfficeSession:
-    """The open master record. Exists only while unlocked."""
-
-    node: SyncNode
-    templates: Templates
-
-    def today(self) -> dt.date:
-        """The service's local date, from the master record's clock."""
-        return self.node.repo.time.today()
-
-    @property
-    def store(self) -> Any:
-        return self.node.store
-
-    @property
-    def repo(self) -> Any:
-        return self.node.repo
-
-    @property
-    def profile(self) -> ServiceProfile:
-        return self.templates.profile(self.node.state.get("profile", "generic"))
-
-    def names(self) -> dict[str, str]:
-        roster = self.node.roster
-        ids = list(roster.volunteers) if roster else []
-        pairs = sorted(((volunteer_name(self.node, vid), vid) for vid in ids), key=lambda p: p)
-        return {vid: name for name, vid in pairs}  # in order of name
-
-    def audit(self, action: str, detail: str, *, case_id: str = "") -> None:
-        audit.append(self.node, action, detail, case_id=case_id)
+__all__ = ["OfficeApp", "OfficeSession", "run_office"]
 
 
 class OfficeApp(LockableApp):
@@ -123,6 +92,13 @@ class OfficeApp(LockableApp):
         from ips_field.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen("office_help.md"))
+
+
+if TYPE_CHECKING:
+
+    def _provides_what_screens_need(app: OfficeApp) -> tuple[OfficeHost, UnlockHost]:
+        """For mypy only: the office screens and the lock screen get what they use."""
+        return app, app
 
 
 def run_office(store_path: Path, unlock_hint: str = "") -> None:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import cast
 
 from textual.screen import Screen
 
 from ips_field.errors import StoreLocked
-
-if TYPE_CHECKING:
-    from ips_field.tui.office.app import OfficeApp, OfficeSession
+from ips_field.tui.office.session import OfficeHost, OfficeSession
 
 
 class OfficeScreen(Screen[None]):
     @property
-    def office(self) -> OfficeApp:
-        return self.app  # type: ignore[return-value]
+    def office(self) -> OfficeHost:
+        return cast(OfficeHost, self.app)
 
     @property
     def session(self) -> OfficeSession:

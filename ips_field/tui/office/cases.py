@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -442,11 +443,12 @@ class DecideDialog(ModalScreen[bool]):
         if event.button.id == "cancel":
             self.dismiss(False)
             return
-        value = {
+        choices: dict[str, Callable[[], Any]] = {
             "current": lambda: c["current"],
             "other": lambda: c.get("loser_value"),
             "edit": lambda: self.query_one("#edited", Input).value,
-        }[str(event.button.id)]()
+        }
+        value = choices[str(event.button.id)]()
         ov.decide_conflict(session.node, c["id"], value, label=str(event.button.id))
         self.app.notify("Decided; the volunteer receives it with the next export")
         self.dismiss(True)

@@ -17,6 +17,7 @@ from ips_field.domain.words import when
 from ips_field.errors import IpsError
 from ips_field.services.impartiality import flagged_notes
 from ips_field.tui.office.base import OfficeScreen
+from ips_field.tui.office.session import OfficeSession
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
 from sync import oversight as ov
@@ -25,7 +26,7 @@ from sync.merge import open_conflicts
 WATCH_SECONDS = 3.0
 
 
-def inbox_folder(session) -> Path | None:
+def inbox_folder(session: OfficeSession) -> Path | None:
     folder = session.node.state.get("inbox")
     return Path(folder) if folder else None
 

@@ -71,7 +71,8 @@ def draw(widget: PlotextPlot, chart: Chart) -> None:
     plt.clear_data()
     plt.clear_figure()
     labels = [x if len(x) <= 16 else x[:15] + "…" for x in chart.labels]
-    plt.multiple_bar(labels, list(chart.series.values()), labels=list(chart.series))
+    # textual-plotext's stub names it label=; plotext's multiple_bar takes labels=.
+    plt.multiple_bar(labels, list(chart.series.values()), labels=list(chart.series))  # type: ignore[call-arg]
     plt.title(chart.title)
     widget.refresh()
 

@@ -6,23 +6,21 @@ ending it, see ``tui/guard.py``) and may keep drafts of what is typed (``tui/dra
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import cast
 
 from textual.screen import Screen
 
 from ips_field.errors import StoreLocked
 from ips_field.tui.drafts import DraftsMixin
 from ips_field.tui.guard import Guarded
-
-if TYPE_CHECKING:
-    from ips_field.tui.app import IpsApp
-    from ips_field.tui.session import Session
+from ips_field.tui.protocols import VolunteerHost
+from ips_field.tui.session import Session
 
 
 class SessionScreen(Guarded, DraftsMixin, Screen[None]):
     @property
-    def ips(self) -> IpsApp:
-        return self.app  # type: ignore[return-value]
+    def ips(self) -> VolunteerHost:
+        return cast(VolunteerHost, self.app)
 
     @property
     def session(self) -> Session:

@@ -156,10 +156,10 @@ class CaseFormScreen(SessionScreen):
                 record.validate()
             except ValidationError as err:
                 for field, message in err.errors.items():
-                    wid = ERROR_FIELD.get((name, field)) or ERROR_FIELD.get(
+                    target = ERROR_FIELD.get((name, field)) or ERROR_FIELD.get(
                         (name, field.split(".")[0])
                     )
-                    problems.setdefault(wid or "reference", message)
+                    problems.setdefault(target or "reference", message)
         if problems:
             for wid, message in problems.items():
                 self.query_one(f"#err-{wid}", Static).update(message)

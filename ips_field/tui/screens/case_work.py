@@ -6,15 +6,39 @@ these; each gathers input in a dialog and writes through the repository, whose r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from ips_field.domain.records import Contact, Note
+from textual.app import App
+from textual.notifications import SeverityLevel
+
+from ips_field.domain.records import Case, Contact, Note
 from ips_field.domain.ukdates import HINT, show_date, to_iso
 from ips_field.errors import ValidationError
+from ips_field.tui.protocols import VolunteerHost
+from ips_field.tui.session import Session
+from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 
-if TYPE_CHECKING:
-    from ips_field.tui.screens.case_view import CaseScreen
+
+class CaseHost(Protocol):
+    """What these actions use of the case screen (``screens/case_view.py``'s CaseScreen),
+    named here so that this module need not import the screen that imports it."""
+
+    @property
+    def case_id(self) -> str: ...
+    @property
+    def case(self) -> Case: ...
+    @property
+    def session(self) -> Session: ...
+    @property
+    def ips(self) -> VolunteerHost: ...
+    @property
+    def app(self) -> App[object]: ...
+    def notify(
+        self, message: str, *, severity: SeverityLevel = ..., timeout: float | None = ...
+    ) -> None: ...
+    def refresh_all(self) -> None: ...
+
 
 CONTACT_TYPES = [
     ("Phone call", "phone"),
@@ -38,7 +62,7 @@ def _minutes(text: str) -> int:
     return int(text)
 
 
-def add_note(screen: CaseScreen) -> None:
+def add_note(screen: CaseHost) -> None:
     """A note outside any meeting; needs current consent to keep a record (or is the
     first-contact note that consent was asked)."""
     repo = screen.session.repo
@@ -77,7 +101,7 @@ def add_note(screen: CaseScreen) -> None:
     )
 
 
-def log_contact(screen: CaseScreen) -> None:
+def log_contact(screen: CaseHost) -> None:
     """A contact with its type, date (UK or ISO), length and who it was with."""
     s = screen.session
 
@@ -121,9 +145,7 @@ def log_contact(screen: CaseScreen) -> None:
     )
 
 
-def reopen_case(screen: CaseScreen) -> None:
-    from ips_field.tui.widgets.dialogs import AskDialog
-
+def reopen_case(screen: CaseHost) -> None:
     case = screen.case
     if case.status != "closed":
         screen.notify("This case is open", severity="warning")

@@ -72,7 +72,7 @@ class CasesScreen(SessionScreen):
         families = {f.case_id: f for f in repo.all(Family)}
         children = {c.case_id: c for c in repo.all(Child)}
         consents = self.session.consents_by_case()
-        rows = []
+        rows: list[tuple[str, str, tuple[str, ...]]] = []
         for case in sorted(repo.all(Case), key=lambda c: c.reference):
             fam = families.get(case.id)
             child = children.get(case.id)

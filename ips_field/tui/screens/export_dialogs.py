@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,9 +17,15 @@ from textual.widgets import Button, Static
 from ips_field.domain.records import VOICES, Note
 from ips_field.errors import IpsError
 from ips_field.store.files import shared_folder_warning, write_new_file
+from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
 
 FORMAT_HINT = "End the name with .docx (Word), .pdf or .md (Markdown)."
 ASK_NAME = "Save as (.docx for Word, .pdf or .md):"
+EXPORT_WARNING = (
+    "This writes the summary to a file OUTSIDE the encrypted store, in plain text, with the "
+    "family's names. Only do this if you need it (for example to send to the parent), keep "
+    "it safe and delete it when done."
+)
 
 
 def chosen_format(name: str) -> str | None:
@@ -69,7 +76,9 @@ class FlaggedWordingDialog(ModalScreen[bool | None]):
         self.dismiss(None)
 
 
-def write_export(screen: Screen, target: str | None, make: Callable[[str], bytes]) -> Path | None:
+def write_export(
+    screen: Screen[Any], target: str | None, make: Callable[[str], bytes]
+) -> Path | None:
     """Write ``make(fmt)`` to the file the volunteer named: a new file only, readable by
     this user only, never half-written; problems are one notification, nothing written."""
     if not target:
@@ -94,17 +103,15 @@ def write_export(screen: Screen, target: str | None, make: Callable[[str], bytes
     return path
 
 
-def ask_export(screen: Screen, default_name: str, make: Callable[[str], bytes]) -> None:
+def ask_export(screen: Screen[Any], default_name: str, make: Callable[[str], bytes]) -> None:
     """The warning, then the file name, then the file."""
-    from ips_field.tui.screens.summary import EXPORT_WARNING
-    from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
+
+    def save(target: str | None) -> None:
+        write_export(screen, target, make)
 
     def confirmed(ok: bool | None) -> None:
         if ok:
-            screen.app.push_screen(
-                AskDialog(ASK_NAME, value=str(Path.home() / default_name)),
-                lambda target: write_export(screen, target, make),
-            )
+            screen.app.push_screen(AskDialog(ASK_NAME, value=str(Path.home() / default_name)), save)
 
     screen.app.push_screen(
         ConfirmDialog(EXPORT_WARNING, yes="Export anyway", warning=True), confirmed

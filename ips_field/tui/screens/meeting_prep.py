@@ -7,6 +7,7 @@ policies allow speaking for the parent only with their permission.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -307,7 +308,7 @@ class MeetingPrepScreen(SessionScreen):
             )
             saved = self.meeting.volunteer_role
             self._bounced = True
-            event.select.value = saved if saved != "represent" else "support"
+            cast("Select[str]", event.select).value = saved if saved != "represent" else "support"
             return
         problem.update("")
         self._shown_role = role

@@ -16,6 +16,12 @@ from ips_field.domain.records import VOICES, Case, Meeting, Note
 from ips_field.domain.ukdates import show_date
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.screens.export_dialogs import (
+    ASK_NAME,
+    EXPORT_WARNING,
+    FlaggedWordingDialog,
+    write_export,
+)
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
 from ips_field.tui.widgets.table import Table
 
@@ -28,11 +34,6 @@ ORDER = [
     "agreed_action",
     "general",
 ]
-EXPORT_WARNING = (
-    "This writes the summary to a file OUTSIDE the encrypted store, in plain text, with the "
-    "family's names. Only do this if you need it (for example to send to the parent), keep "
-    "it safe and delete it when done."
-)
 
 
 def attribution(note: Note) -> str:
@@ -141,23 +142,17 @@ class SummaryScreen(SessionScreen):
 
     def action_export(self) -> None:
         from ips_field.documents.meeting import flagged_notes
-        from ips_field.tui.screens.export_dialogs import (
-            ASK_NAME,
-            FlaggedWordingDialog,
-            write_export,
-        )
 
         flagged = flagged_notes(self.notes()) if self.meeting_id else []
         name = "meeting-record.docx" if self.meeting_id else "meeting-summary.md"
 
         def ask_path(include: bool | None) -> None:
             if include is not None:
-                self.app.push_screen(
-                    AskDialog(ASK_NAME, value=str(Path.home() / name)),
-                    lambda target: write_export(
-                        self, target, lambda fmt: self.export_bytes(fmt, include)
-                    ),
-                )
+
+                def save(target: str | None) -> None:
+                    write_export(self, target, lambda fmt: self.export_bytes(fmt, include))
+
+                self.app.push_screen(AskDialog(ASK_NAME, value=str(Path.home() / name)), save)
 
         def confirmed(ok: bool | None) -> None:
             if ok and flagged:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,6 +15,9 @@ from ips_field.domain.words import when
 from ips_field.errors import IpsError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog
+
+if TYPE_CHECKING:
+    from sync.node import SyncNode
 
 
 class SyncScreen(SessionScreen):
@@ -35,7 +39,7 @@ class SyncScreen(SessionScreen):
         self.query_one("#working").display = False
         self.refresh_status()
 
-    def _node(self):
+    def _node(self) -> SyncNode:
         from sync.node import SyncNode  # raises NotEnrolled before enrolment
 
         return SyncNode(self.session.store, "volunteer", repo=self.session.repo)
@@ -76,14 +80,22 @@ class SyncScreen(SessionScreen):
             AskDialog(
                 "Export to which folder (USB stick or shared folder)?", value=str(Path.home())
             ),
-            lambda folder: folder and self._run("export", folder),
+            self._export_to,
         )
+
+    def _export_to(self, folder: str | None) -> None:
+        if folder:
+            self._run("export", folder)
 
     def action_import(self) -> None:
         self.app.push_screen(
             AskDialog("Import the bundles in which folder?", value=str(Path.home())),
-            lambda folder: folder and self._run("import", folder),
+            self._import_from,
         )
+
+    def _import_from(self, folder: str | None) -> None:
+        if folder:
+            self._run("import", folder)
 
     def _run(self, what: str, folder: str) -> None:
         self.query_one("#working").display = True

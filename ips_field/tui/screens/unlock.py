@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,9 +13,7 @@ from textual.widgets import Footer, Header, Input, Label, LoadingIndicator, Stat
 from ips_field.errors import IpsError
 from ips_field.store.store import Store
 from ips_field.tui.guard import Guarded
-
-if TYPE_CHECKING:
-    from ips_field.tui.app import IpsApp
+from ips_field.tui.protocols import UnlockHost
 
 
 class UnlockScreen(Guarded, Screen[None]):
@@ -24,8 +22,8 @@ class UnlockScreen(Guarded, Screen[None]):
     AUTO_FOCUS = "#passphrase"
 
     @property
-    def ips(self) -> IpsApp:
-        return self.app  # type: ignore[return-value]
+    def ips(self) -> UnlockHost:
+        return cast(UnlockHost, self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,17 +16,15 @@ from ips_field.errors import IpsError, ValidationError
 from ips_field.store.osdeps import default_store_path
 from ips_field.store.repository import Repository
 from ips_field.store.store import Store
-
-if TYPE_CHECKING:
-    from ips_field.tui.app import IpsApp
+from ips_field.tui.protocols import VolunteerHost
 
 
 class WizardScreen(Screen[None]):
     AUTO_FOCUS = "#pass1"
 
     @property
-    def ips(self) -> IpsApp:
-        return self.app  # type: ignore[return-value]
+    def ips(self) -> VolunteerHost:
+        return cast(VolunteerHost, self.app)
 
     def compose(self) -> ComposeResult:
         profiles = self.ips.templates.profiles

@@ -36,7 +36,7 @@ class KeyDateDialog(FormDialog):
             bool(values.get("post_16", False)),
         )
 
-    def dismiss(self, result: Any = None) -> Any:  # type: ignore[override]
+    def dismiss(self, result: Any = None) -> Any:
         if isinstance(result, dict):
             result = self._build(result)
         return super().dismiss(result)

@@ -9,7 +9,7 @@ markup in every cell it measures, which is most of a long list's redraw.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rich.console import Console, ConsoleOptions
 from rich.measure import Measurement
@@ -41,5 +41,8 @@ class Table(DataTable[Any]):
         label: Any = None,
     ) -> RowKey:
         return super().add_row(
-            *(literal(c) for c in cells), height=height, key=key, label=literal(label)
+            *(literal(c) for c in cells),
+            height=height,
+            key=key,
+            label=cast("str | Text | None", literal(label)),
         )
