@@ -26,6 +26,7 @@ from ips_field.domain.records import (
     Contact,
     Meeting,
 )
+from ips_field.domain.shown import shown
 from ips_field.domain.ukdates import show_date, show_datetime
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
@@ -110,7 +111,7 @@ class CaseScreen(TimelineActions, SessionScreen):
         family = s.family(case.id)
         child = s.child(case.id)
         self.query_one("#case-title", Static).update(
-            f"{s.case_label(case)} · {case.school} · {case.status}"
+            shown(f"{s.case_label(case)} · {case.school} · {case.status}")
         )
         parts: list[tuple[str, str]] = []
         summary = s.consent_summary(case.id)
@@ -157,7 +158,7 @@ class CaseScreen(TimelineActions, SessionScreen):
             )
         for sp in s.repo.for_case(Signposting, case.id):
             lines.append(f"Signposted to {sp.source_name} on {show_date(sp.on)}")
-        self.query_one("#overview-text", Static).update("\n".join(lines))
+        self.query_one("#overview-text", Static).update(shown("\n".join(lines), multiline=True))
         self._fill_consents()
         self._fill_meetings()
         self._fill_notes()
