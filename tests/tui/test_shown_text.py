@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from textual.widgets import TabbedContent
+from textual.widgets import DataTable, Static, TabbedContent
 
 from ips_field.domain.records import Case, Child, Family, Interest, Meeting, Note
 from ips_field.tui.app import make_app
@@ -104,5 +104,60 @@ async def test_volunteer_screens_show_no_raw_control_or_bidi_characters(repo) ->
         await pilot.press(*"REF")
         await pilot.pause(0.5)
         seen["palette"] = raw_in(app)
+    bad = {k: sorted({x.split(":")[0] for x in v}) for k, v in seen.items() if v}
+    assert bad == {}
+
+
+async def test_office_screens_show_no_raw_control_or_bidi_characters(world) -> None:
+    from ips_field.tui.office.app import OfficeApp
+    from ips_field.tui.office.cases import CaseReviewScreen
+    from sync.exchange import export_bundle, import_bundle
+
+    office, anna = world.office, world.anna
+    case = office.repo.get(Case, world.case_id)
+    office.repo.save(case.replace(reference="A" + HOSTILE, school="Office" + HOSTILE))
+    anna.repo.save(anna.repo.get(Case, world.case_id).replace(school="Anna" + HOSTILE))
+    for fam in anna.repo.for_case(Family, world.case_id):
+        anna.repo.save(fam.replace(family_name="Fam" + HOSTILE))
+    anna.repo.add_note(
+        Note(case_id=world.case_id, voice="parent_view", text="Note" + HOSTILE, speaker="S")
+    )
+    for bundle in world.inbox.glob("*.ipsb"):
+        bundle.unlink()
+    import_bundle(office, export_bundle(anna, office.node_id, world.tmp / "s2"), world.tmp / "q")
+    from ips_field.domain.records import Evaluation
+
+    office.repo.save(
+        Evaluation(case_id=world.case_id, sent_on="2026-11-01", comments="Eval" + HOSTILE)
+    )
+    app = OfficeApp(node=office)
+    seen: dict[str, list[str]] = {}
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        seen["home"] = raw_in(app)
+        for key, name in (("c", "cases"), ("k", "conflicts"), ("e", "evaluations")):
+            await pilot.press(key)
+            await pilot.pause()
+            seen[name] = raw_in(app)
+            if name == "conflicts":
+                assert app.screen.query_one("#conflicts", DataTable).row_count == 1
+            await pilot.press("escape")
+            await pilot.pause()
+        app.push_screen(CaseReviewScreen(world.case_id))
+        await pilot.pause()
+        seen["case review"] = raw_in(app)
+        notes = app.screen.query_one("#notes", DataTable)
+        assert notes.row_count >= 2
+        notes.focus()
+        shown_note = False
+        for row in range(notes.row_count):
+            notes.move_cursor(row=row)
+            await pilot.pause()
+            seen[f"case review note {row}"] = raw_in(app)
+            text = str(app.screen.query_one("#note-text", Static).render())
+            if text.startswith("Note"):
+                assert text.startswith("Note\\x1b]0;pwned\\x07")
+                shown_note = True
+        assert shown_note
     bad = {k: sorted({x.split(":")[0] for x in v}) for k, v in seen.items() if v}
     assert bad == {}

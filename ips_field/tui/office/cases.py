@@ -15,6 +15,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from ips_field.actions.office.assignment import assign
 from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.records import VOICES, Case, Child, Family, Meeting, Note
+from ips_field.domain.shown import shown
 from ips_field.errors import IpsError, ValidationError
 from ips_field.services.office_search import CaseIndex
 from ips_field.tui.office.base import OfficeScreen
@@ -152,11 +153,13 @@ class CaseReviewScreen(OfficeScreen):
         child = next(iter(s.repo.for_case(Child, self.case_id)), None)
         volunteer = s.names().get(case.assigned_to, "not assigned")
         self.query_one("#case-title", Static).update(
-            f"{case.reference} {family.family_name if family else ''} · {case.status}"
+            shown(f"{case.reference} {family.family_name if family else ''} · {case.status}")
         )
         self.query_one("#case-info", Static).update(
-            f"Child: {child.name if child else '?'} · {case.school} · volunteer: {volunteer}"
-            + (f" · blocked: {case.blocked_reason}" if case.blocked_reason else "")
+            shown(
+                f"Child: {child.name if child else '?'} · {case.school} · volunteer: {volunteer}"
+                + (f" · blocked: {case.blocked_reason}" if case.blocked_reason else "")
+            )
         )
         meetings = {m.id: m for m in s.repo.for_case(Meeting, self.case_id)}
         notes = s.repo.current_notes(self.case_id)
@@ -193,7 +196,9 @@ class CaseReviewScreen(OfficeScreen):
         if note is None:
             return
         flags = "\n".join(flag_lines(note.flags))
-        self.query_one("#note-text", Static).update(note.text + (f"\n{flags}" if flags else ""))
+        self.query_one("#note-text", Static).update(
+            shown(note.text + (f"\n{flags}" if flags else ""), multiline=True)
+        )
 
     def action_assign(self) -> None:
         def done(result: Any) -> None:
