@@ -66,6 +66,9 @@ def poison(repo) -> tuple[Case, Meeting]:
         )
     )
     repo.save(Interest(organisation="Org" + HOSTILE, declared_on="2026-01-01"))
+    profile = repo.profile()
+    if profile is not None:
+        repo.save(profile.replace(name="Vol" + HOSTILE))
     return case, meeting
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ips_field.domain.clock import Clock, default_clock
+from ips_field.domain.shown import shown
 from ips_field.errors import IpsError
 from ips_field.templates import Templates, load_templates
 from ips_field.templates.schema import ServiceProfile
@@ -109,7 +110,7 @@ class OfficeApp(LockableApp):
         except IpsError as err:
             store.close()
             self.locked_store = None
-            self.notify(f"Not opened: {err}.", severity="error", timeout=10)
+            self.notify(shown(f"Not opened: {err}."), severity="error", timeout=10, markup=False)
             self.pop_screen()
             self._show_unlock()
             return

@@ -323,7 +323,9 @@ class AssignDialog(ModalScreen[bool]):
             problem.update("; ".join(err.errors.values()))
             return
         detail = f"{case.reference} to {session.names().get(str(chosen), chosen)}"
-        self.app.notify(f"Assigned {detail}; it reaches them with the next export")
+        self.app.notify(
+            shown(f"Assigned {detail}; it reaches them with the next export"), markup=False
+        )
         self.dismiss(True)
 
 

@@ -337,7 +337,7 @@ class CaseScreen(TimelineActions, SessionScreen):
         def picked(source) -> None:
             if source is not None:
                 record_signposting(s.repo, self.case_id, source, s.today())
-                self.notify(f"Signposted to {source.name}")
+                self.notify(shown(f"Signposted to {source.name}"), markup=False)
                 self.refresh_all()
 
         self.app.push_screen(SignpostDialog(sources, stale), picked)

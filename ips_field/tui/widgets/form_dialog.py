@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 
+from ips_field.domain.shown import shown
 from ips_field.errors import ValidationError
 
 
@@ -40,7 +41,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
-            yield Static(f"{self.title_text} (ctrl+s saves)", classes="title", markup=False)
+            yield Static(shown(f"{self.title_text} (ctrl+s saves)"), classes="title", markup=False)
             for f in self.fields:
                 if f.kind == "bool":
                     yield Checkbox(f.label, bool(f.value), id=f"f-{f.name}")
