@@ -55,7 +55,7 @@ class OfficeCasesScreen(OfficeScreen):
         self.flagged_only = False
         names = self.session.names()
         self.query_one("#volunteer", Select).set_options(
-            sorted((name, vid) for vid, name in names.items())
+            sorted((shown(name), vid) for vid, name in names.items())
         )
         self.query_one("#cases", DataTable).add_columns(
             "Ref", "Family", "Volunteer", "Status", "Flagged", "Child", "School or setting"

@@ -49,14 +49,14 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                 yield Label(f.label)
                 if f.kind == "select":
                     yield Select(
-                        f.choices,
+                        [(shown(label), key) for label, key in f.choices],
                         value=f.value or f.choices[0][1],
                         allow_blank=False,
                         id=f"f-{f.name}",
                     )
                 elif f.kind == "multi":
                     yield SelectionList[str](
-                        *[(label, key, key in (f.value or [])) for label, key in f.choices],
+                        *[(shown(label), key, key in (f.value or [])) for label, key in f.choices],
                         id=f"f-{f.name}",
                     )
                 else:
