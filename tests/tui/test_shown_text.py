@@ -164,3 +164,31 @@ async def test_office_screens_show_no_raw_control_or_bidi_characters(world) -> N
         assert shown_note
     bad = {k: sorted({x.split(":")[0] for x in v}) for k, v in seen.items() if v}
     assert bad == {}
+
+
+async def test_dialogs_show_names_escaped(repo) -> None:
+    from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
+    from ips_field.tui.widgets.form_dialog import Field, FormDialog
+
+    app = make_app(repository=repo)
+    seen: dict[str, list[str]] = {}
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        for name, dialog in (
+            ("confirm", ConfirmDialog(f"Close case REF{HOSTILE}?")),
+            ("ask", AskDialog(f"Why close REF{HOSTILE}?")),
+            (
+                "form",
+                FormDialog(
+                    f"Assign REF{HOSTILE}",
+                    [Field("to", "Volunteer", kind="select", choices=[("Vol" + HOSTILE, "v")])],
+                ),
+            ),
+        ):
+            app.push_screen(dialog)
+            await pilot.pause()
+            seen[name] = raw_in(app)
+            app.pop_screen()
+            await pilot.pause()
+    bad = {k: sorted({x.split(":")[0] for x in v}) for k, v in seen.items() if v}
+    assert bad == {}
