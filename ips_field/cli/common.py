@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from ips_field.domain.passphrase import assess
+from ips_field.domain.shown import shown
 from ips_field.errors import IpsError
 from ips_field.store.osdeps import default_store_path
 from ips_field.store.store import KdfParams, Store
@@ -22,7 +23,7 @@ TEST_KDF_ENV = "IPS_FIELD_TEST_KDF"  # test-only: cheap KDF inside the bounds; n
 
 
 def fail(message: str) -> None:
-    click.echo(f"{PROG}: {message}", err=True)
+    click.echo(f"{PROG}: {shown(message)}", err=True)
     sys.exit(1)
 
 
@@ -35,9 +36,9 @@ def one_line_errors(prog: str) -> Callable[[F], F]:
             try:
                 return func(*args, **kwargs)
             except IpsError as err:
-                click.echo(f"{prog}: {err}", err=True)
+                click.echo(f"{prog}: {shown(err)}", err=True)
             except click.ClickException as err:
-                click.echo(f"{prog}: {err.format_message()}", err=True)
+                click.echo(f"{prog}: {shown(err.format_message())}", err=True)
             except (KeyboardInterrupt, click.Abort, EOFError):
                 click.echo(f"{prog}: cancelled", err=True)
             except PermissionError:
@@ -121,7 +122,7 @@ class OneLineGroup(click.Group):
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as err:
-            click.echo(f"{prog}: {err.format_message()}", err=True)
+            click.echo(f"{prog}: {shown(err.format_message())}", err=True)
             sys.exit(1)
         except click.Abort:
             click.echo(f"{prog}: cancelled", err=True)

@@ -11,6 +11,7 @@ from typing import Any
 from textual.command import Hit, Hits, Provider
 
 from ips_field.domain.records import Case, Child, Family
+from ips_field.domain.shown import shown
 
 MAX_HITS = 20
 
@@ -30,7 +31,7 @@ class CaseFinder(Provider):
         found = 0
         for case in sorted(repo.all(Case), key=lambda c: c.reference):
             parts = [case.reference, families.get(case.id, ""), children.get(case.id, "")]
-            label = " · ".join(p for p in [*parts, case.school] if p)
+            label = shown(" · ".join(p for p in [*parts, case.school] if p))
             score = matcher.match(label)
             if score <= 0:
                 continue

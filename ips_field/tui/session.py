@@ -20,6 +20,7 @@ from ips_field.domain.records import (
     Note,
     SupervisionEntry,
 )
+from ips_field.domain.shown import shown
 from ips_field.domain.timelines import CaseMilestone
 from ips_field.domain.ukdates import show_date
 from ips_field.store.repository import Repository
@@ -74,7 +75,8 @@ class Session:
 
     def case_label(self, case: Case) -> str:
         family = self.family(case.id)
-        return f"{case.reference} {family.family_name}" if family else case.reference
+        label = f"{case.reference} {family.family_name}" if family else case.reference
+        return shown(label)  # for the screen: control and bidi characters escaped
 
     def consent_badges(
         self, case_id: str, consents: list[Consent] | None = None

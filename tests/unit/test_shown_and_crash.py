@@ -166,3 +166,23 @@ def test_cli_export_to_a_full_stick_exits_1_with_one_line(tmp_path: Path, monkey
     assert result.output.strip().splitlines() == [
         "ips-field: could not write the whole bundle (is the disk full?); nothing was written"
     ]
+
+
+def test_one_line_errors_escape_text_from_records_and_arguments(capsys) -> None:
+    import click as _click
+
+    from ips_field.cli.common import one_line_errors
+    from ips_field.errors import IpsError
+
+    hostile = "REF\x1b]0;pwned\x07\x1b[31m\u202eevil"
+    for err in (IpsError(f"no case {hostile}"), _click.ClickException(f"bad {hostile}")):
+
+        @one_line_errors("ips-office")
+        def command(err: Exception = err) -> None:
+            raise err
+
+        with pytest.raises(SystemExit):
+            command()
+        line = capsys.readouterr().err
+        assert "\x1b" not in line and "\x07" not in line and "\u202e" not in line
+        assert "REF\\x1b]0;pwned\\x07" in line

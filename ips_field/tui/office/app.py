@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ips_field.domain.clock import Clock, default_clock
+from ips_field.domain.shown import shown
 from ips_field.errors import IpsError
 from ips_field.templates import Templates, load_templates
 from ips_field.tui.lockable import LockableApp
@@ -78,7 +79,7 @@ class OfficeApp(LockableApp):
         except IpsError as err:
             store.close()
             self.locked_store = None
-            self.notify(f"Not opened: {err}.", severity="error", timeout=10)
+            self.notify(shown(f"Not opened: {err}."), severity="error", timeout=10, markup=False)
             self.pop_screen()
             self._show_unlock()
             return

@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from ips_field.actions.office.assignment import assign
 from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.records import VOICES, Case, Child, Family, Meeting, Note
+from ips_field.domain.shown import shown
 from ips_field.errors import IpsError, ValidationError
 from ips_field.services.office_search import CaseIndex
 from ips_field.tui.office.base import OfficeScreen
@@ -55,7 +56,7 @@ class OfficeCasesScreen(OfficeScreen):
         self.flagged_only = False
         names = self.session.names()
         self.query_one("#volunteer", Select).set_options(
-            sorted((name, vid) for vid, name in names.items())
+            sorted((shown(name), vid) for vid, name in names.items())
         )
         self.query_one("#cases", DataTable).add_columns(
             "Ref", "Family", "Volunteer", "Status", "Flagged", "Child", "School or setting"
@@ -153,11 +154,13 @@ class CaseReviewScreen(OfficeScreen):
         child = next(iter(s.repo.for_case(Child, self.case_id)), None)
         volunteer = s.names().get(case.assigned_to, "not assigned")
         self.query_one("#case-title", Static).update(
-            f"{case.reference} {family.family_name if family else ''} · {case.status}"
+            shown(f"{case.reference} {family.family_name if family else ''} · {case.status}")
         )
         self.query_one("#case-info", Static).update(
-            f"Child: {child.name if child else '?'} · {case.school} · volunteer: {volunteer}"
-            + (f" · blocked: {case.blocked_reason}" if case.blocked_reason else "")
+            shown(
+                f"Child: {child.name if child else '?'} · {case.school} · volunteer: {volunteer}"
+                + (f" · blocked: {case.blocked_reason}" if case.blocked_reason else "")
+            )
         )
         meetings = {m.id: m for m in s.repo.for_case(Meeting, self.case_id)}
         notes = s.repo.current_notes(self.case_id)
@@ -194,7 +197,9 @@ class CaseReviewScreen(OfficeScreen):
         if note is None:
             return
         flags = "\n".join(flag_lines(note.flags))
-        self.query_one("#note-text", Static).update(note.text + (f"\n{flags}" if flags else ""))
+        self.query_one("#note-text", Static).update(
+            shown(note.text + (f"\n{flags}" if flags else ""), multiline=True)
+        )
 
     def action_assign(self) -> None:
         def done(result: Any) -> None:
@@ -319,7 +324,9 @@ class AssignDialog(ModalScreen[bool]):
             problem.update("; ".join(err.errors.values()))
             return
         detail = f"{case.reference} to {session.names().get(str(chosen), chosen)}"
-        self.app.notify(f"Assigned {detail}; it reaches them with the next export")
+        self.app.notify(
+            shown(f"Assigned {detail}; it reaches them with the next export"), markup=False
+        )
         self.dismiss(True)
 
 

@@ -15,6 +15,7 @@ from ips_field.actions.office import enrolment
 from ips_field.actions.office.assignment import assign
 from ips_field.actions.office.revocation import revoke_volunteer
 from ips_field.domain.records import Case
+from ips_field.domain.shown import shown
 from ips_field.domain.words import when
 from ips_field.errors import IpsError, ValidationError
 from ips_field.tui.office.base import OfficeScreen
@@ -101,7 +102,7 @@ class VolunteersScreen(OfficeScreen):
             try:
                 made = enrolment.invite(s.node, v["name"], Path(v["out"]).expanduser())
             except IpsError as err:
-                self.notify(f"No invitation written: {err}", severity="error")
+                self.notify(shown(f"No invitation written: {err}"), severity="error", markup=False)
                 return
             self.refresh_roster()
             self.app.push_screen(
@@ -132,7 +133,7 @@ class VolunteersScreen(OfficeScreen):
             try:
                 reply = enrolment.read_reply(s.node, Path(value).expanduser().read_bytes())
             except (IpsError, OSError) as err:
-                self.notify(f"Not added: {err}", severity="error")
+                self.notify(shown(f"Not added: {err}"), severity="error", markup=False)
                 return
 
             def typed(read_out: str | None) -> None:
@@ -174,7 +175,9 @@ class VolunteersScreen(OfficeScreen):
             if revoked.open_cases:
                 self.app.push_screen(ReassignDialog(vid, revoked.open_cases), self._reassigned)
             else:
-                self.notify(f"{name} revoked; export to deliver the wipe instruction")
+                self.notify(
+                    shown(f"{name} revoked; export to deliver the wipe instruction"), markup=False
+                )
 
         self.app.push_screen(
             ConfirmDialog(

@@ -28,6 +28,7 @@ from ips_field.domain.records import (
     Contact,
     Meeting,
 )
+from ips_field.domain.shown import shown
 from ips_field.domain.ukdates import show_date, show_datetime
 from ips_field.errors import ValidationError
 from ips_field.templates.schema import Source
@@ -114,7 +115,7 @@ class CaseScreen(TimelineActions, SessionScreen):
         family = s.family(case.id)
         child = s.child(case.id)
         self.query_one("#case-title", Static).update(
-            f"{s.case_label(case)} · {case.school} · {case.status}"
+            shown(f"{s.case_label(case)} · {case.school} · {case.status}")
         )
         parts: list[tuple[str, str]] = []
         summary = s.consent_summary(case.id)
@@ -161,7 +162,7 @@ class CaseScreen(TimelineActions, SessionScreen):
             )
         for sp in s.repo.for_case(Signposting, case.id):
             lines.append(f"Signposted to {sp.source_name} on {show_date(sp.on)}")
-        self.query_one("#overview-text", Static).update("\n".join(lines))
+        self.query_one("#overview-text", Static).update(shown("\n".join(lines), multiline=True))
         self._fill_consents()
         self._fill_meetings()
         self._fill_notes()
@@ -334,7 +335,7 @@ class CaseScreen(TimelineActions, SessionScreen):
         def picked(source: Source | None) -> None:
             if source is not None:
                 record_signposting(s.repo, self.case_id, source, s.today())
-                self.notify(f"Signposted to {source.name}")
+                self.notify(shown(f"Signposted to {source.name}"), markup=False)
                 self.refresh_all()
 
         self.app.push_screen(SignpostDialog(sources, stale), picked)

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ips_field.domain.records import Case, Child, Family
+from ips_field.domain.shown import shown as shown_text
 from ips_field.tui.screens.base import SessionScreen
 
 MAX_ROWS = 100  # a longer list is not readable (and is slow to redraw); the filter narrows it
@@ -77,13 +78,16 @@ class CasesScreen(SessionScreen):
             fam = families.get(case.id)
             child = children.get(case.id)
             badges = self.session.consent_summary(case.id, consents.get(case.id, []))
-            cells = (
-                case.reference,
-                fam.family_name if fam else "",
-                child.name if child else "",
-                case.school,
-                case.status + (" (blocked)" if case.blocked_reason else ""),
-                badges,
+            cells = tuple(
+                shown_text(c)
+                for c in (
+                    case.reference,
+                    fam.family_name if fam else "",
+                    child.name if child else "",
+                    case.school,
+                    case.status + (" (blocked)" if case.blocked_reason else ""),
+                    badges,
+                )
             )
             rows.append((case.id, " ".join(cells[:4]).lower(), cells))
         return rows

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ips_field.domain.shown import shown
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.table import Table
 
@@ -55,8 +56,10 @@ class DashboardScreen(SessionScreen):
         name = me.name if me else "volunteer"
         items = session.due_items()
         self.query_one("#greeting", Static).update(
-            f"Hello {name}. {len(items)} things due or coming up "
-            f"({session.profile.name}). Today is {session.today():%A %d %B %Y}."
+            shown(
+                f"Hello {name}. {len(items)} things due or coming up "
+                f"({session.profile.name}). Today is {session.today():%A %d %B %Y}."
+            )
         )
         errors = self.ips.template_errors
         self.query_one("#template-errors", Static).update(

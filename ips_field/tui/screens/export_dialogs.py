@@ -15,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from ips_field.domain.records import VOICES, Note
+from ips_field.domain.shown import shown
 from ips_field.errors import IpsError
 from ips_field.store.files import shared_folder_warning, write_new_file
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
@@ -93,7 +94,7 @@ def write_export(
             raise IpsError(f"{path.name} already exists; choose another file name")
         write_new_file(path, make(fmt))
     except IpsError as err:
-        screen.notify(f"Not saved: {err}", severity="error")
+        screen.notify(shown(f"Not saved: {err}"), severity="error", markup=False)
         return None
     screen.notify(
         f"Written to {path}. It is NOT encrypted: delete it when done."

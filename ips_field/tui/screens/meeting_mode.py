@@ -23,6 +23,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Opt
 
 from ips_field.domain.language import check_text, flag_lines, flags_as_dicts
 from ips_field.domain.records import VOICES, Meeting, Note
+from ips_field.domain.shown import shown
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.table import Table
@@ -57,7 +58,7 @@ class WhoSaidIt(ModalScreen[tuple[str, str] | None]):
         with Vertical(classes="dialog"):
             yield Static("Whose view is this?", classes="title")
             yield OptionList(
-                *[f"{a.get('name', '')} ({a.get('role', '')})" for a in self.attendees],
+                *[shown(f"{a.get('name', '')} ({a.get('role', '')})") for a in self.attendees],
                 id="who",
                 markup=False,
             )
@@ -156,7 +157,7 @@ class MeetingModeScreen(SessionScreen):
         yield Header()
         with VerticalScroll(id="statement-box"):
             yield Static("Read this out first:", classes="hint")
-            yield Static(m.role_statement, id="statement", markup=False)
+            yield Static(shown(m.role_statement, multiline=True), id="statement", markup=False)
         yield Static("", id="voice", classes="title", markup=False)
         yield Input(
             select_on_focus=False,

@@ -31,6 +31,7 @@ from textual.widgets import (
 
 from ips_field.domain.approval import approval_text
 from ips_field.domain.records import APPROVAL_HOW, VOLUNTEER_ROLES, Meeting
+from ips_field.domain.shown import shown
 from ips_field.domain.statutory import checklist_suffix
 from ips_field.domain.ukdates import show_date, show_datetime, to_iso
 from ips_field.errors import ValidationError
@@ -146,7 +147,7 @@ class MeetingPrepScreen(SessionScreen):
         yield Header()
         name = mtype.name if mtype else m.meeting_type
         yield Static(
-            f"Preparing: {name} · {show_datetime(m.starts_at)} · {m.place}",
+            shown(f"Preparing: {name} · {show_datetime(m.starts_at)} · {m.place}"),
             classes="title",
             markup=False,
         )
@@ -182,7 +183,9 @@ class MeetingPrepScreen(SessionScreen):
             yield Checkbox("The parent has approved this wording", m.parent_approved, id="approved")
             how = [(label, key) for key, label in APPROVAL_HOW.items()]
             yield Select(how, prompt="How the parent approved it", id="approved-how")
-            yield Static(approval_text(m), id="approval", classes="hint", markup=False)
+            yield Static(
+                shown(approval_text(m), multiline=True), id="approval", classes="hint", markup=False
+            )
             yield Label("Questions agreed with the parent (one per line)")
             yield TextArea("\n".join(m.questions), id="questions")
             yield Label("Your role in this meeting")
@@ -359,7 +362,9 @@ class MeetingPrepScreen(SessionScreen):
             self.notify(str(err), severity="error")
             return False
         self.draft_saved()
-        self.query_one("#approval", Static).update(approval_text(saved.meeting))
+        self.query_one("#approval", Static).update(
+            shown(approval_text(saved.meeting), multiline=True)
+        )
         if saved.lapsed:
             self.query_one("#approved", Checkbox).value = False
             self.notify(

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ips_field.domain.records import Record
+from ips_field.domain.shown import shown
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.table import Table
 
@@ -52,7 +53,7 @@ class RecordListScreen(SessionScreen):
         table.clear()
         for record in self.records():
             table.add_row(*self.row(record), key=record.id)
-        self.query_one("#summary", Static).update(self.summary())
+        self.query_one("#summary", Static).update(shown(self.summary(), multiline=True))
 
     def selected(self) -> Any | None:
         table = self.query_one("#records", DataTable)

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from ips_field.domain.shown import shown
 from ips_field.templates import Source
 from ips_field.tui.widgets.table import Table
 
@@ -41,7 +42,9 @@ class SignpostDialog(ModalScreen[Source | None]):
     def _detail(self, event: DataTable.RowHighlighted) -> None:
         source = next(s for s in self.sources if s.id == event.row_key.value)
         how = "; ".join(f"{k}: {v}" for k, v in source.how_to_reach.items())
-        self.query_one("#detail", Static).update(f"{source.helps_with}\n{how}")
+        self.query_one("#detail", Static).update(
+            shown(f"{source.helps_with}\n{how}", multiline=True)
+        )
 
     @on(DataTable.RowSelected, "#sources")
     def _pick(self, event: DataTable.RowSelected) -> None:

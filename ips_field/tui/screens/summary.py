@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.records import VOICES, Case, Meeting, Note
+from ips_field.domain.shown import shown
 from ips_field.domain.ukdates import show_date
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
@@ -114,7 +115,7 @@ class SummaryScreen(SessionScreen):
             return
         notes = self.notes()
         self.query_one("#summary", Static).update(
-            summary_markdown(self._title(), notes, marks=True)
+            shown(summary_markdown(self._title(), notes, marks=True), multiline=True)
         )
         table = self.query_one("#notes", DataTable)
         table.clear()

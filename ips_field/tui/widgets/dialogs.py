@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from ips_field.domain.shown import shown
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Yes or no, with the question shown as plain text. The safe answer ("no") has the
@@ -37,7 +39,11 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, markup=False, classes="warning-box" if self.warning else "")
+            yield Static(
+                shown(self.question, multiline=True),
+                markup=False,
+                classes="warning-box" if self.warning else "",
+            )
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="warning" if self.warning else "primary")
                 yield Button(self.no, id="no")
@@ -64,7 +70,7 @@ class AskDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, markup=False)
+            yield Static(shown(self.question, multiline=True), markup=False)
             yield Input(
                 select_on_focus=False, value=self.value, placeholder=self.placeholder, id="answer"
             )

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 
+from ips_field.domain.shown import shown
 from ips_field.errors import ValidationError
 
 
@@ -40,7 +41,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
-            yield Static(f"{self.title_text} (ctrl+s saves)", classes="title", markup=False)
+            yield Static(shown(f"{self.title_text} (ctrl+s saves)"), classes="title", markup=False)
             for f in self.fields:
                 if f.kind == "bool":
                     yield Checkbox(f.label, bool(f.value), id=f"f-{f.name}")
@@ -48,14 +49,14 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                 yield Label(f.label)
                 if f.kind == "select":
                     yield Select(
-                        f.choices,
+                        [(shown(label), key) for label, key in f.choices],
                         value=f.value or f.choices[0][1],
                         allow_blank=False,
                         id=f"f-{f.name}",
                     )
                 elif f.kind == "multi":
                     yield SelectionList[str](
-                        *[(label, key, key in (f.value or [])) for label, key in f.choices],
+                        *[(shown(label), key, key in (f.value or [])) for label, key in f.choices],
                         id=f"f-{f.name}",
                     )
                 else:

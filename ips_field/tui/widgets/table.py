@@ -4,7 +4,9 @@ Textual's DataTable reads a ``str`` cell as console markup, so a note such as
 ``"[Parent] said [b]no[/b]"`` would lose its brackets (and ``"[/x]"`` would raise). Every
 cell we show holds what a person typed, so :class:`Table` turns strings into plain
 ``rich.text.Text`` before they reach the table. That also spares the table from parsing
-markup in every cell it measures, which is most of a long list's redraw.
+markup in every cell it measures, which is most of a long list's redraw. Control and
+bidi characters in a cell are escaped with :func:`~ips_field.domain.shown.shown`
+(DESIGN.md §5), so every table is covered here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets._data_table import CellType, RowKey
 
+from ips_field.domain.shown import shown
+
 
 class Cell(Text):
     """One line of literal text; measures as its own width (a cell never wraps), which is
@@ -28,8 +32,13 @@ class Cell(Text):
 
 
 def literal(value: object) -> object:
-    """``value`` as a Cell shown verbatim when it is a string; anything else unchanged."""
-    return Cell(value, end="", no_wrap=True) if isinstance(value, str) else value
+    """``value`` as a Cell shown verbatim (control and bidi characters escaped) when it is
+    a string; a Text has its characters escaped the same way; anything else unchanged."""
+    if isinstance(value, str):
+        return Cell(shown(value, multiline=True), end="", no_wrap=True)
+    if isinstance(value, Text) and shown(value.plain, multiline=True) != value.plain:
+        return Cell(shown(value.plain, multiline=True), end="", no_wrap=True)
+    return value
 
 
 class Table(DataTable[Any]):

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from ips_field.domain.records import KEY_DATES, KeyDate
+from ips_field.domain.shown import shown
 from ips_field.domain.statutory import title
 from ips_field.domain.timelines import CaseMilestone, TimelineKind
 from ips_field.tui.widgets.table import Table
@@ -118,7 +119,7 @@ class TimelineView(VerticalScroll):
             kind = self._timelines.get(cm.milestone.kind)
             name = kind.name if kind else cm.milestone.kind
             text = f"{name}: {cm.plain()}\n{cm.milestone.rule}\nSource: {cm.milestone.source}"
-        self.query_one("#timeline-detail", Static).update(text)
+        self.query_one("#timeline-detail", Static).update(shown(text, multiline=True))
 
     @on(DataTable.RowHighlighted, "#timeline-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
