@@ -131,7 +131,7 @@ def _write_atomic(target: Path, data: bytes) -> None:
         osdeps.replace(tmp, target)  # retried while antivirus holds the new file (Windows)
     except OSError:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            osdeps.unlink(tmp)  # retried while antivirus holds it (Windows)
         raise SyncError(
             "could not write the whole bundle (is the disk full?); nothing was written"
         ) from None

@@ -17,6 +17,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from ips_field.store import osdeps
 from sync.errors import BundleTooLarge, NotABundle
 
 __all__ = [
@@ -32,8 +33,17 @@ __all__ = [
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-BINARY = getattr(os, "O_BINARY", 0)
-READ_FLAGS = os.O_RDONLY | NOFOLLOW | NONBLOCK | CLOEXEC | BINARY
+
+
+def _binary() -> int:
+    """``O_BINARY`` on Windows (no newline translation), from the one platform module."""
+    return osdeps.O_BINARY
+
+
+def _read_flags() -> int:
+    return os.O_RDONLY | NOFOLLOW | NONBLOCK | CLOEXEC | _binary()
+
+
 HEAD = 16
 
 #: What a file's first bytes say it is (only these are ever touched).
@@ -57,7 +67,7 @@ class Candidate:
 
 def _open_regular(path: Path) -> tuple[int, os.stat_result]:
     try:
-        fd = os.open(path, READ_FLAGS)
+        fd = os.open(path, _read_flags())
     except OSError as err:
         if err.errno in (errno.ELOOP, errno.EMLINK):
             raise NotABundle("is a link: left alone") from None
@@ -132,7 +142,7 @@ def sniff(path: Path) -> Candidate | None:
 
 def create_exclusive(path: Path, data: bytes) -> None:
     """Write a new file (mode 0600): never replaces anything, never follows a link."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC | BINARY
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC | _binary()
     fd = os.open(path, flags, 0o600)
     try:
         _write_all(fd, data)
@@ -176,7 +186,7 @@ def move_into(path: Path, folder: Path, reason: str, identity: tuple[int, int]) 
         if os.path.lexists(target) or os.path.lexists(_reason_path(target)):
             target = folder / f"{path.stem}-{secrets.token_hex(4)}{path.suffix}"
         os.link(path, target)  # fails rather than replace an existing name
-        os.unlink(path)
+        osdeps.unlink(path)  # retried while antivirus holds it (Windows)
     except OSError:
         return False
     with contextlib.suppress(OSError):
@@ -197,7 +207,7 @@ def remove_read_file(path: Path, identity: tuple[int, int]) -> bool:
     False when that is not possible (read-only media, replaced meanwhile).
     """
     try:
-        fd = os.open(path, os.O_WRONLY | NOFOLLOW | NONBLOCK | CLOEXEC | BINARY)
+        fd = os.open(path, os.O_WRONLY | NOFOLLOW | NONBLOCK | CLOEXEC | _binary())
     except OSError:
         return False
     try:
@@ -206,13 +216,13 @@ def remove_read_file(path: Path, identity: tuple[int, int]) -> bool:
             return False
         if st.st_nlink == 1:  # a hard-linked name: only this name goes, the file stays
             _write_all(fd, bytes(st.st_size))
-            os.fsync(fd)
+            osdeps.fsync(fd)
     except OSError:
         return False
     finally:
         os.close(fd)
     try:
-        os.unlink(path)
+        osdeps.unlink(path)
     except OSError:
         return False
     return True
