@@ -48,7 +48,10 @@ async def _push(pilot, screen) -> None:
     await pilot.app.push_screen(screen)
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()  # the inbox previews load in a worker
-    await pilot.pause()
+    # Rows that arrive from a worker are laid out (column widths) on the following idle
+    # passes; under load one pause was not always enough and the header was drawn narrow.
+    for _ in range(5):
+        await pilot.pause(0.05)
 
 
 def test_inbox(snap_compare, shown: World) -> None:

@@ -211,7 +211,11 @@ class InboxScreen(OfficeScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#waiting", DataTable).add_columns("What it holds", "File")
+        waiting = self.query_one("#waiting", DataTable)
+        # Fixed widths: rows arrive from a worker, and auto widths redrawn a frame late
+        # left the header narrower than the rows (seen in the inbox snapshot).
+        waiting.add_column("What it holds", width=70)
+        waiting.add_column("File", width=40)
         self.query_one("#quarantine", DataTable).add_columns("File", "Reason")
         self.query_one("#history", DataTable).add_columns("Volunteer", "Last received", "Bundles")
         self.refresh_inbox()
