@@ -19,11 +19,9 @@ from ips_field.domain.clock import Clock, default_clock
 from ips_field.errors import TemplateError
 from ips_field.store.repository import Repository
 from ips_field.templates import Templates, load_templates
-from ips_field.tui import prefs
 from ips_field.tui.case_finder import CaseFinder
 from ips_field.tui.lockable import LockableApp
 from ips_field.tui.session import Session
-from ips_field.tui.theme import HIGH_CONTRAST
 
 if TYPE_CHECKING:
     from ips_field.tui.protocols import VolunteerHost
@@ -54,7 +52,7 @@ class IpsApp(LockableApp):
         unlock_hint: str = "",
     ) -> None:
         super().__init__()
-        self.prefs = prefs.load()  # plain, not secret: used before the store is open
+        self.apply_settings(idle_minutes)
         self.unlock_hint = unlock_hint
         if templates is None:
             override = os.environ.get(TEMPLATES_ENV)
@@ -65,21 +63,15 @@ class IpsApp(LockableApp):
         self.session = session
         self.store_path = store_path
         self.clock = clock or (session.repo.time if session else default_clock())
-        self.idle_seconds = (idle_minutes or self.prefs.idle_minutes) * 60
         self.kdf = kdf  # only tests pass a cheap cost; None means calibrate
         self.locked_store: Any = session.store if session else None
-        self.register_theme(HIGH_CONTRAST)
-        if self.prefs.theme in self.available_themes:
-            self.theme = self.prefs.theme
-        if self.prefs.keymap:
-            self.set_keymap(self.prefs.keymap)
 
     # -- start-up ------------------------------------------------------------------
 
     def on_mount(self) -> None:
         for message in self.template_errors:
             self.notify(message, title="Template file ignored", severity="error", timeout=15)
-        for message in self.prefs.problems:
+        for message in self.prefs.problems if self.prefs else ():
             self.notify(message, title="Settings", severity="warning", timeout=15)
         self.start_idle_timer()
         if self.session is not None:
@@ -179,20 +171,6 @@ class IpsApp(LockableApp):
         from ips_field.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
-
-    # -- themes ---------------------------------------------------------------------------
-
-    def watch_theme(self, theme: str) -> None:
-        """Remember the chosen theme in the plain settings file, so that the lock and
-        first-run screens use it too."""
-        current = getattr(self, "prefs", None)
-        if current is None or current.theme == theme:
-            return
-        current.theme = theme
-        try:
-            prefs.save(current)
-        except OSError:
-            self.notify("The theme could not be saved in the settings file", severity="warning")
 
 
 def _refreshable() -> type[CaseScreen]:

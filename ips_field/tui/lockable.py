@@ -6,6 +6,10 @@ reads the store until the passphrase is given again, and the app then decides wh
 return (the volunteer app: exactly where the volunteer was). An unexpected error does the
 same, says one line and writes a private crash file with ids only (``tui/guard.py``).
 
+Both apps read the plain settings file (``tui/prefs.py``: theme, idle time, keymap) before
+any passphrase, so the lock screen already uses the chosen theme, and both remember a theme
+chosen from the palette in it.
+
 The palette offers every key action of the current screen, plus theme, keys and quit;
 Textual's SVG screenshot command is left out on purpose: it would write what is on
 screen (families' names) to disk in plain text.
@@ -23,8 +27,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ips_field.domain.clock import Clock
+from ips_field.tui import prefs
 from ips_field.tui.guard import Guarded, crash_folder, crash_report, write_crash_file
 from ips_field.tui.no_locals import NoLocalsOnCrash
+from ips_field.tui.theme import HIGH_CONTRAST
 
 CRASH_LINE = (
     "Something went wrong, so the app locked itself. Nothing you typed is lost. "
@@ -52,6 +58,31 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
     # True: the lock screen covers the screens, which come back on unlock (volunteer app).
     # False: the screens are closed first (the office app, which goes home on unlock).
     LOCK_KEEPS_SCREENS: bool = False
+
+    prefs: prefs.Prefs | None = None
+
+    def apply_settings(self, idle_minutes: float | None = None) -> None:
+        """Read the settings file and apply it: theme, keymap and (unless the caller gave
+        one) the idle time. Called by each app's ``__init__``, before anything is shown."""
+        self.prefs = prefs.load()  # plain, not secret: used before the store is open
+        self.idle_seconds = (idle_minutes or self.prefs.idle_minutes) * 60
+        self.register_theme(HIGH_CONTRAST)
+        if self.prefs.theme in self.available_themes:
+            self.theme = self.prefs.theme
+        if self.prefs.keymap:
+            self.set_keymap(self.prefs.keymap)
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the chosen theme in the plain settings file, so that the lock and
+        first-run screens use it too."""
+        current = self.prefs
+        if current is None or current.theme == theme:
+            return
+        current.theme = theme
+        try:
+            prefs.save(current)
+        except OSError:
+            self.notify("The theme could not be saved in the settings file", severity="warning")
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """Run for real: the toolkit's developer switches off first (``devflags``). A

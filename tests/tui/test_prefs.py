@@ -53,3 +53,20 @@ async def test_a_user_keymap_moves_the_lock_key(repo, config_folder) -> None:
         await pilot.press("f12")
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen) and app.session is None
+
+
+async def test_the_office_app_uses_and_remembers_the_theme_too(tmp_path: Path, config_folder):
+    """Both apps share one settings behaviour: the office's lock screen is drawn in the
+    chosen theme before any passphrase, and a theme chosen there is kept for next time."""
+    from ips_field.tui.office.app import OfficeApp
+
+    prefs.save(prefs.Prefs(theme="ips-high-contrast", idle_minutes=3))
+    app = OfficeApp(store_path=tmp_path / "office.ipsf")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert app.theme == "ips-high-contrast"
+        assert app.idle_seconds == 180
+        app.theme = "textual-light"
+        await pilot.pause()
+    assert prefs.load().theme == "textual-light"

@@ -17,7 +17,6 @@ from ips_field.errors import IpsError
 from ips_field.templates import Templates, load_templates
 from ips_field.tui.lockable import LockableApp
 from ips_field.tui.office.session import OfficeHost, OfficeSession
-from ips_field.tui.theme import HIGH_CONTRAST
 from sync.node import SyncNode
 from sync.office import office_node
 
@@ -40,7 +39,7 @@ class OfficeApp(LockableApp):
         node: SyncNode | None = None,
         store_path: Path | None = None,
         clock: Clock | None = None,
-        idle_minutes: float = 5,
+        idle_minutes: float | None = None,
         unlock_hint: str = "",
         templates: Templates | None = None,
     ) -> None:
@@ -49,10 +48,9 @@ class OfficeApp(LockableApp):
         self.clock = clock or (node.repo.time if node else default_clock())
         self.store_path = store_path
         self.unlock_hint = unlock_hint
-        self.idle_seconds = idle_minutes * 60
+        self.apply_settings(idle_minutes)
         self.session = OfficeSession(node, self.templates) if node else None
         self.locked_store: Any = node.store if node else None
-        self.register_theme(HIGH_CONTRAST)
 
     def on_mount(self) -> None:
         self.start_idle_timer()
