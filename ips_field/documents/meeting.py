@@ -12,6 +12,7 @@ out unless the volunteer chooses to include them; the copy for the file keeps ev
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from ips_field.documents.model import Bullets, Document, Heading, Paragraph, Table
 from ips_field.domain.dates import uk_date, uk_time
@@ -157,7 +158,7 @@ def meeting_record_document(
     return doc
 
 
-def notes_document(title: str, notes: list[Note], order: list[str]) -> Document:
+def notes_document(title: str, notes: list[Note], order: Sequence[str]) -> Document:
     """Every current note of a case by voice, each attributed (the volunteer's own copy)."""
     from ips_field.domain.records import VOICES
 

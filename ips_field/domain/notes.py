@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from ips_field.domain.records import Note
+from ips_field.domain.ukdates import show_date
 
 FIXED = frozenset({"case_id", "meeting_id", "voice", "text", "speaker", "written_at"})
 
@@ -41,3 +42,29 @@ def current(notes: Iterable[N]) -> list[N]:
 def in_order(notes: Iterable[Note]) -> list[Note]:
     """Oldest first (ties by id, so the order is the same on every computer)."""
     return sorted(notes, key=lambda n: (n.written_at, n.id))
+
+
+# The order a summary reads the voices in: the role first, then what the parent said, then
+# procedure, options and professionals' views, then what was agreed.
+VOICE_ORDER = (
+    "ips_role_statement",
+    "parent_view",
+    "procedure",
+    "option",
+    "professional_view",
+    "agreed_action",
+    "general",
+)
+
+
+def attribution(note: Note) -> str:
+    """Who a note's words are attributed to, as a summary and the case review show it."""
+    if note.voice == "professional_view":
+        return f"{note.speaker} ({note.speaker_role})" if note.speaker_role else note.speaker
+    if note.voice == "agreed_action":
+        return f"{note.owner}, by {show_date(note.due_on)}" if note.due_on else note.owner
+    if note.voice == "parent_view":
+        return "parent"
+    if note.voice in ("procedure", "ips_role_statement"):
+        return "IPS volunteer"
+    return ""

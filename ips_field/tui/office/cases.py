@@ -15,12 +15,12 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 
 from ips_field.actions.office.assignment import assign
 from ips_field.domain.language import flag_lines, flag_mark
+from ips_field.domain.notes import VOICE_ORDER, attribution
 from ips_field.domain.records import VOICES, Case, Child, Family, Meeting, Note
 from ips_field.domain.shown import shown
 from ips_field.errors import IpsError, ValidationError
 from ips_field.services.office_search import CaseIndex
 from ips_field.tui.office.base import OfficeScreen
-from ips_field.tui.screens.summary import ORDER, attribution
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
 from sync import oversight as ov
@@ -167,7 +167,7 @@ class CaseReviewScreen(OfficeScreen):
 
         def order(n: Note) -> tuple[str, int, str]:
             m = meetings.get(n.meeting_id or "")
-            voice = ORDER.index(n.voice) if n.voice in ORDER else len(ORDER)
+            voice = VOICE_ORDER.index(n.voice) if n.voice in VOICE_ORDER else len(VOICE_ORDER)
             return (m.starts_at if m else "", voice, n.written_at)
 
         table = self.query_one("#notes", DataTable)

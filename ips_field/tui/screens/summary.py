@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
 from ips_field.domain.language import flag_lines, flag_mark
+from ips_field.domain.notes import VOICE_ORDER, attribution
 from ips_field.domain.records import VOICES, Case, Meeting, Note
 from ips_field.domain.shown import shown
 from ips_field.domain.ukdates import show_date
@@ -26,35 +27,13 @@ from ips_field.tui.screens.export_dialogs import (
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
 from ips_field.tui.widgets.table import Table
 
-ORDER = [
-    "ips_role_statement",
-    "parent_view",
-    "procedure",
-    "option",
-    "professional_view",
-    "agreed_action",
-    "general",
-]
-
-
-def attribution(note: Note) -> str:
-    if note.voice == "professional_view":
-        return f"{note.speaker} ({note.speaker_role})" if note.speaker_role else note.speaker
-    if note.voice == "agreed_action":
-        return f"{note.owner}, by {show_date(note.due_on)}" if note.due_on else note.owner
-    if note.voice == "parent_view":
-        return "parent"
-    if note.voice in ("procedure", "ips_role_statement"):
-        return "IPS volunteer"
-    return ""
-
 
 def summary_markdown(title: str, notes: list[Note], *, marks: bool = False) -> str:
     """The read-back summary: one section per voice, each line attributed. With
     ``marks`` (on screen, for the volunteer; never in the export) a flagged note is
     followed by a line saying what was flagged and why."""
     lines = [f"# {title}", ""]
-    for voice in ORDER:
+    for voice in VOICE_ORDER:
         group = [n for n in notes if n.voice == voice]
         if not group:
             continue
@@ -175,7 +154,7 @@ class SummaryScreen(SessionScreen):
         if meeting is None:
             if fmt == "md":
                 return summary_markdown(self._title(), self.notes()).encode("utf-8")
-            return render(notes_document(self._title(), self.notes(), ORDER), fmt)
+            return render(notes_document(self._title(), self.notes(), VOICE_ORDER), fmt)
         mtype = self.ips.templates.meeting_types.get(meeting.meeting_type)
         doc = meeting_record_document(
             meeting,
