@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ips_field.actions.office.revocation import needs_decision
 from ips_field.domain import due, statutory
 from ips_field.domain.records import Case, Consent, Evaluation, KeyDate
 from ips_field.domain.shown import shown
@@ -44,6 +45,7 @@ class HomeScreen(OfficeScreen):
         Binding("r", "open('reports')", "Reports", id="reports"),
         Binding("d", "open('protection')", "Data protection", id="protection"),
         Binding("x", "export", "Export bundles", id="export"),
+        Binding("n", "open('decisions')", "Cases needing a decision", id="decisions"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -54,7 +56,8 @@ class HomeScreen(OfficeScreen):
         yield Table(id="statutory-missed", cursor_type="row", zebra_stripes=True)
         yield Static(
             "i inbox · v volunteers · c cases · k conflicts · o CPD & supervision · "
-            "e evaluations · r reports · d data protection · x export bundles",
+            "e evaluations · r reports · d data protection · x export bundles · "
+            "n cases needing a decision",
             classes="hint",
         )
         yield Footer()
@@ -113,11 +116,12 @@ class HomeScreen(OfficeScreen):
                 len(ov.retention_schedule(s.node, today)),
                 "d",
             ),
+            ("Cases needing a decision (volunteer revoked)", len(needs_decision(s.node)), "n"),
         ]
         cases = s.repo.all(Case)
         self.query_one("#greeting", Static).update(
             f"{s.profile.name} office. {sum(c.status == 'open' for c in cases)} open cases, "
-            f"{len(s.names())} volunteers. Today is {today:%A %d %B %Y}."
+            f"{len(people)} active volunteers. Today is {today:%A %d %B %Y}."
         )
         table = self.query_one("#attention", DataTable)
         table.clear()
@@ -141,11 +145,12 @@ class HomeScreen(OfficeScreen):
             "o": "oversight",
             "e": "evaluations",
             "d": "protection",
+            "n": "decisions",
         }
         self.action_open(names[key])
 
     def action_open(self, name: str) -> None:
-        from ips_field.tui.office import cases, people, protection, reports
+        from ips_field.tui.office import cases, decisions, people, protection, reports
 
         screens = {
             "inbox": InboxScreen,
@@ -156,6 +161,7 @@ class HomeScreen(OfficeScreen):
             "evaluations": reports.EvaluationsScreen,
             "reports": reports.ReportsScreen,
             "protection": protection.DataProtectionScreen,
+            "decisions": decisions.DecisionsScreen,
         }
         self.app.push_screen(screens[name]())
 
