@@ -35,7 +35,7 @@ async def test_revoked_cases_wait_on_home_until_decided(world: World) -> None:
         assert isinstance(app.screen, HomeScreen)
         assert home_count(app, "Cases needing a decision") == "1"
         greeting = str(app.screen.query_one("#greeting", Static).content)
-        assert "1 active volunteers" in greeting  # Anna is no longer counted
+        assert "1 active volunteer." in greeting  # Anna is no longer counted
         assert home_count(app, "Volunteers due or overdue for supervision") == "1"  # Ben only
         await pilot.press("n")
         await pilot.pause()

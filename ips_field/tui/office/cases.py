@@ -151,9 +151,9 @@ class CaseReviewScreen(OfficeScreen):
         table = self.query_one("#notes", DataTable)
         table.add_column("When (UK)", width=12)
         table.add_column("Written by", width=12)
-        table.add_column("Voice", width=16)
+        table.add_column("Voice", width=19)
         table.add_column("Check", width=10)
-        table.add_column("Note (in full below)")
+        table.add_column("Note")
         case = self.session.repo.get(Case, self.case_id)
         if case is not None:
             self.session.audit("view_notes", case.reference, case_id=self.case_id)

@@ -36,6 +36,7 @@ class DecisionsScreen(OfficeScreen):
             classes="hint",
         )
         yield Table(id="waiting", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="why", classes="hint", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -49,12 +50,21 @@ class DecisionsScreen(OfficeScreen):
         s = self.session
         table = self.query_one("#waiting", DataTable)
         table.clear()
-        for w in needs_decision(s.node):
+        self.waiting = {w.case_id: w for w in needs_decision(s.node)}
+        for w in self.waiting.values():
             table.add_row(
                 w.reference,
                 shown(off.volunteer_name(s.node, w.held_by)),
                 shown(w.why),
                 key=w.case_id,
+            )
+
+    @on(DataTable.RowHighlighted, "#waiting")
+    def _why(self, event: DataTable.RowHighlighted) -> None:
+        w = self.waiting.get(str(event.row_key.value))
+        if w is not None:
+            self.query_one("#why", Static).update(
+                shown(f"{w.reference}: {w.why}. Enter reassigns it.", multiline=True)
             )
 
     @on(DataTable.RowSelected, "#waiting")

@@ -14,7 +14,7 @@ from ips_field.actions.office.revocation import needs_decision
 from ips_field.domain import due, statutory
 from ips_field.domain.records import Case, Consent, Evaluation, KeyDate
 from ips_field.domain.shown import shown
-from ips_field.domain.words import when
+from ips_field.domain.words import count, when
 from ips_field.errors import IpsError
 from ips_field.services.impartiality import flagged_notes
 from ips_field.tui.office.base import OfficeScreen
@@ -23,6 +23,7 @@ from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
 from sync import oversight as ov
 from sync.merge import open_conflicts
+from sync.reviews import flag_reviews
 
 WATCH_SECONDS = 3.0
 
@@ -93,11 +94,16 @@ class HomeScreen(OfficeScreen):
             today,
             midway_evaluation_days=s.profile.midway_evaluation_days,
         )
+        reviewed = flag_reviews(s.store)
         rows = [
             ("Bundles waiting in the inbox", waiting, "i"),
             ("Bundles refused (quarantine)", refused, "i"),
             ("Sync conflicts to decide", len(open_conflicts(s.repo)), "k"),
-            ("Notes flagged by the neutral-language check", len(flagged_notes(s.repo)), "c"),
+            (
+                "Notes flagged by the neutral-language check, not reviewed",
+                len([n for n in flagged_notes(s.repo) if n.id not in reviewed]),
+                "c",
+            ),
             (
                 "Volunteers due or overdue for supervision",
                 sum(p.supervision_overdue for p in people),
@@ -121,12 +127,12 @@ class HomeScreen(OfficeScreen):
         cases = s.repo.all(Case)
         self.query_one("#greeting", Static).update(
             f"{s.profile.name} office. {sum(c.status == 'open' for c in cases)} open cases, "
-            f"{len(people)} active volunteers. Today is {today:%A %d %B %Y}."
+            f"{count(len(people), 'active volunteer')}. Today is {today:%A %d %B %Y}."
         )
         table = self.query_one("#attention", DataTable)
         table.clear()
-        for label, count, key in rows:
-            table.add_row(label, str(count), key, key=key + label)
+        for label, many, key in rows:
+            table.add_row(label, str(many), key, key=key + label)
         refs = {c.id: c.reference for c in cases}
         late = self.query_one("#statutory-missed", DataTable)
         late.clear()

@@ -31,8 +31,8 @@ class EvaluationsScreen(OfficeScreen):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("a", "add", "Record a returned evaluation", id="add"),
-        Binding("f", "switch", "Parents / professionals", id="switch"),
+        Binding("a", "add", "Returned form", id="add"),
+        Binding("f", "switch", "Parents/professionals", id="switch"),
         Binding("ctrl+e", "edit", "Edit", id="edit"),
         Binding("delete", "delete", "Delete", id="delete"),
     ]
