@@ -228,7 +228,7 @@ def revoke(volunteer: str, reassign_to: str | None, reason: str, store_path: Pat
 def _volunteer_id(node: Any, text: str) -> str:
     """A roster volunteer from an id or a unique name (case-insensitive)."""
     roster = node.roster
-    ids = list(roster.volunteers) if roster else []
+    ids: list[str] = list(roster.volunteers) if roster else []
     if text in ids:
         return text
     wanted = text.strip().casefold()
