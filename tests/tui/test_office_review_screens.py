@@ -148,3 +148,59 @@ async def test_evaluations_kept_apart_edited_deleted_and_chased(world: World) ->
         assert table.row_count == 0
     actions = [e["action"] for e in audit.entries(world.office)]
     assert actions[-3:] == ["evaluation", "evaluation_edit", "evaluation_delete"]
+
+
+async def test_hostile_text_in_reviews_evaluations_and_decisions_is_escaped(world: World) -> None:
+    """A volunteer's hostile interest (the blocked reason), a review note, coaching and an
+    evaluation's comments: no raw control or bidi character reaches the terminal."""
+    from ips_field.actions.office import review
+    from ips_field.domain.records import Interest
+    from sync import oversight as ov
+    from sync.exchange import export_bundle, import_bundle
+    from tests.tui.test_shown_text import HOSTILE, raw_in
+
+    office = world.office
+    school = "Hill" + HOSTILE
+    anna_case = world.anna.repo.get(Case, world.case_id)
+    world.anna.repo.save(anna_case.replace(school=school))
+    world.ben.repo.save(
+        Interest(interest_type="governor", organisation=school, declared_on="2026-01-05")
+    )
+    for bundle in world.inbox.glob("*.ipsb"):
+        bundle.unlink()
+    for node in (world.anna, world.ben):
+        import_bundle(office, export_bundle(node, office.node_id, world.tmp / "h"), world.tmp)
+    note = next(n for n in office.repo.for_case(Note, world.case_id) if n.flags)
+    review.review_flag(office, note.id, "Review" + HOSTILE)
+    review.record_coaching(office, note.id, "Coach" + HOSTILE, "2099-01-01")
+    ov.record_returned_evaluation(
+        office,
+        world.case_id,
+        respondent="parent",
+        stage="closing",
+        returned_on="2026-11-20",
+        scores={},
+        impartial=False,
+        comments="Eval" + HOSTILE,
+    )
+    revoked = revoke_volunteer(office, world.a, reassign_to=world.b)
+    assert revoked.waiting and "\x1b" in revoked.waiting[0].why  # stored as given
+    app = OfficeApp(node=office)
+    seen: dict[str, list[str]] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        seen["home"] = raw_in(app)
+        for key in ("n", "e"):
+            await pilot.press(key)
+            await pilot.pause()
+            seen[key] = raw_in(app)
+            await pilot.press("escape")
+            await pilot.pause()
+        app.push_screen(CaseReviewScreen(world.case_id))
+        await pilot.pause()
+        table = app.screen.query_one("#notes", DataTable)
+        table.move_cursor(row=table.get_row_index(note.id))
+        await pilot.pause()
+        seen["case review"] = raw_in(app)
+        assert "Review\\x1b" in str(app.screen.query_one("#note-text", Static).render())
+    assert {k: v for k, v in seen.items() if v} == {}

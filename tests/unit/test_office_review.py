@@ -174,3 +174,22 @@ def test_chasing_list_holds_unreturned_forms_with_their_age(world: World) -> Non
     assert {u.reference for u in chase} == {"A-001"}
     returned(world, returned_on="2026-11-20")  # the parent's form comes back
     assert [u.respondent for u in ov.unreturned(world.office, today)] == ["professional"]
+
+
+def test_edited_and_deleted_evaluation_reaches_the_volunteer(world: World) -> None:
+    """The office's evaluation edits are allowed by the volunteer's authorisation rules."""
+    from sync import office as off
+
+    e = returned(world)
+    ov.edit_evaluation(world.office, e.id, comments="Fair in the end")
+    first = import_bundle(
+        world.anna, off.export_for(world.office, world.a, world.tmp / "o1"), world.tmp
+    )
+    assert first.status == "imported", first.summary
+    assert world.anna.repo.get(Evaluation, e.id).comments == "Fair in the end"
+    ov.delete_evaluation(world.office, e.id)
+    second = import_bundle(
+        world.anna, off.export_for(world.office, world.a, world.tmp / "o2"), world.tmp
+    )
+    assert second.status == "imported", second.summary
+    assert world.anna.repo.all(Evaluation) == []

@@ -83,3 +83,15 @@ def test_revoked_volunteers_are_not_counted_as_active(world: World) -> None:
     assert set(off.export_targets(world.office)) == {world.a, world.b}
     world.office.save_state(wipe=[])
     assert off.export_targets(world.office) == [world.b]
+
+
+def test_revoking_twice_or_an_unknown_volunteer_changes_nothing(world: World) -> None:
+    revoke_volunteer(world.office, world.a)
+    version = world.office.roster.version
+    entries = len(audit.entries(world.office))
+    for who in (world.a, "no-such-id"):
+        with pytest.raises(ValidationError):
+            revoke_volunteer(world.office, who)
+    assert world.office.roster.version == version
+    assert len(audit.entries(world.office)) == entries
+    assert world.office.state["wipe"].count(world.a) == 1

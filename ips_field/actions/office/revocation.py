@@ -78,6 +78,11 @@ def revoke_volunteer(
 
     One write: the revocation, every reassignment and every audit entry, or nothing."""
     roster = node.roster
+    entry = roster.volunteers.get(volunteer_id) if roster else None
+    if entry is None:
+        raise ValidationError({"volunteer": "No such volunteer on the roster"})
+    if not entry.active:
+        raise ValidationError({"volunteer": "That volunteer is already revoked"})
     if reassign_to is not None:
         if reassign_to == volunteer_id:
             raise ValidationError({"volunteer": "Choose another volunteer to take the cases"})
