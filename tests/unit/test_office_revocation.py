@@ -95,3 +95,38 @@ def test_revoking_twice_or_an_unknown_volunteer_changes_nothing(world: World) ->
     assert world.office.roster.version == version
     assert len(audit.entries(world.office)) == entries
     assert world.office.state["wipe"].count(world.a) == 1
+
+
+def test_a_warning_needs_the_reason_given_at_revocation(world: World) -> None:
+    """Ben lives in the family's area: a warning. Without --reason the case waits with the
+    warning; with one it moves, and the reason is in the audit entry."""
+    from ips_field.domain.records import Family, Interest
+
+    family = world.anna.repo.for_case(Family, world.case_id)[0]
+    world.anna.repo.save(family.replace(area="Bletchley"))
+    world.anna.repo.save(
+        Case(reference="A-003", school="Oak School", opened_on="2026-11-04", assigned_to=world.a)
+    )
+    world.ben.repo.save(
+        Interest(interest_type="home_area", area="Bletchley", declared_on="2026-01-05")
+    )
+    for node in (world.anna, world.ben):
+        import_bundle(
+            world.office, export_bundle(node, world.office.node_id, world.tmp / "w"), world.tmp
+        )
+    office = world.office
+    # Hill School blocks Ben anyway; A-003 (no family) is clear.
+    revoked = revoke_volunteer(office, world.a, reassign_to=world.b)
+    assert [m.reference for m in revoked.moved] == ["A-003"]
+    assert revoked.waiting[0].why.startswith("Blocked")
+    # A case with a warning only: the Hill School interest ended, the area warning remains.
+    [gov] = [i for i in office.repo.all(Interest) if i.interest_type == "governor"]
+    office.repo.table("interest").put(
+        {**office.repo.raw("interest", gov.id), "ended_on": "2026-02-01"}
+    )
+    with pytest.raises(ValidationError, match="Warning"):
+        decide(office, world.case_id, world.b)
+    decide(office, world.case_id, world.b, reason="Nearest volunteer; family agreed")
+    assert office.repo.get(Case, world.case_id).assigned_to == world.b
+    assert "Nearest volunteer" in audit.entries(office)[-1]["detail"]
+    assert needs_decision(office) == []
