@@ -115,7 +115,8 @@ class HomeScreen(OfficeScreen):
                 "o",
             ),
             ("Coaching follow-ups open", sum(p.open_follow_ups for p in people), "o"),
-            ("Evaluations to send or chase", len(evaluations), "e"),
+            ("Evaluations to send", len(evaluations), "e"),
+            ("Evaluation forms sent, not returned (chase)", len(ov.unreturned(s.node, today)), "e"),
             ("Statutory dates missed (LA, school or service late)", len(missed), "c"),
             (
                 "Closed cases past retention (review)",
