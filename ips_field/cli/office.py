@@ -225,6 +225,53 @@ def revoke(volunteer: str, reassign_to: str | None, reason: str, store_path: Pat
     click.echo("Export to deliver the wipe instruction.")
 
 
+@main.command()
+@office_store_option
+@one_line_errors(PROG)
+def waiting(store_path: Path | None) -> None:
+    """Open cases of revoked volunteers that need a decision (reference, held by, why)."""
+    from ips_field.actions.office.revocation import needs_decision
+
+    node = open_node(store_path)
+    try:
+        rows = [
+            (w.reference, off.volunteer_name(node, w.held_by), w.why) for w in needs_decision(node)
+        ]
+    finally:
+        node.store.close()
+    if not rows:
+        click.echo("No cases need a decision.")
+    for ref, name, why in rows:
+        click.echo(shown(f"{ref}: held by {name} (revoked): {why}"))
+
+
+@main.command()
+@click.argument("reference")
+@click.option("--to", "to", required=True, help="The volunteer (name or id) who takes it.")
+@click.option("--reason", default="", help="Reason to go ahead when the conflict check warns.")
+@office_store_option
+@one_line_errors(PROG)
+def decide(reference: str, to: str, reason: str, store_path: Path | None) -> None:
+    """Reassign a revoked volunteer's case, through the conflict check."""
+    from ips_field.actions.office.documents import find_case
+    from ips_field.actions.office.revocation import decide as decide_case
+    from ips_field.actions.office.revocation import needs_decision
+
+    node = open_node(store_path)
+    try:
+        case_id = find_case(node, reference)
+        if case_id not in {w.case_id for w in needs_decision(node)}:
+            raise ValidationError({"case": "That case is not waiting for a decision"})
+        target = _volunteer_id(node, to)
+        case = decide_case(node, case_id, target, reason=reason.strip())
+        name = off.volunteer_name(node, target)
+    finally:
+        node.store.close()
+    click.echo(
+        shown(f"{case.reference} reassigned to {name}; it reaches them with the next export.")
+    )
+
+
 def _volunteer_id(node: Any, text: str) -> str:
     """A roster volunteer from an id or a unique name (case-insensitive)."""
     roster = node.roster

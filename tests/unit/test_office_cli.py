@@ -122,3 +122,25 @@ def test_revoke_reassign_to_by_name_prints_what_it_did(world) -> None:
         assert [w.reference for w in needs_decision(office)] == ["A-001"]
     finally:
         office.store.close()
+
+
+def test_waiting_and_decide_from_the_command_line(world) -> None:
+    from ips_field.actions.office.revocation import revoke_volunteer
+    from tests.office_world import OFFICE_PASS
+
+    revoke_volunteer(world.office, world.a)
+    path = world.office.store.path
+    world.office.store.close()
+    env = {**ENV, "IPS_OFFICE_PASSPHRASE": OFFICE_PASS}
+
+    def office(*args: str):
+        return CliRunner().invoke(main, [*args, "--store", path], env=env)
+
+    listed = office("waiting")
+    assert listed.exit_code == 0
+    assert listed.output == "A-001: held by Anna (revoked): no volunteer was chosen to take it\n"
+    blocked = office("decide", "A-001", "--to", "Ben")
+    assert blocked.exit_code == 1 and blocked.output.startswith("ips-office: ")
+    assert "Blocked" in blocked.output and blocked.output.count("\n") == 1
+    assert office("decide", "NOPE", "--to", "Ben").exit_code == 1
+    assert office("waiting").output.startswith("A-001: ")  # still waiting
