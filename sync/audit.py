@@ -37,6 +37,11 @@ ACTIONS = (
     "revoke",
     "recover",
     "evaluation",  # a returned evaluation recorded
+    "evaluation_edit",  # an evaluation corrected at the office
+    "evaluation_delete",  # an evaluation deleted at the office
+    "flag_review",  # a flagged note marked reviewed by a supervisor
+    "coaching",  # a coaching follow-up recorded for a note's author (policy 8.2)
+    "case_decision",  # an open case of a revoked volunteer left for a decision
 )
 
 

@@ -37,6 +37,7 @@ from ips_field.store.repository import Repository
 from sync.erasure import erased_ids, remember_erased
 from sync.errors import InvalidOperation
 from sync.ops import validate_op
+from sync.reviews import CASE_TABLES as OFFICE_CASE_TABLES
 
 APPLIED = "sync_applied"
 CONFLICTS = "sync_conflict"
@@ -279,6 +280,10 @@ def erase_case(repo: Repository, case_id: str) -> int:
         removed += len(ids)
     conflicts = repo.table(CONFLICTS)
     conflicts.delete_ids([c["id"] for c in conflicts.all() if c["record_id"] in gone])
+    for name in OFFICE_CASE_TABLES:  # the office's own reviews of this family's notes
+        table = repo.table(name)
+        if ids := [d["id"] for d in table.all() if d.get("case_id") == case_id]:
+            table.delete_ids(ids)
     outbox = repo.table("outbox")
     outbox.delete_ids(
         [o["id"] for o in outbox.all() if o.get("case_id") == case_id or o["record_id"] in gone]

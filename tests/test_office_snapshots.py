@@ -79,6 +79,93 @@ def test_case_review(snap_compare, shown: World) -> None:
     )
 
 
+def _flagged_reviewed(world: World) -> None:
+    """The flagged note reviewed, with a coaching follow-up for its author."""
+    from ips_field.actions.office import review
+    from ips_field.domain.records import Note
+
+    note = next(n for n in world.office.repo.for_case(Note, world.case_id) if n.flags)
+    review.review_flag(world.office, note.id, "Discussed with Anna: offer options, not advice")
+    review.record_coaching(world.office, note.id, "Neutral wording practice", "2099-01-31")
+
+
+async def _push_on_flagged(pilot, screen) -> None:
+    await _push(pilot, screen)
+    table = screen.query_one("#notes")
+    table.move_cursor(row=next(i for i in range(table.row_count) if table.get_row_at(i)[3]))
+    await pilot.pause()
+
+
+def test_case_review_80x24_flag_reviewed(snap_compare, shown: World) -> None:
+    _flagged_reviewed(shown)
+    app = OfficeApp(node=shown.office)
+    assert snap_compare(
+        app,
+        terminal_size=(80, 24),
+        run_before=lambda p: _push_on_flagged(p, CaseReviewScreen(shown.case_id)),
+    )
+
+
+def test_case_review_120x40_flag_reviewed(snap_compare, shown: World) -> None:
+    _flagged_reviewed(shown)
+    app = OfficeApp(node=shown.office)
+    assert snap_compare(
+        app,
+        terminal_size=(120, 40),
+        run_before=lambda p: _push_on_flagged(p, CaseReviewScreen(shown.case_id)),
+    )
+
+
+def _evaluations(world: World) -> None:
+    from ips_field.domain.records import Evaluation
+    from sync import oversight as ov
+
+    world.office.repo.save(
+        Evaluation(case_id=world.case_id, respondent="professional", sent_on="2026-11-01")
+    )
+    ov.record_returned_evaluation(
+        world.office,
+        world.case_id,
+        respondent="parent",
+        stage="closing",
+        returned_on="2026-11-20",
+        scores={"impartiality": 2, "preparation": 4},
+        impartial=False,
+        comments="Felt steered towards one school",
+    )
+
+
+def test_evaluations_80x24(snap_compare, shown: World) -> None:
+    from ips_field.tui.office.reports import EvaluationsScreen
+
+    _evaluations(shown)
+    app = OfficeApp(node=shown.office)
+    assert snap_compare(
+        app, terminal_size=(80, 24), run_before=lambda p: _push(p, EvaluationsScreen())
+    )
+
+
+def test_evaluations_120x40(snap_compare, shown: World) -> None:
+    from ips_field.tui.office.reports import EvaluationsScreen
+
+    _evaluations(shown)
+    app = OfficeApp(node=shown.office)
+    assert snap_compare(
+        app, terminal_size=(120, 40), run_before=lambda p: _push(p, EvaluationsScreen())
+    )
+
+
+def test_cases_needing_a_decision_80x24(snap_compare, shown: World) -> None:
+    from ips_field.actions.office.revocation import revoke_volunteer
+    from ips_field.tui.office.decisions import DecisionsScreen
+
+    revoke_volunteer(shown.office, shown.a, reassign_to=shown.b)  # blocked: Ben governs
+    app = OfficeApp(node=shown.office)
+    assert snap_compare(
+        app, terminal_size=(80, 24), run_before=lambda p: _push(p, DecisionsScreen())
+    )
+
+
 def test_conflicts_queue(snap_compare, shown: World, tmp_path: Path) -> None:
     office, anna = shown.office, shown.anna
     office.repo.save(office.repo.get(Case, shown.case_id).replace(school="Hill School (office)"))

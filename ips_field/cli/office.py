@@ -26,8 +26,9 @@ from ips_field.cli.common import (
 from ips_field.demo import office as office_demo
 from ips_field.domain.passphrase import check as check_passphrase
 from ips_field.domain.shown import shown
-from ips_field.errors import IpsError
+from ips_field.errors import IpsError, ValidationError
 from ips_field.store.osdeps import default_store_path
+from sync import office as off
 from sync.keys import PublicIdentity
 
 PROG = "ips-office"
@@ -190,24 +191,100 @@ def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> Non
 
 @main.command()
 @click.argument("volunteer")
+@click.option(
+    "--reassign-to",
+    "reassign_to",
+    default=None,
+    help="Hand their open cases to this volunteer (name or id), each through the conflict check.",
+)
+@click.option("--reason", default="", help="Reason to go ahead when the conflict check warns.")
 @office_store_option
 @one_line_errors(PROG)
-def revoke(volunteer: str, store_path: Path | None) -> None:
-    """Revoke a volunteer: later bundles refused; their next bundle carries a wipe instruction."""
+def revoke(volunteer: str, reassign_to: str | None, reason: str, store_path: Path | None) -> None:
+    """Revoke a volunteer: later bundles refused; their next bundle carries a wipe instruction.
+
+    Their open cases go to --reassign-to when the conflict check allows; any that cannot
+    (or all, without --reassign-to) stay listed as needing a decision in the office app."""
     node = open_node(store_path)
     try:
-        revoked = revoke_volunteer(node, volunteer)
+        vid = _volunteer_id(node, volunteer)
+        target = _volunteer_id(node, reassign_to) if reassign_to else None
+        revoked = revoke_volunteer(node, vid, reassign_to=target, reason=reason.strip())
+        names = {
+            v: off.volunteer_name(node, v) for v in (node.roster.volunteers if node.roster else {})
+        }
+    finally:
+        node.store.close()
+    for line in revoked.lines(names):
+        click.echo(shown(line))
+    if revoked.waiting:
+        click.echo(
+            f"{len(revoked.waiting)} open cases need a decision: the office home screen lists "
+            "them until each is reassigned."
+        )
+    click.echo("Export to deliver the wipe instruction.")
+
+
+@main.command()
+@office_store_option
+@one_line_errors(PROG)
+def waiting(store_path: Path | None) -> None:
+    """Open cases of revoked volunteers that need a decision (reference, held by, why)."""
+    from ips_field.actions.office.revocation import needs_decision
+
+    node = open_node(store_path)
+    try:
+        rows = [
+            (w.reference, off.volunteer_name(node, w.held_by), w.why) for w in needs_decision(node)
+        ]
+    finally:
+        node.store.close()
+    if not rows:
+        click.echo("No cases need a decision.")
+    for ref, name, why in rows:
+        click.echo(shown(f"{ref}: held by {name} (revoked): {why}"))
+
+
+@main.command()
+@click.argument("reference")
+@click.option("--to", "to", required=True, help="The volunteer (name or id) who takes it.")
+@click.option("--reason", default="", help="Reason to go ahead when the conflict check warns.")
+@office_store_option
+@one_line_errors(PROG)
+def decide(reference: str, to: str, reason: str, store_path: Path | None) -> None:
+    """Reassign a revoked volunteer's case, through the conflict check."""
+    from ips_field.actions.office.documents import find_case
+    from ips_field.actions.office.revocation import decide as decide_case
+    from ips_field.actions.office.revocation import needs_decision
+
+    node = open_node(store_path)
+    try:
+        case_id = find_case(node, reference)
+        if case_id not in {w.case_id for w in needs_decision(node)}:
+            raise ValidationError({"case": "That case is not waiting for a decision"})
+        target = _volunteer_id(node, to)
+        case = decide_case(node, case_id, target, reason=reason.strip())
+        name = off.volunteer_name(node, target)
     finally:
         node.store.close()
     click.echo(
-        f"Revoked; roster is now version {revoked.roster.version}. "
-        "Export to deliver the wipe instruction."
+        shown(f"{case.reference} reassigned to {name}; it reaches them with the next export.")
     )
-    if revoked.open_cases:
-        click.echo(
-            f"{len(revoked.open_cases)} open cases are still assigned to them: "
-            "assign each in the office app."
-        )
+
+
+def _volunteer_id(node: Any, text: str) -> str:
+    """A roster volunteer from an id or a unique name (case-insensitive)."""
+    roster = node.roster
+    ids: list[str] = list(roster.volunteers) if roster else []
+    if text in ids:
+        return text
+    wanted = text.strip().casefold()
+    found = [v for v in ids if off.volunteer_name(node, v).casefold() == wanted]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ValidationError({"volunteer": "More than one volunteer has that name: give the id"})
+    raise ValidationError({"volunteer": "No such volunteer on the roster"})
 
 
 @main.command()

@@ -42,8 +42,15 @@ from ips_field.services.reports import SCORES, Report, Section, _day, build_repo
 from ips_field.store.repository import Repository
 
 RESPONDENTS = {"parent": "parents", "professional": "school professionals"}
-REPLACED: tuple[str, ...] = ("Evaluations returned", "Average evaluation scores (1 to 5)")
-REPLACED += ("Impartiality (evaluations)", "Conflicts of interest")
+REPLACED: tuple[str, ...] = ("Evaluations returned", "Conflicts of interest")
+REPLACED += tuple(
+    f"{title}, {group}{tail}"
+    for group in RESPONDENTS.values()
+    for title, tail in (
+        ("Average evaluation scores", " (1 to 5)"),
+        ("Impartiality (evaluations)", ""),
+    )
+)
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|\+?\d[\d\s()-]{6,}\d")
 
 

@@ -60,6 +60,7 @@ from ips_field.domain.statutory import missed_in_period
 from ips_field.domain.timelines import WHO, TimelineKind
 from ips_field.store.repository import OUTBOX, Repository
 
+RESPONDENT_GROUPS = ("parents", "school professionals")
 SCORES = {
     "demeanour": "Demeanour",
     "sen_knowledge": "Knowledge of SEN",
@@ -189,20 +190,36 @@ def build_report(
         if vid not in last_session or (end - last_session[vid]).days > supervision_interval_days
     )
 
+    # Parents' and school professionals' forms are different questionnaires from different
+    # people: counted, averaged and reported apart, never together.
     returned: Counter[str] = Counter()
-    score_sum: Counter[str] = Counter()
-    score_n: Counter[str] = Counter()
-    impartial: Counter[str] = Counter()
+    score_sum: dict[str, Counter[str]] = {r: Counter() for r in RESPONDENT_GROUPS}
+    score_n: dict[str, Counter[str]] = {r: Counter() for r in RESPONDENT_GROUPS}
+    impartial: dict[str, Counter[str]] = {r: Counter() for r in RESPONDENT_GROUPS}
     for ev in repo.all(Evaluation):
         if not inside(ev.returned_on):
             continue
-        returned["parents" if ev.respondent == "parent" else "school professionals"] += 1
+        group = "parents" if ev.respondent == "parent" else "school professionals"
+        returned[group] += 1
         for name, score in ev.scores.items():
-            score_sum[name] += score
-            score_n[name] += 1
-        impartial[
+            score_sum[group][name] += score
+            score_n[group][name] += 1
+        impartial[group][
             {True: "impartial", False: "not impartial", None: "not answered"}[ev.impartial]
         ] += 1
+    evaluation_sections = []
+    for group in RESPONDENT_GROUPS:
+        evaluation_sections += [
+            Section(
+                f"Average evaluation scores, {group} (1 to 5)",
+                [
+                    (SCORES[k], round(score_sum[group][k] / score_n[group][k], 2))
+                    for k in SCORES
+                    if score_n[group][k]
+                ],
+            ),
+            Section(f"Impartiality (evaluations), {group}", sorted(impartial[group].items())),
+        ]
 
     signposted: Counter[str] = Counter()
     for sp in repo.all(Signposting):
@@ -276,11 +293,7 @@ def build_report(
             ],
         ),
         Section("Evaluations returned", sorted(returned.items())),
-        Section(
-            "Average evaluation scores (1 to 5)",
-            [(SCORES[k], round(score_sum[k] / score_n[k], 2)) for k in SCORES if score_n[k]],
-        ),
-        Section("Impartiality (evaluations)", sorted(impartial.items())),
+        *evaluation_sections,
         Section("Signposting given", sorted(signposted.items())),
         Section(
             "Conflicts of interest",

@@ -112,8 +112,9 @@ async def test_case_review_shows_voices_flags_and_audits_the_view(world: World) 
         assert isinstance(app.screen, CaseReviewScreen)
         notes = app.screen.query_one("#notes", DataTable)
         rows = [[str(c) for c in notes.get_row_at(i)] for i in range(notes.row_count)]
-        assert rows[0][1:] == ["Parent's view", "parent", "", "Wants [more] support"]
-        assert ["Option discussed", "", "directive?", "You should accept the place"] in [
+        # Each note with who wrote it (from the note), its voice, its flags.
+        assert rows[0][1:] == ["Anna", "Parent's view", "", "Wants [more] support"]
+        assert ["Anna", "Option discussed", "directive?", "You should accept the place"] in [
             r[1:] for r in rows
         ]
     views = [e for e in audit.entries(world.office) if e["action"] == "view_notes"]

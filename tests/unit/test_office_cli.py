@@ -51,12 +51,14 @@ def test_enrol_import_export_revoke_are_audited(tmp_path: Path) -> None:
     office_id = node.state["office"]["node_id"]
     sent = export_bundle(node, office_id, tmp_path / "from-vol")
     run("import", str(sent), "--store", str(store))
-    run("revoke", vid, "--store", str(store))
+    revoked = run("revoke", vid, "--store", str(store))
+    assert "D-1 needs a decision: no volunteer was chosen to take it." in revoked.output
 
     office = open_office(store, ENV["IPS_OFFICE_PASSPHRASE"])
     try:
         log = audit.entries(office)
-        assert [e["action"] for e in log] == ["enrol", "enrol", "export", "import", "revoke"]
+        actions = [e["action"] for e in log]
+        assert actions == ["enrol", "enrol", "export", "import", "revoke", "case_decision"]
         assert log[1]["detail"] == "added Dana Volunteer"
         assert log[3]["detail"].endswith(": imported from Dana Volunteer")
         assert audit.verify(office).ok
@@ -81,3 +83,64 @@ def test_a_volunteer_store_is_refused_and_left_untouched(tmp_path: Path) -> None
     )  # fmt: skip
     assert result.exit_code == 1
     assert result.output.strip() == "ips-office: that store is not an office master record"
+
+
+def test_revoke_reassign_to_by_name_prints_what_it_did(world) -> None:
+    """Anna's two cases: A-002 goes to Ben; A-001 is blocked (Ben governs Hill School) and
+    waits for a decision. A bad target is one line, exit 1, and nothing changes."""
+    from ips_field.actions.office.revocation import needs_decision
+    from sync.exchange import import_bundle
+    from sync.office import office_node
+    from tests.office_world import OFFICE_PASS
+
+    dale = world.anna.repo.save(
+        Case(reference="A-002", school="Dale School", opened_on="2026-11-03", assigned_to=world.a)
+    )
+    import_bundle(
+        world.office, export_bundle(world.anna, world.office.node_id, world.tmp / "s"), world.tmp
+    )
+    path = world.office.store.path
+    world.office.store.close()
+    env = {**ENV, "IPS_OFFICE_PASSPHRASE": OFFICE_PASS}
+    bad = CliRunner().invoke(
+        main, ["revoke", "Anna", "--reassign-to", "Zed", "--store", path], env=env
+    )
+    assert bad.exit_code == 1 and bad.output.count("\n") == 1
+    assert bad.output.startswith("ips-office: ") and "Traceback" not in bad.output
+    good = CliRunner().invoke(
+        main, ["revoke", "anna", "--reassign-to", "Ben", "--store", path], env=env
+    )
+    assert good.exit_code == 0, good.output
+    lines = good.output.splitlines()
+    assert lines[0].startswith("Anna revoked; roster is now version ")
+    assert "A-002 reassigned to Ben." in lines
+    assert any(line.startswith("A-001 needs a decision: Blocked: ") for line in lines)
+    office = office_node(Store.open(Path(path), OFFICE_PASS))
+    try:
+        assert office.repo.get(Case, dale.id).assigned_to == world.b
+        assert not office.roster.volunteers[world.a].active
+        assert [w.reference for w in needs_decision(office)] == ["A-001"]
+    finally:
+        office.store.close()
+
+
+def test_waiting_and_decide_from_the_command_line(world) -> None:
+    from ips_field.actions.office.revocation import revoke_volunteer
+    from tests.office_world import OFFICE_PASS
+
+    revoke_volunteer(world.office, world.a)
+    path = world.office.store.path
+    world.office.store.close()
+    env = {**ENV, "IPS_OFFICE_PASSPHRASE": OFFICE_PASS}
+
+    def office(*args: str):
+        return CliRunner().invoke(main, [*args, "--store", path], env=env)
+
+    listed = office("waiting")
+    assert listed.exit_code == 0
+    assert listed.output == "A-001: held by Anna (revoked): no volunteer was chosen to take it\n"
+    blocked = office("decide", "A-001", "--to", "Ben")
+    assert blocked.exit_code == 1 and blocked.output.startswith("ips-office: ")
+    assert "Blocked" in blocked.output and blocked.output.count("\n") == 1
+    assert office("decide", "NOPE", "--to", "Ben").exit_code == 1
+    assert office("waiting").output.startswith("A-001: ")  # still waiting

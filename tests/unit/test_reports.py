@@ -210,13 +210,18 @@ def test_every_figure(report) -> None:
         ("parents", 1),
         ("school professionals", 1),
     ]
-    assert report.section("Average evaluation scores (1 to 5)").rows == [
+    # Parents and school professionals apart: averaged together the impartiality score
+    # was (5 + 3) / 2 = 4.0, which is nobody's answer.
+    assert report.section("Average evaluation scores, parents (1 to 5)").rows == [
         ("Preparation", 4.0),
-        ("Impartiality", 4.0),
+        ("Impartiality", 5.0),
     ]
-    assert report.section("Impartiality (evaluations)").rows == [
-        ("impartial", 1),
-        ("not impartial", 1),
+    assert report.section("Average evaluation scores, school professionals (1 to 5)").rows == [
+        ("Impartiality", 3.0),
+    ]
+    assert report.section("Impartiality (evaluations), parents").rows == [("impartial", 1)]
+    assert report.section("Impartiality (evaluations), school professionals").rows == [
+        ("not impartial", 1)
     ]
     assert report.section("Signposting given").rows == [("ACE Education", 1), ("IPSEA", 2)]
     assert report.section("Conflicts of interest").rows == [

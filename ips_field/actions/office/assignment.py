@@ -18,7 +18,9 @@ def assign(
     with node.store.transaction():
         case = off.assign_case(node, case_id, volunteer_id, reason=reason)
         detail = f"{case.reference} to {off.volunteer_name(node, volunteer_id)}"
-        if why or reason:
-            detail += f" ({why or 'reason: ' + reason})"
+        said = [why] if why else []
+        said += [f"reason: {reason}"] if reason else []
+        if said:  # a warning's override reason is audited even when ``why`` is given
+            detail += f" ({'; '.join(said)})"
         audit.append(node, "assign", detail, case_id=case_id)
     return case

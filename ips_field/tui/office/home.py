@@ -10,10 +10,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ips_field.actions.office.revocation import needs_decision
 from ips_field.domain import due, statutory
 from ips_field.domain.records import Case, Consent, Evaluation, KeyDate
 from ips_field.domain.shown import shown
-from ips_field.domain.words import when
+from ips_field.domain.words import count, when
 from ips_field.errors import IpsError
 from ips_field.services.impartiality import flagged_notes
 from ips_field.tui.office.base import OfficeScreen
@@ -22,6 +23,7 @@ from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
 from sync import oversight as ov
 from sync.merge import open_conflicts
+from sync.reviews import flag_reviews
 
 WATCH_SECONDS = 3.0
 
@@ -44,6 +46,7 @@ class HomeScreen(OfficeScreen):
         Binding("r", "open('reports')", "Reports", id="reports"),
         Binding("d", "open('protection')", "Data protection", id="protection"),
         Binding("x", "export", "Export bundles", id="export"),
+        Binding("n", "open('decisions')", "Cases needing a decision", id="decisions"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -54,7 +57,8 @@ class HomeScreen(OfficeScreen):
         yield Table(id="statutory-missed", cursor_type="row", zebra_stripes=True)
         yield Static(
             "i inbox · v volunteers · c cases · k conflicts · o CPD & supervision · "
-            "e evaluations · r reports · d data protection · x export bundles",
+            "e evaluations · r reports · d data protection · x export bundles · "
+            "n cases needing a decision",
             classes="hint",
         )
         yield Footer()
@@ -90,11 +94,16 @@ class HomeScreen(OfficeScreen):
             today,
             midway_evaluation_days=s.profile.midway_evaluation_days,
         )
+        reviewed = flag_reviews(s.store)
         rows = [
             ("Bundles waiting in the inbox", waiting, "i"),
             ("Bundles refused (quarantine)", refused, "i"),
             ("Sync conflicts to decide", len(open_conflicts(s.repo)), "k"),
-            ("Notes flagged by the neutral-language check", len(flagged_notes(s.repo)), "c"),
+            (
+                "Notes flagged by the neutral-language check, not reviewed",
+                len([n for n in flagged_notes(s.repo) if n.id not in reviewed]),
+                "c",
+            ),
             (
                 "Volunteers due or overdue for supervision",
                 sum(p.supervision_overdue for p in people),
@@ -106,23 +115,25 @@ class HomeScreen(OfficeScreen):
                 "o",
             ),
             ("Coaching follow-ups open", sum(p.open_follow_ups for p in people), "o"),
-            ("Evaluations to send or chase", len(evaluations), "e"),
+            ("Evaluations to send", len(evaluations), "e"),
+            ("Evaluation forms sent, not returned (chase)", len(ov.unreturned(s.node, today)), "e"),
             ("Statutory dates missed (LA, school or service late)", len(missed), "c"),
             (
                 "Closed cases past retention (review)",
                 len(ov.retention_schedule(s.node, today)),
                 "d",
             ),
+            ("Cases needing a decision (volunteer revoked)", len(needs_decision(s.node)), "n"),
         ]
         cases = s.repo.all(Case)
         self.query_one("#greeting", Static).update(
             f"{s.profile.name} office. {sum(c.status == 'open' for c in cases)} open cases, "
-            f"{len(s.names())} volunteers. Today is {today:%A %d %B %Y}."
+            f"{count(len(people), 'active volunteer')}. Today is {today:%A %d %B %Y}."
         )
         table = self.query_one("#attention", DataTable)
         table.clear()
-        for label, count, key in rows:
-            table.add_row(label, str(count), key, key=key + label)
+        for label, many, key in rows:
+            table.add_row(label, str(many), key, key=key + label)
         refs = {c.id: c.reference for c in cases}
         late = self.query_one("#statutory-missed", DataTable)
         late.clear()
@@ -141,11 +152,12 @@ class HomeScreen(OfficeScreen):
             "o": "oversight",
             "e": "evaluations",
             "d": "protection",
+            "n": "decisions",
         }
         self.action_open(names[key])
 
     def action_open(self, name: str) -> None:
-        from ips_field.tui.office import cases, people, protection, reports
+        from ips_field.tui.office import cases, decisions, people, protection, reports
 
         screens = {
             "inbox": InboxScreen,
@@ -156,6 +168,7 @@ class HomeScreen(OfficeScreen):
             "evaluations": reports.EvaluationsScreen,
             "reports": reports.ReportsScreen,
             "protection": protection.DataProtectionScreen,
+            "decisions": decisions.DecisionsScreen,
         }
         self.app.push_screen(screens[name]())
 

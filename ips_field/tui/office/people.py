@@ -12,8 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ips_field.actions.office import enrolment
-from ips_field.actions.office.assignment import assign
-from ips_field.actions.office.revocation import revoke_volunteer
+from ips_field.actions.office.revocation import held_open, revoke_volunteer
 from ips_field.domain.records import Case
 from ips_field.domain.shown import shown
 from ips_field.domain.words import when
@@ -167,17 +166,34 @@ class VolunteersScreen(OfficeScreen):
             return
         name = off.volunteer_name(s.node, vid)
 
+        held = len(held_open(s.node, vid))
+
+        def chosen(values: dict[str, Any] | None) -> None:
+            if values is None:
+                self.notify(shown(f"{name} was not revoked"), markup=False)
+                return
+            target = str(values.get("to") or "") or None
+            try:
+                revoked = revoke_volunteer(
+                    s.node, vid, reassign_to=target, reason=str(values.get("reason") or "")
+                )
+            except ValidationError as err:
+                self.notify("; ".join(err.errors.values()), severity="error")
+                return
+            self.refresh_roster()
+            lines = revoked.lines(s.names() | {v: off.volunteer_name(s.node, v) for v in [vid]})
+            if revoked.waiting:
+                lines.append("Those needing a decision stay on the home screen until decided.")
+            lines.append("Export to deliver the wipe instruction.")
+            self.notify(shown("\n".join(lines), multiline=True), markup=False, timeout=15)
+
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            revoked = revoke_volunteer(s.node, vid)
-            self.refresh_roster()
-            if revoked.open_cases:
-                self.app.push_screen(ReassignDialog(vid, revoked.open_cases), self._reassigned)
+            if held:
+                self.app.push_screen(ReassignDialog(vid, held), chosen)
             else:
-                self.notify(
-                    shown(f"{name} revoked; export to deliver the wipe instruction"), markup=False
-                )
+                chosen({"to": ""})
 
         self.app.push_screen(
             ConfirmDialog(
@@ -188,11 +204,6 @@ class VolunteersScreen(OfficeScreen):
             ),
             confirmed,
         )
-
-    def _reassigned(self, message: Any) -> None:  # ReassignDialog's message (str) or None
-        if message:
-            self.notify(message, timeout=12)
-        self.refresh_roster()
 
     def action_recover(self) -> None:
         def check(v: dict[str, Any]) -> None:
@@ -243,12 +254,13 @@ class VolunteersScreen(OfficeScreen):
 
 
 class ReassignDialog(FormDialog):
-    """After a revocation: hand the volunteer's open cases to another, each checked."""
+    """Before a revocation: who takes the volunteer's open cases (each through the conflict
+    check), or nobody yet: then they wait on the home screen for a decision."""
 
-    def __init__(self, revoked: str, case_ids: list[str]) -> None:
+    def __init__(self, revoked: str, held: int) -> None:
         self.revoked = revoked
-        self.case_ids = case_ids
-        super().__init__("Reassign their open cases", [])
+        self.held = held
+        super().__init__("Their open cases", [])
 
     def compose(self) -> ComposeResult:
         session = self.app.session  # type: ignore[attr-defined]
@@ -258,32 +270,15 @@ class ReassignDialog(FormDialog):
             (names[v], v) for v, e in roster.volunteers.items() if e.active and v != self.revoked
         )
         self.fields = [
-            Field("to", f"{len(self.case_ids)} open cases go to", kind="select", choices=choices)
-            if choices
-            else Field("to", "No other active volunteer: assign later from the case")
+            Field(
+                "to",
+                f"{self.held} open cases go to (each checked for conflicts)",
+                kind="select",
+                choices=[("Nobody yet: decide each from the home screen", ""), *choices],
+            ),
+            Field("reason", "Reason, if the conflict check warns"),
         ]
         yield from super().compose()
-
-    def action_save(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
-        target = self.values().get("to")
-        if not target or target not in session.names():
-            # This dialog answers with a message (str), not FormDialog's values: so the ignores.
-            self.dismiss("Cases left unassigned: assign them from each case")  # type: ignore[arg-type]
-            return
-        moved, left = 0, []
-        for case_id in self.case_ids:
-            try:
-                assign(session.node, case_id, target, why="revocation")
-            except ValidationError as err:
-                ref = session.repo.get(Case, case_id).reference
-                left.append(f"{ref} ({'; '.join(err.errors.values())})")
-                continue
-            moved += 1
-        message = f"{moved} cases reassigned"
-        if left:
-            message += "; not moved, assign each from the case: " + ", ".join(left)
-        self.dismiss(message)  # type: ignore[arg-type]  # a message, as above
 
 
 class OversightScreen(OfficeScreen):
