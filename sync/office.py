@@ -293,9 +293,12 @@ def revoke(node: SyncNode, volunteer_id: str) -> Roster:
 
 def export_for(node: SyncNode, volunteer_id: str, out_dir: Path) -> Path:
     """A bundle for one volunteer with the roster, recovery key and any wipe instruction."""
+    from sync import audit
+
     extra: dict[str, Any] = {
         "roster": node.state["roster"],
         "recovery_public": node.state.get("recovery_public"),
+        "audit_head": audit.head(node),  # anchored on the laptop (sync/audit.py)
     }
     if volunteer_id in node.state.get("wipe", []):
         extra["wipe"] = True
