@@ -186,7 +186,7 @@ def test_requests_commands(world: World, monkeypatch: pytest.MonkeyPatch) -> Non
     added = _cli(world, monkeypatch, "requests", "add", "subject_access", "A-001",
                  "--received", received.strftime("%d/%m/%Y"))  # fmt: skip
     assert added.exit_code == 0, added.output
-    assert f"DP-0001  Subject access" in added.output
+    assert "DP-0001  Subject access" in added.output
     listed = _cli(world, monkeypatch, "requests")
     assert listed.exit_code == 0 and "[due]" in listed.output
     bad = _cli(world, monkeypatch, "requests", "extend", "DP-0001", "--months", "5",
