@@ -151,3 +151,18 @@ def test_the_report_file_prints_the_head(world: World) -> None:
     csv = write_report(world.office, dt.date(2026, 1, 1), day, "csv", world.tmp / "r.csv")
     assert csv.read_text().splitlines()[-1] == f"audit log,head,{later},"
     assert audit.check_anchor(world.office, anchored).ok  # the export's own entry comes after
+
+
+def test_the_laptop_prints_the_heads_it_keeps(world: World, monkeypatch) -> None:
+    from ips_field.cli.volunteer import main as field_cli
+    from tests.office_world import VOLUNTEER_PASS
+
+    _log(world.office, 2)
+    head = audit.anchor_text(audit.head(world.office))
+    import_bundle(world.anna, off.export_for(world.office, world.a, world.tmp / "o"), world.tmp)
+    path = Path(world.anna.store.path)
+    world.anna.store.close()
+    monkeypatch.setenv("IPS_FIELD_PASSPHRASE", VOLUNTEER_PASS)
+    out = CliRunner().invoke(field_cli, ["sync", "audit-heads", "--store", str(path)])
+    assert out.exit_code == 0, out.output
+    assert out.output.strip().splitlines()[-1].endswith(head)
