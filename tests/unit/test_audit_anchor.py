@@ -166,3 +166,18 @@ def test_the_laptop_prints_the_heads_it_keeps(world: World, monkeypatch) -> None
     out = CliRunner().invoke(field_cli, ["sync", "audit-heads", "--store", str(path)])
     assert out.exit_code == 0, out.output
     assert out.output.strip().splitlines()[-1].endswith(head)
+
+
+def test_an_office_bundle_without_a_head_still_imports(world: World) -> None:
+    """A bundle from an office before anchors (no ``audit_head``) imports as before."""
+    from sync.exchange import export_bundle
+
+    office = world.office
+    extra = {
+        "roster": office.state["roster"],
+        "recovery_public": office.state.get("recovery_public"),
+    }
+    bundle = export_bundle(office, world.a, world.tmp / "old", extra)
+    before = world.anna.state.get("audit_anchors")
+    assert import_bundle(world.anna, bundle, world.tmp / "q").status == "imported"
+    assert world.anna.state.get("audit_anchors") == before

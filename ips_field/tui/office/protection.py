@@ -76,9 +76,7 @@ class DataProtectionScreen(OfficeScreen):
             if r.closed_on and r.closed_on < (today.replace(day=1)).isoformat():
                 continue  # answered before this month: kept, listed by ips-office requests --all
             due = (r.extended_to and f"{r.extended_to} (ext.)") or r.due_on
-            state = r.status(today)
-            if state == "answered":
-                state = f"answered {r.closed_on}"
+            state = r.status(today)  # when answered: ips-office requests --all
             requests.add_row(r.id, KINDS[r.kind], r.reference, r.received_on, due, state, key=r.id)
         days = dp.retention_days(s.node)
         self.query_one("#retention-rule", Static).update(
