@@ -181,12 +181,16 @@ def check_anchor(node: SyncNode, anchored: str) -> AnchorCheck:
         found = [e for e in log if e["hash"].startswith(digest)]
         if not found:
             return AnchorCheck(
-                False, "no entry of this log has that hash: the history it anchored was rewritten"
+                False,
+                "no entry of this log has that hash: the history it anchored was rewritten "
+                "(or the anchor is not from this log)",
             )
         n = found[0]["n"]
     if n > len(log):
         return AnchorCheck(
-            False, f"the log has {len(log)} entries, fewer than the anchored {n}: entries removed"
+            False,
+            f"the log has {len(log)} entries, fewer than the anchored {n}: entries were "
+            "removed (or the anchor is not from this log)",
         )
     entry = log[n - 1]
     if not entry["hash"].startswith(digest):

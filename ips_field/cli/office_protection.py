@@ -149,13 +149,14 @@ def register(main: click.Group) -> None:
     @one_line_errors(PROG)
     def erase(ref: str, requested: str, reason: str, yes: bool, store_path: Path | None) -> None:
         """Erase every trace of the family of case REF, here and on the volunteer's laptop."""
+        from ips_field.actions.office.protection import check_erasure_request, erasure_warnings
         from ips_field.actions.office.protection import erase as erase_family
-        from ips_field.actions.office.protection import erasure_warnings
 
         day = _date(requested, "--requested")
         assert day is not None
         node = open_node(store_path)
         try:
+            check_erasure_request(node, day, reason)  # before the warnings: one line, nothing done
             warnings = erasure_warnings(node, ref)
             for line in warnings:
                 click.echo(f"WARNING: {shown(line)}", err=True)

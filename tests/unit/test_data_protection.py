@@ -216,3 +216,15 @@ def test_erase_command_warns_then_asks(world: World, monkeypatch: pytest.MonkeyP
     assert "Erased" in erased.output and "DP-0001" in erased.output
     again = _cli(world, monkeypatch, *args, "--yes")
     assert again.exit_code == 1 and "No case with that reference" in again.output
+
+
+def test_a_bad_erasure_date_is_refused_before_any_warning(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    future = (world.office.repo.time.today() + dt.timedelta(days=3)).isoformat()
+    world.office.store.close()
+    out = _cli(
+        world, monkeypatch, "erase", "A-001", "--requested", future, "--reason", "x", "--yes"
+    )
+    assert out.exit_code == 1
+    assert out.output.strip() == "ips-office: requested: The date requested cannot be in the future"

@@ -194,6 +194,21 @@ def erasure_warnings(node: SyncNode, ref: str) -> list[str]:
     return warnings
 
 
+def check_erasure_request(node: SyncNode, requested_on: dt.date, reason: str) -> str:
+    """The reason, tidied, if it and the request date can be recorded; else one line."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for the erasure (it is recorded)"})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": f"The reason is at most {MAX_REASON} characters"})
+    try:
+        dp.check_received(requested_on, node.repo.time.today())
+    except ValidationError as err:
+        message = err.errors["received"].replace("date received", "date requested")
+        raise ValidationError({"requested": message}) from None
+    return reason
+
+
 @dataclass(frozen=True)
 class Erased:
     stub: dict[str, Any]
@@ -216,13 +231,7 @@ def erase(
     erasure; the scrub of older copies follows. Refused while there are warnings
     (:func:`erasure_warnings`) the caller has not shown and had accepted."""
     case = _case(node, ref)
-    reason = " ".join(reason.split())
-    if not reason:
-        raise ValidationError({"reason": "Give the reason for the erasure (it is recorded)"})
-    if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": f"The reason is at most {MAX_REASON} characters"})
-    today = node.repo.time.today()
-    dp.check_received(requested_on, today)
+    reason = check_erasure_request(node, requested_on, reason)
     warnings = erasure_warnings(node, case["id"])
     if warnings and not accept_warnings:
         raise ValidationError({"warnings": " ".join(warnings)})

@@ -94,6 +94,11 @@ async def erase_flow(screen: Any, case_id: str) -> bool:
     )
     if reason is None:
         return False
+    try:
+        dp.check_erasure_request(s.node, requested, reason)
+    except IpsError as err:
+        screen.notify(_problem(err), severity="error")
+        return False
     warnings = dp.erasure_warnings(s.node, case_id)
     if warnings:
         go_on = await screen.app.push_screen_wait(
