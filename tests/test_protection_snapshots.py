@@ -22,6 +22,7 @@ def logged(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
     dp.log_request(office, "subject_access", "A-001", today - dt.timedelta(days=26))
     dp.log_request(office, "rectification", "A-001", today - dt.timedelta(days=10))
     dp.extend_request(office, "DP-0002", 1, "complex", today)
+    dp.erase(office, "A-001", requested_on=today, reason="asked", accept_warnings=True)
     return world
 
 

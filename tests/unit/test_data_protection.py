@@ -19,6 +19,7 @@ from ips_field.domain.timelines import Inputs, compute
 from ips_field.errors import ValidationError
 from ips_field.templates import load_templates
 from sync import audit
+from sync import office as off
 from tests.office_world import OFFICE_PASS, World
 
 D = dt.date.fromisoformat
@@ -228,3 +229,19 @@ def test_a_bad_erasure_date_is_refused_before_any_warning(
     )
     assert out.exit_code == 1
     assert out.output.strip() == "ips-office: requested: The date requested cannot be in the future"
+
+
+def test_the_stub_shows_when_the_laptop_has_acknowledged_the_erasure(world: World) -> None:
+    from sync.exchange import export_bundle, import_bundle
+
+    office = world.office
+    requested = office.repo.time.today()
+    done = dp.erase(office, "A-001", requested_on=requested, reason="asked", accept_warnings=True)
+    assert dp.erasure_reached(office, done.stub) == "waiting"
+    to_anna = import_bundle(world.anna, off.export_for(office, world.a, world.tmp / "o"), world.tmp)
+    assert "erased" in to_anna.summary
+    assert dp.erasure_reached(office, done.stub) == "waiting"  # the office has not heard yet
+    back = export_bundle(world.anna, office.node_id, world.tmp / "back")
+    assert import_bundle(office, back, world.tmp / "q").status == "imported"
+    [stub] = office.store.table("erasure_stub").all()
+    assert dp.erasure_reached(office, stub) == "erased"

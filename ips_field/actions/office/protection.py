@@ -240,8 +240,11 @@ def erase(
         request = open_request(node, case["id"], "erasure")
         if request is None:
             request = log_request(node, "erasure", case["id"], requested_on)
+        holder = case.get("assigned_to", "")
         stub = off.erase_family(node, case["id"], scrub=False)
         stub = {**stub, "requested_on": requested_on.isoformat(), "reason": reason}
+        if holder and holder != node.node_id:  # where the erase operation waits in the feed
+            stub.update(laptop=holder, feed_n=node.state.get("feed_n", {}).get(holder, 0))
         node.store.table("erasure_stub").put(stub)
         audit.append(
             node,
@@ -253,6 +256,15 @@ def erase(
         request = close_request(node, request.id, outcome="erased")
     finish_scrub(node.store)  # owed in the same write as the erasure: redone on next open
     return Erased(stub, request, warnings)
+
+
+def erasure_reached(node: SyncNode, stub: dict[str, Any]) -> str:
+    """Whether the holder's laptop has acknowledged the erasure: ``erased``, ``waiting``
+    (its next bundle to the office will say), or ``-`` (no laptop held the case)."""
+    holder, n = stub.get("laptop"), stub.get("feed_n")
+    if not holder or not isinstance(n, int):
+        return "-"
+    return "erased" if node.peer(holder)["their_ack"] >= n else "waiting"
 
 
 # -- retention -------------------------------------------------------------------------------

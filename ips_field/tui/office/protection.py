@@ -47,7 +47,9 @@ class DataProtectionScreen(OfficeScreen):
             "Closed cases past the retention period (Enter opens one to review)", classes="hint"
         )
         yield Table(id="schedule", cursor_type="row", zebra_stripes=True)
-        yield Static("Families erased (audit stubs: reference, date, record count)", classes="hint")
+        yield Static(
+            "Families erased (stubs; On the laptop: erased once it acknowledges)", classes="hint"
+        )
         yield Table(id="stubs", cursor_type="row")
         yield Static("", id="audit-state", markup=False)
         yield Footer()
@@ -59,7 +61,9 @@ class DataProtectionScreen(OfficeScreen):
         self.query_one("#schedule", DataTable).add_columns(
             "Case", "Closed", "Retention passed", "Volunteer"
         )
-        self.query_one("#stubs", DataTable).add_columns("Case", "Erased", "Records")
+        self.query_one("#stubs", DataTable).add_columns(
+            "Case", "Erased", "Records", "On the laptop"
+        )
         # Filled by on_screen_resume, which Textual sends on first showing too.
 
     def on_screen_resume(self) -> None:
@@ -97,7 +101,12 @@ class DataProtectionScreen(OfficeScreen):
         stubs = self.query_one("#stubs", DataTable)
         stubs.clear()
         for stub in sorted(s.store.table("erasure_stub").all(), key=lambda x: x["erased_at"]):
-            stubs.add_row(stub.get("reference", ""), stub["erased_at"][:10], str(stub["records"]))
+            stubs.add_row(
+                stub.get("reference", ""),
+                stub["erased_at"][:10],
+                str(stub["records"]),
+                dp.erasure_reached(s.node, stub),
+            )
         check = audit.verify(s.node)
         state = "intact" if check.ok else f"BROKEN: {check.problem}"
         self.query_one("#audit-state", Static).update(
