@@ -5,6 +5,13 @@ any entry breaks the chain from that point on. The newest entry's hash is also s
 the office's Ed25519 key and kept apart (``sync_state.audit_head``), so truncating the
 log or rebuilding the whole chain without the office key is caught too.
 
+The signing key is inside the master record too, so whoever can edit the record can also
+rebuild and re-sign the whole log. The head is therefore *anchored* outside it: its
+``n:hash`` is printed on every report and carried, signed, in every bundle the office sends
+to a volunteer (their laptop keeps the last ones). :func:`check_anchor` then tells whether
+an anchored head is still an entry of the log: a history rewritten at or before that entry
+cannot keep its hash.
+
 Entries name cases by reference and volunteers by id, never a family's names: the log is
 inside the encrypted master record, but it is also what a data-protection officer reads.
 """
@@ -42,6 +49,8 @@ ACTIONS = (
     "flag_review",  # a flagged note marked reviewed by a supervisor
     "coaching",  # a coaching follow-up recorded for a note's author (policy 8.2)
     "case_decision",  # an open case of a revoked volunteer left for a decision
+    "retention",  # the office's retention period changed
+    "dp_request",  # a data-protection request logged, extended or closed
 )
 
 
@@ -111,3 +120,88 @@ def verify(node: SyncNode) -> AuditCheck:
     except (InvalidSignature, KeyError, ValueError):
         return AuditCheck(False, len(log), "the signed head of the log does not verify")
     return AuditCheck(True, len(log))
+
+
+HEX = frozenset("0123456789abcdef")
+MIN_PREFIX = 16  # hex digits of an anchored hash a supervisor must give (64 bits)
+
+
+def head(node: SyncNode) -> dict[str, Any]:
+    """The newest entry's position and hash (``n`` 0 and the genesis hash when empty)."""
+    current = node.state.get("audit_head") or {}
+    return {"n": int(current.get("n", 0)), "hash": str(current.get("hash", GENESIS))}
+
+
+def anchor_text(value: dict[str, Any]) -> str:
+    """The form printed on reports and shown on laptops: ``n:hash``."""
+    return f"{value['n']}:{value['hash']}"
+
+
+def valid_anchor(value: Any) -> bool:
+    """A head as a bundle carries it: ``{"n": int >= 0, "hash": 64 lowercase hex}``."""
+    return (
+        isinstance(value, dict)
+        and set(value) == {"n", "hash"}
+        and type(value["n"]) is int
+        and 0 <= value["n"] < 2**63
+        and isinstance(value["hash"], str)
+        and len(value["hash"]) == 64
+        and set(value["hash"]) <= HEX
+    )
+
+
+def parse_anchor(text: str) -> tuple[int | None, str]:
+    """``n:hash`` or a bare hash (at least 16 hex digits); ValueError with one line if not."""
+    text = text.strip().lower()
+    n: int | None = None
+    if ":" in text:
+        left, text = text.split(":", 1)
+        if not left.strip().isdigit() or len(left.strip()) > 18:
+            raise ValueError("an anchored head is N:HASH, N the entry number")
+        n = int(left)
+    text = text.strip()
+    if not MIN_PREFIX <= len(text) <= 64 or not set(text) <= HEX:
+        raise ValueError(f"an anchored hash is {MIN_PREFIX} to 64 hex digits")
+    return n, text
+
+
+@dataclass(frozen=True)
+class AnchorCheck:
+    ok: bool
+    line: str  # one line for a supervisor
+
+
+def check_anchor(node: SyncNode, anchored: str) -> AnchorCheck:
+    """Is the anchored head (taken from a report or a laptop) still an entry of this log,
+    with the chain from the start to now intact? Rewriting, removing or reordering any
+    entry up to the anchored one changes its hash, so the anchor no longer matches."""
+    n, digest = parse_anchor(anchored)
+    chain = verify(node)
+    if not chain.ok:
+        return AnchorCheck(False, f"the log does not verify: {chain.problem}")
+    log = entries(node)
+    if n == 0 or (n is None and GENESIS.startswith(digest)):
+        return AnchorCheck(True, f"the anchor is the empty log; {len(log)} entries since")
+    if n is None:
+        found = [e for e in log if e["hash"].startswith(digest)]
+        if not found:
+            return AnchorCheck(
+                False,
+                "no entry of this log has that hash: the history it anchored was rewritten "
+                "(or the anchor is not from this log)",
+            )
+        n = found[0]["n"]
+    if n > len(log):
+        return AnchorCheck(
+            False,
+            f"the log has {len(log)} entries, fewer than the anchored {n}: entries were "
+            "removed (or the anchor is not from this log)",
+        )
+    entry = log[n - 1]
+    if not entry["hash"].startswith(digest):
+        return AnchorCheck(
+            False,
+            f"entry {n} no longer has the anchored hash: the log was rewritten at or before it",
+        )
+    later = len(log) - n
+    return AnchorCheck(True, f"entry {n} still has the anchored hash; {later} entries since")

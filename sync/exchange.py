@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from sync.ops import check_header, position_ok, validate_op
 from sync.routing import FEED, acknowledge_closed, route
 from sync.safefile import move_into, read_checked, remove_read_file
 
+InWrite = Callable[[str], None]  # runs inside an import's one store write
 MAX_OPS_PER_BUNDLE = 5000
 IMPORTED = "sync_imported"  # SHA-256 of each imported bundle file (replay detection only)
 
@@ -146,7 +148,12 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def import_bundle(
-    node: SyncNode, path: Path, quarantine: Path, *, identity: tuple[int, int] | None = None
+    node: SyncNode,
+    path: Path,
+    quarantine: Path,
+    *,
+    identity: tuple[int, int] | None = None,
+    in_write: InWrite | None = None,
 ) -> ImportResult:
     """Receive one bundle file: one bundle, one outcome, and nothing escapes.
 
@@ -155,6 +162,8 @@ def import_bundle(
     device or unreadable file: left alone (``skipped``). Any other failure, including an
     exception nobody foresaw: nothing applied, the file moved to ``quarantine`` with a
     one-line reason. ``identity`` is the (device, inode) :func:`sync.safefile.sniff` saw.
+    ``in_write(sender)`` runs inside the one store write that applies the bundle (the
+    office's audit entry for it), so the import and its record are kept or lost together.
     """
     path = Path(path)
     try:
@@ -180,7 +189,7 @@ def import_bundle(
             raise Replayed()
         payload = open_bundle(data, node.identity, roster)
         del data
-        result = _apply(node, path, payload, digest)
+        result = _apply(node, path, payload, digest, in_write)
     except AddressedElsewhere:
         return ImportResult(path, "others", "for another computer: left alone")
     except Replayed as err:
@@ -199,10 +208,16 @@ def import_bundle(
     return result
 
 
-def _apply(node: SyncNode, path: Path, payload: dict[str, Any], digest: str) -> ImportResult:
+def _apply(
+    node: SyncNode,
+    path: Path,
+    payload: dict[str, Any],
+    digest: str,
+    in_write: InWrite | None = None,
+) -> ImportResult:
     """Check and apply one opened bundle; a failure nobody foresaw is a refusal too."""
     try:
-        return _apply_checked(node, path, payload, digest)
+        return _apply_checked(node, path, payload, digest, in_write)
     except (SyncError, StoreError):  # a store that cannot write is not the bundle's fault
         raise
     except Exception as err:  # one bundle, one outcome: never a traceback, never a stop
@@ -212,7 +227,11 @@ def _apply(node: SyncNode, path: Path, payload: dict[str, Any], digest: str) -> 
 
 
 def _apply_checked(
-    node: SyncNode, path: Path, payload: dict[str, Any], digest: str
+    node: SyncNode,
+    path: Path,
+    payload: dict[str, Any],
+    digest: str,
+    in_write: InWrite | None = None,
 ) -> ImportResult:
     sender = payload["sender"]
     peer = node.peer(sender)
@@ -258,6 +277,8 @@ def _apply_checked(
         if is_office:
             acknowledge_closed(node, result.cases)
             route(node)
+        if in_write is not None:
+            in_write(sender)
     if result.erased_cases:
         with contextlib.suppress(StoreError, OSError):  # owed, so finished on the next open
             finish_scrub(node.store)
@@ -293,6 +314,26 @@ def _office_extras(node: SyncNode, payload: dict[str, Any]) -> None:
         if add is not None:
             add(X25519PublicKey.from_public_bytes(unb64(recovery)))
         node.save_state(recovery_public=recovery)
+    anchor = payload.get("audit_head")
+    if anchor is not None:
+        keep_audit_anchor(node, anchor)
+
+
+ANCHORS_KEPT = 20
+
+
+def keep_audit_anchor(node: SyncNode, anchor: Any) -> None:
+    """Keep the office's audit head from a signed office bundle (the last 20, with the day
+    received): copies of the log's head that whoever edits the master record cannot reach."""
+    from sync.audit import valid_anchor
+
+    if not valid_anchor(anchor):
+        raise InvalidOperation("bundle holds a malformed audit head")
+    kept = [a for a in node.state.get("audit_anchors", []) if isinstance(a, dict)]
+    if kept and kept[-1].get("n") == anchor["n"] and kept[-1].get("hash") == anchor["hash"]:
+        return
+    kept.append({"n": anchor["n"], "hash": anchor["hash"], "received_at": node.now()})
+    node.save_state(audit_anchors=kept[-ANCHORS_KEPT:])
 
 
 def _quarantine(

@@ -167,7 +167,12 @@ def import_paths(
 
 
 def _one_bundle(node: SyncNode, c: Candidate, qdir: Path, report: InboxReport) -> None:
-    result = import_bundle(node, c.path, qdir, identity=c.identity)
+    def audited(sender: str) -> None:  # inside the import's own write
+        who = f" from {shown(volunteer_name(node, sender))}" if sender else ""
+        audit.append(node, "import", f"{shown(c.path.name)}: imported{who}")
+
+    in_write = audited if node.role == "office" else None
+    result = import_bundle(node, c.path, qdir, identity=c.identity, in_write=in_write)
     report.results.append(result)
     who = ""
     if node.role == "office" and result.sender:
@@ -186,7 +191,7 @@ def _one_bundle(node: SyncNode, c: Candidate, qdir: Path, report: InboxReport) -
         report.skipped += 1
     if status in ("imported", "replay", "quarantined") and not result.moved:
         report.not_moved += 1
-    if node.role == "office" and status != "others":
+    if node.role == "office" and status not in ("others", "imported"):
         audit.append(node, "import", f"{shown(c.path.name)}: {status}{who}")
     if result.erased and node.role == "volunteer":  # no trace left in either generation
         report.erased += result.erased

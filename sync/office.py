@@ -242,8 +242,11 @@ def assign_case(node: SyncNode, case_id: str, volunteer_id: str, *, reason: str 
     return case
 
 
-def erase_family(node: SyncNode, case_id: str) -> dict[str, Any]:
-    """Erase every trace of a family here and tell the volunteer holding it to do the same."""
+def erase_family(node: SyncNode, case_id: str, *, scrub: bool = True) -> dict[str, Any]:
+    """Erase every trace of a family here and tell the volunteer holding it to do the same.
+
+    ``scrub=False``: the caller's outer transaction holds this write, and the caller
+    runs ``finish_scrub`` after it (the scrub is owed in the same write either way)."""
     case = node.repo.raw("case", case_id)
     if case is None:
         raise ValidationError({"case": "No such case"})
@@ -270,7 +273,8 @@ def erase_family(node: SyncNode, case_id: str) -> dict[str, Any]:
             "records": counts,
         }
         node.store.table("erasure_stub").put(stub)
-    finish_scrub(node.store)  # owed in the same write as the erasure: redone on next open
+    if scrub:
+        finish_scrub(node.store)  # owed in the same write as the erasure: redone on next open
     return stub
 
 
@@ -293,9 +297,12 @@ def revoke(node: SyncNode, volunteer_id: str) -> Roster:
 
 def export_for(node: SyncNode, volunteer_id: str, out_dir: Path) -> Path:
     """A bundle for one volunteer with the roster, recovery key and any wipe instruction."""
+    from sync import audit
+
     extra: dict[str, Any] = {
         "roster": node.state["roster"],
         "recovery_public": node.state.get("recovery_public"),
+        "audit_head": audit.head(node),  # anchored on the laptop (sync/audit.py)
     }
     if volunteer_id in node.state.get("wipe", []):
         extra["wipe"] = True

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,13 +25,12 @@ from ips_field.domain.records import (
 )
 from ips_field.domain.words import count
 from ips_field.errors import SyncError, ValidationError
-from ips_field.store.files import write_new_file
 from sync import audit, reviews
 from sync.bundle import AddressedElsewhere, open_bundle_file
 from sync.inbox import candidates
 from sync.merge import CONFLICTS, open_conflicts, resolve_conflict
 from sync.node import SyncNode
-from sync.office import erase_family, volunteer_name
+from sync.office import volunteer_name
 from sync.routing import route
 from sync.safefile import read_regular
 
@@ -481,21 +479,3 @@ def subject_access(node: SyncNode, case_id: str) -> dict[str, Any]:
 
 def _ids(held: dict[str, list[dict[str, Any]]]) -> set[str]:
     return {d["id"] for docs in held.values() for d in docs}
-
-
-def export_subject_access(node: SyncNode, case_id: str, out: Path) -> Path:
-    """Write the subject access export (JSON, mode 0600, atomic) and audit it."""
-    data = subject_access(node, case_id)
-    write_new_file(out, json.dumps(data, indent=2, ensure_ascii=False))
-    audit.append(node, "subject_access", data["subject_access_export"], case_id=case_id)
-    return out
-
-
-def erase(node: SyncNode, case_id: str) -> dict[str, Any]:
-    """Erase a family (DESIGN.md §4): here at once, at the volunteer with the next bundle."""
-    case = node.repo.raw("case", case_id)
-    if case is None:
-        raise ValidationError({"case": "No such case"})
-    stub = erase_family(node, case_id)
-    audit.append(node, "erase", f"{stub['reference']}: {stub['records']} records", case_id=case_id)
-    return stub

@@ -15,7 +15,12 @@ import click
 
 from ips_field.actions.office import enrolment
 from ips_field.actions.office.revocation import revoke_volunteer
-from ips_field.cli import office_report, office_subject_access
+from ips_field.cli import (
+    office_audit,
+    office_protection,
+    office_report,
+    office_subject_access,
+)
 from ips_field.cli.common import (
     OneLineGroup,
     ask_new_passphrase,
@@ -332,6 +337,8 @@ def passwd(rekey: bool, store_path: Path | None) -> None:
 # command that silently vanishes from --help.
 office_report.register(main)
 office_subject_access.register(main)
+office_audit.register(main)
+office_protection.register(main)
 office_demo.register(main)
 
 if __name__ == "__main__":

@@ -78,6 +78,22 @@ def sync_import(files: tuple[Path, ...], store_path: Path | None) -> None:
         raise SystemExit(1)
 
 
+@sync.command("audit-heads")
+@store_option
+@one_line_errors(PROG)
+def sync_audit_heads(store_path: Path | None) -> None:
+    """The office audit-log heads this laptop received (for the office's `audit verify`)."""
+    from sync.node import SyncNode
+
+    with open_store(store_path) as store:
+        kept = list(SyncNode(store, "volunteer").state.get("audit_anchors", []))
+    if not kept:
+        click.echo("No office audit head received yet.")
+    for anchor in kept:
+        when = str(anchor.get("received_at", ""))[:10]
+        click.echo(f"{when}  {anchor.get('n')}:{anchor.get('hash')}")
+
+
 def register(main: click.Group) -> None:
     main.add_command(enrol)
     main.add_command(sync)

@@ -51,13 +51,18 @@ def _period(f: Figures) -> str:
     return f"{uk_date(f.start)} to {uk_date(f.end)}"
 
 
-def monitoring_document(mon: Monitoring, *, made_at: dt.datetime | None = None) -> Document:
+def monitoring_document(
+    mon: Monitoring, *, made_at: dt.datetime | None = None, audit_head: str = ""
+) -> Document:
+    """The report; ``audit_head`` (``N:HASH``, the office audit log's head when it was made)
+    is printed in the footer of every page, an anchor of the log outside the master record."""
     now, then = mon.current, mon.earlier
     service = now.service or "IPS service"
+    anchor = f" Audit log head {audit_head}." if audit_head else ""
     doc = Document(
         mon.title,
         subtitle=f"{service}: {_period(now)}",
-        footer=f"{mon.title}, {_period(now)}. Figures only.",
+        footer=f"{mon.title}, {_period(now)}. Figures only.{anchor}",
         made_at=made_at,
         author=service,
     )

@@ -61,8 +61,14 @@ async def test_subject_access_pack_from_the_case_screen(world: World, tmp_path: 
         app.screen.query_one(Input).value = str(tmp_path / "pack.pdf")
         await pilot.press("enter")
         await pilot.pause()
+        assert "Date the request was received" in str(app.screen.query_one(Static).content)
+        await pilot.press("enter")  # today, as offered
+        await pilot.pause()
+        await pilot.pause()
     text = pdf_text((tmp_path / "pack.pdf").read_bytes())
     assert "Subject access: the information we hold" in text and "Case A-001" in text
     assert "Quillfeather" in text and "Wants \\[more\\] support" not in text
     assert "Wants [more] support" in text and "Recorded on" in text and "by Anna" in text
-    assert audit.entries(world.office)[-1]["detail"] == "A-001 pdf"
+    entries = audit.entries(world.office)
+    assert [e["detail"] for e in entries if e["action"] == "subject_access"] == ["A-001 pdf"]
+    assert entries[-1]["action"] == "dp_request" and "answered" in entries[-1]["detail"]

@@ -27,7 +27,7 @@ from ips_field.tui.office.people import OversightScreen, VolunteersScreen
 from ips_field.tui.office.protection import AuditScreen, DataProtectionScreen
 from ips_field.tui.office.reports import EvaluationsScreen, ReportsScreen
 from ips_field.tui.screens.unlock import UnlockScreen
-from ips_field.tui.widgets.dialogs import AskDialog
+from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
 from ips_field.tui.widgets.form_dialog import FormDialog
 from sync import audit
 from sync import office as off
@@ -172,15 +172,27 @@ async def test_erasure_reaches_the_volunteer_and_leaves_a_stub(world: World) -> 
         await pilot.pause()
         await pilot.press("x")
         await pilot.pause()
+        assert isinstance(app.screen, AskDialog)  # the date requested, today offered
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "the parent asked"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # an open case, Anna's laptop
+        warned = str(app.screen.query_one(Static).content)
+        assert "still open" in warned and "Anna's laptop still holds" in warned
+        await pilot.click("#yes")
+        await pilot.pause()
         assert isinstance(app.screen, AskDialog)
         app.screen.query_one(Input).value = "A-001"
         await pilot.press("enter")
+        await pilot.pause()
         await pilot.pause()
     office = world.office
     assert office.repo.raw("case", world.case_id) is None
     assert office.repo.for_case(Note, world.case_id) == []
     [stub] = office.store.table("erasure_stub").all()
-    assert stub["reference"] == "A-001"
+    assert stub["reference"] == "A-001" and stub["reason"] == "the parent asked"
     res = import_bundle(
         world.anna, off.export_for(office, world.a, world.tmp / "s4"), world.tmp / "q"
     )

@@ -61,6 +61,7 @@ async def test_export_and_import_from_the_sync_screen(tmp_path: Path) -> None:
         await wait_text(pilot, "#result", "Take it to the office")
         status = await wait_text(pilot, "#status", "Last sent: 20")
         assert re.search(r"Last sent: \d{4}-\d\d-\d\d \d\d:\d\d\n", status), status
+        assert "Office audit log head (received" in status  # the anchor the office sent
         [bundle] = list(stick.glob("*.ipsb"))
     result = import_bundle(office, bundle, tmp_path / "q")
     assert result.status == "imported" and result.notes == 1

@@ -46,16 +46,39 @@ def monitoring_for(
     )
 
 
-def report_bytes(mon: Monitoring, fmt: str, made_at: dt.datetime | None = None) -> bytes:
+def report_bytes(
+    mon: Monitoring, fmt: str, made_at: dt.datetime | None = None, audit_head: str = ""
+) -> bytes:
+    """The report file's bytes; ``audit_head`` (``N:HASH``) is printed on it (sync/audit.py)."""
     if fmt == "csv":
-        return monitoring_csv(mon).encode("utf-8")
+        return monitoring_csv(mon, audit_head).encode("utf-8")
     from ips_field.documents.monitoring import monitoring_document
 
-    return render(monitoring_document(mon, made_at=made_at), fmt)
+    return render(monitoring_document(mon, made_at=made_at, audit_head=audit_head), fmt)
 
 
-def monitoring_csv(mon: Monitoring) -> str:
-    """section,label,value as before, plus the same period a year earlier."""
+def report_audit_head(node: Any) -> str:
+    """The audit log's head as a report prints it: the entry recording this report's own
+    export comes after it, so a later ``audit verify --against`` finds it in the log."""
+    from sync import audit
+
+    return audit.anchor_text(audit.head(node))
+
+
+def view_report(
+    node: Any, first: dt.date, last: dt.date, *, kind: str | None = None, templates: Any = None
+) -> Monitoring:
+    """A report shown on screen: its figures, and one audit entry for the view."""
+    from sync import audit
+
+    mon = monitoring_for(node, first, last, kind=kind, templates=templates)
+    audit.append(node, "report", f"{first}..{last} shown")
+    return mon
+
+
+def monitoring_csv(mon: Monitoring, audit_head: str = "") -> str:
+    """section,label,value as before, plus the same period a year earlier; the last row is
+    the audit log's head (section ``audit log``, label ``head``) when one is given."""
     import csv
     import io
 
@@ -70,12 +93,26 @@ def monitoring_csv(mon: Monitoring) -> str:
         for label, value in s.rows:
             old = then.get(label, 0)
             writer.writerow([s.title, label, _shown(value), _shown(old)])
+    if audit_head:
+        writer.writerow(["audit log", "head", audit_head, ""])
     return out.getvalue()
 
 
 def write_report(
     node: Any, first: dt.date, last: dt.date, fmt: str, out: Path, *, kind: str | None = None
 ) -> Path:
+    if fmt not in REPORT_FORMATS:
+        raise IpsError(f"the format is md, csv, docx or pdf, not {fmt!r}")
+    out = Path(out)
+    if out.exists():
+        raise IpsError(f"{out.name} already exists; choose another file name")
+    mon = monitoring_for(node, first, last, kind=kind)
+    return export_report(node, mon, fmt, out)
+
+
+def export_report(node: Any, mon: Monitoring, fmt: str, out: Path) -> Path:
+    """Write figures already computed (the screen's) to a new file, the audit log's head
+    printed on it, and audit the export: the one export path of the command and the app."""
     from sync import audit
 
     if fmt not in REPORT_FORMATS:
@@ -83,8 +120,8 @@ def write_report(
     out = Path(out)
     if out.exists():
         raise IpsError(f"{out.name} already exists; choose another file name")
-    mon = monitoring_for(node, first, last, kind=kind)
-    write_new_file(out, report_bytes(mon, fmt, _now(node)))
+    first, last = mon.current.start, mon.current.end
+    write_new_file(out, report_bytes(mon, fmt, _now(node), report_audit_head(node)))
     audit.append(node, "report", f"{first}..{last} {fmt} exported")
     return out
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,7 +21,7 @@ from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.notes import VOICE_ORDER, attribution
 from ips_field.domain.records import VOICES, Case, Child, Family, Meeting, Note
 from ips_field.domain.shown import shown
-from ips_field.errors import IpsError, ValidationError
+from ips_field.errors import ValidationError
 from ips_field.services.office_search import CaseIndex
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog
@@ -320,67 +319,20 @@ class CaseReviewScreen(OfficeScreen):
 
         record_office_key_date(self, self.case_id)
 
-    def action_subject_access(self) -> None:
-        s = self.session
-        case = s.repo.get(Case, self.case_id)
-        default = str(Path.home() / f"subject-access-{case.reference if case else 'case'}.json")
+    @work(exit_on_error=False)
+    async def action_subject_access(self) -> None:
+        """The pack (or raw JSON), through the same action as ``ips-office subject-access``."""
+        from ips_field.tui.office.protection_flows import subject_access_flow
 
-        def chosen(value: str | None) -> None:
-            if not value:
-                return
-            from ips_field.actions.office.documents import write_subject_access
+        await subject_access_flow(self, self.case_id)
 
-            out = Path(value).expanduser()
-            fmt = out.suffix.lower().lstrip(".")
-            try:  # .docx and .pdf: the readable pack; anything else: the JSON
-                if fmt in ("docx", "pdf"):
-                    write_subject_access(s.node, self.case_id, fmt, out)
-                else:
-                    ov.export_subject_access(s.node, self.case_id, out)
-            except IpsError as err:
-                self.notify(str(err), severity="error")
-                return
-            self.notify(
-                f"Written to {out} in PLAIN TEXT: give it to the family securely, then delete it",
-                timeout=12,
-            )
+    @work(exit_on_error=False)
+    async def action_erase(self) -> None:
+        """Erasure with its request date, reason and warnings (as ``ips-office erase``)."""
+        from ips_field.tui.office.protection_flows import erase_flow
 
-        self.app.push_screen(
-            AskDialog(
-                "Subject access export: everything held about this family, written OUTSIDE "
-                "the encrypted record in plain text. File (.json, or .docx or .pdf for the "
-                "readable pack):",
-                value=default,
-            ),
-            chosen,
-        )
-
-    def action_erase(self) -> None:
-        s = self.session
-        case = s.repo.get(Case, self.case_id)
-        if case is None:
-            return
-
-        def typed(value: str | None) -> None:
-            if value is None:
-                return
-            if value.strip() != case.reference:
-                self.notify("The reference did not match: nothing was erased", severity="warning")
-                return
-            stub = ov.erase(s.node, self.case_id)
-            self.notify(
-                f"Erased {stub['records']} records; the volunteer's copy goes with the next "
-                "bundle. An audit stub (reference and date only) remains."
-            )
+        if await erase_flow(self, self.case_id):
             self.app.pop_screen()
-
-        self.app.push_screen(
-            AskDialog(
-                f"Erase every trace of this family here and on the volunteer's laptop? "
-                f"This cannot be undone. Type the case reference {case.reference} to confirm."
-            ),
-            typed,
-        )
 
 
 class AssignDialog(ModalScreen[bool]):

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ips_field.actions.office.protection import attention as dp_attention
 from ips_field.actions.office.revocation import needs_decision
 from ips_field.domain import due, statutory
 from ips_field.domain.records import Case, Consent, Evaluation, KeyDate
@@ -118,6 +119,11 @@ class HomeScreen(OfficeScreen):
             ("Evaluations to send", len(evaluations), "e"),
             ("Evaluation forms sent, not returned (chase)", len(ov.unreturned(s.node, today)), "e"),
             ("Statutory dates missed (LA, school or service late)", len(missed), "c"),
+            (
+                "Data-protection requests due within a week or overdue",
+                len(dp_attention(s.node, today)),
+                "d",
+            ),
             (
                 "Closed cases past retention (review)",
                 len(ov.retention_schedule(s.node, today)),

@@ -1,16 +1,22 @@
-"""Data protection: the retention schedule, erasure stubs and the tamper-evident audit log.
+"""Data protection: the request log with its due dates, the retention schedule, erasure
+stubs and the tamper-evident audit log.
 
 Subject access export and erasure of one family are on that family's case (keys s and x),
-where the supervisor can see what they are about to export or erase.
+where the supervisor can see what they are about to export or erase. Every change here is
+an action of ``ips_field.actions.office.protection`` (the same as ``ips-office requests``).
 """
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ips_field.actions.office import protection as dp
+from ips_field.domain.calendar import parse_user_date
+from ips_field.domain.dp_requests import KINDS
+from ips_field.errors import IpsError, ValidationError
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
@@ -21,6 +27,9 @@ from sync import oversight as ov
 class DataProtectionScreen(OfficeScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("n", "new_request", "Log request", id="new_request"),
+        Binding("e", "extend_request", "Extend", id="extend_request"),
+        Binding("c", "close_request", "Answered", id="close_request"),
         Binding("t", "retention", "Retention period", id="retention"),
         Binding("a", "audit_log", "Audit log", id="audit"),
     ]
@@ -28,21 +37,33 @@ class DataProtectionScreen(OfficeScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Data protection", classes="title")
+        yield Static(
+            "Requests (subject access, erasure, rectification): due one month from receipt",
+            classes="hint",
+        )
+        yield Table(id="requests", cursor_type="row", zebra_stripes=True)
         yield Static("", id="retention-rule", classes="hint", markup=False)
         yield Static(
             "Closed cases past the retention period (Enter opens one to review)", classes="hint"
         )
         yield Table(id="schedule", cursor_type="row", zebra_stripes=True)
-        yield Static("Families erased (audit stubs: reference, date, record count)", classes="hint")
+        yield Static(
+            "Families erased (stubs; On the laptop: erased once it acknowledges)", classes="hint"
+        )
         yield Table(id="stubs", cursor_type="row")
         yield Static("", id="audit-state", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#requests", DataTable).add_columns(
+            "No.", "Request", "Case", "Received", "Due", "Status"
+        )
         self.query_one("#schedule", DataTable).add_columns(
             "Case", "Closed", "Retention passed", "Volunteer"
         )
-        self.query_one("#stubs", DataTable).add_columns("Case", "Erased", "Records")
+        self.query_one("#stubs", DataTable).add_columns(
+            "Case", "Erased", "Records", "On the laptop"
+        )
         # Filled by on_screen_resume, which Textual sends on first showing too.
 
     def on_screen_resume(self) -> None:
@@ -52,7 +73,16 @@ class DataProtectionScreen(OfficeScreen):
 
     def refresh_all(self) -> None:
         s = self.session
-        days = int(s.node.state.get("retention_days", ov.DEFAULT_RETENTION_DAYS))
+        today = s.today()
+        requests = self.query_one("#requests", DataTable)
+        requests.clear()
+        for r in dp.requests(s.node):
+            if r.closed_on and r.closed_on < (today.replace(day=1)).isoformat():
+                continue  # answered before this month: kept, listed by ips-office requests --all
+            due = (r.extended_to and f"{r.extended_to} (ext.)") or r.due_on
+            state = r.status(today)  # when answered: ips-office requests --all
+            requests.add_row(r.id, KINDS[r.kind], r.reference, r.received_on, due, state, key=r.id)
+        days = dp.retention_days(s.node)
         self.query_one("#retention-rule", Static).update(
             f"The office keeps a closed case for {days} days ({days / 365:.1f} years) after it "
             "closes, then reviews it for erasure (t changes this)."
@@ -71,7 +101,12 @@ class DataProtectionScreen(OfficeScreen):
         stubs = self.query_one("#stubs", DataTable)
         stubs.clear()
         for stub in sorted(s.store.table("erasure_stub").all(), key=lambda x: x["erased_at"]):
-            stubs.add_row(stub.get("reference", ""), stub["erased_at"][:10], str(stub["records"]))
+            stubs.add_row(
+                stub.get("reference", ""),
+                stub["erased_at"][:10],
+                str(stub["records"]),
+                dp.erasure_reached(s.node, stub),
+            )
         check = audit.verify(s.node)
         state = "intact" if check.ok else f"BROKEN: {check.problem}"
         self.query_one("#audit-state", Static).update(
@@ -90,10 +125,11 @@ class DataProtectionScreen(OfficeScreen):
         def chosen(value: str | None) -> None:
             if value is None:
                 return
-            if not value.strip().isdigit() or not 30 <= int(value) <= 36_500:
-                self.notify("Give a whole number of days, from 30 to 36500", severity="error")
+            try:
+                dp.set_retention(s.node, value)
+            except ValidationError as err:
+                self.notify("; ".join(err.errors.values()), severity="error")
                 return
-            s.node.save_state(retention_days=int(value))
             self.refresh_all()
 
         current = s.node.state.get("retention_days", ov.DEFAULT_RETENTION_DAYS)
@@ -101,8 +137,91 @@ class DataProtectionScreen(OfficeScreen):
             AskDialog("Days to keep a closed case before review", value=str(current)), chosen
         )
 
+    def _chosen_request(self) -> str | None:
+        table = self.query_one("#requests", DataTable)
+        if table.row_count == 0:
+            self.notify("No request to choose", severity="warning")
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    async def _ask(self, question: str, value: str = "") -> str | None:
+        return await self.app.push_screen_wait(AskDialog(question, value=value))
+
+    @work(exit_on_error=False)
+    async def action_new_request(self) -> None:
+        """Log a request: its kind, the case reference, the day it was received."""
+        s = self.session
+        kind = await self._ask("Kind of request: subject_access, erasure or rectification")
+        if kind is None:
+            return
+        ref = await self._ask("Case reference")
+        if ref is None:
+            return
+        received = await self._ask("Date received", value=s.today().isoformat())
+        if received is None:
+            return
+        try:
+            request = dp.log_request(s.node, kind.strip(), ref, parse_user_date(received))
+        except (IpsError, ValueError) as err:
+            self.notify(_line(err), severity="error")
+            return
+        self.notify(f"Logged {request.id}: due {request.due_on}")
+        self.refresh_all()
+
+    @work(exit_on_error=False)
+    async def action_extend_request(self) -> None:
+        """Extend the highlighted request by one or two further months, with the reason."""
+        chosen = self._chosen_request()
+        if chosen is None:
+            return
+        months = await self._ask("Extend by how many further months (1 or 2)?", value="2")
+        if months is None:
+            return
+        reason = await self._ask("Reason (complex, or one of many); the person is told it")
+        if reason is None:
+            return
+        notice = await self._ask(
+            "Date the person was told (within the first month)",
+            value=self.session.today().isoformat(),
+        )
+        if notice is None:
+            return
+        try:
+            number = int(months) if months.strip().isdigit() and len(months) < 3 else 0
+            request = dp.extend_request(
+                self.session.node, chosen, number, reason, parse_user_date(notice)
+            )
+        except (IpsError, ValueError) as err:
+            self.notify(_line(err), severity="error")
+            return
+        self.notify(f"{request.id} now due {request.extended_to}")
+        self.refresh_all()
+
+    @work(exit_on_error=False)
+    async def action_close_request(self) -> None:
+        """Mark the highlighted request answered, with what was done."""
+        chosen = self._chosen_request()
+        if chosen is None:
+            return
+        outcome = await self._ask("What was done (recorded)", value="answered")
+        if outcome is None:
+            return
+        try:
+            request = dp.close_request(self.session.node, chosen, outcome=outcome)
+        except IpsError as err:
+            self.notify(_line(err), severity="error")
+            return
+        self.notify(f"{request.id} answered {request.closed_on}")
+        self.refresh_all()
+
     def action_audit_log(self) -> None:
         self.app.push_screen(AuditScreen())
+
+
+def _line(err: Exception) -> str:
+    if isinstance(err, ValidationError):
+        return "; ".join(err.errors.values())
+    return str(err)
 
 
 class AuditScreen(OfficeScreen):
@@ -118,9 +237,12 @@ class AuditScreen(OfficeScreen):
     def on_mount(self) -> None:
         s = self.session
         check = audit.verify(s.node)
+        head = audit.anchor_text(audit.head(s.node))
         self.query_one("#verdict", Static).update(
             f"{check.entries} entries; the hash chain and its signed head "
             + ("verify." if check.ok else f"do NOT verify: {check.problem}")
+            + f"\nHead {head}: reports print it and every bundle carries it to the "
+            "volunteers' laptops; check an older copy with `ips-office audit verify --against`."
         )
         table = self.query_one("#log", DataTable)
         table.add_columns("#", "When", "Action", "Detail")

@@ -19,7 +19,6 @@ from ips_field.documents.model import Chart
 from ips_field.domain.dates import uk_date
 from ips_field.errors import IpsError
 from ips_field.services.monitoring import Monitoring
-from ips_field.store.files import write_new_file
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 
@@ -126,10 +125,18 @@ class ReportsScreen(OfficeScreen):
         self.query_one("#to", Input).value = end.isoformat()
         self.show_report()
 
-    @on(Input.Submitted)
     @on(Select.Changed, "#kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        # Select posts Changed on mount and whenever a period key sets the kind: those
+        # reports are already shown (and their view logged). Only a kind the supervisor
+        # picked, different from the one on screen, is a new view.
+        if self.monitoring is None or event.value != self.monitoring.current.kind:
+            self.show_report()
+
+    @on(Input.Submitted)
     def show_report(self) -> None:
-        from ips_field.actions.office.documents import monitoring_for
+        """Show the report for the dates and kind given: one view, one audit entry."""
+        from ips_field.actions.office.documents import view_report
         from ips_field.documents.monitoring import monitoring_document
 
         problem = self.query_one("#problem", Static)
@@ -145,7 +152,7 @@ class ReportsScreen(OfficeScreen):
         problem.update("")
         s = self.session
         kind = str(self.query_one("#kind", Select).value)
-        mon = monitoring_for(s.node, start, end, kind=kind, templates=s.templates)
+        mon = view_report(s.node, start, end, kind=kind, templates=s.templates)
         self.monitoring = mon
         now = mon.current
         then = mon.earlier
@@ -168,7 +175,6 @@ class ReportsScreen(OfficeScreen):
         box.mount_all(plots)
         for plot, chart in zip(plots, charts, strict=True):
             draw(plot, chart)
-        s.audit("report", f"{start}..{end} shown")
 
     def action_export(self, fmt: str) -> None:
         mon = self.monitoring
@@ -178,19 +184,16 @@ class ReportsScreen(OfficeScreen):
         default = Path.home() / f"ips-report-{start}-{end}.{fmt}"
 
         def chosen(value: str | None) -> None:
-            from ips_field.actions.office.documents import report_bytes
+            from ips_field.actions.office.documents import export_report
 
             if not value:
                 return
             out = Path(value).expanduser()
             try:
-                if out.exists():
-                    raise IpsError(f"{out.name} already exists; choose another file name")
-                write_new_file(out, report_bytes(mon, fmt, self.session.repo.time.now()))
+                export_report(self.session.node, mon, fmt, out)
             except IpsError as err:
                 self.notify(str(err), severity="error")
                 return
-            self.session.audit("report", f"{start}..{end} {fmt} exported")
             self.notify(f"Report written to {out} (figures only, no family names)")
 
         self.app.push_screen(

@@ -73,6 +73,14 @@ class SyncScreen(SessionScreen):
             f"Last received: {when(peer['last_received_at'])}",
             "Bundles are sealed to the office: a lost USB stick reveals nothing.",
         ]
+        anchors = node.state.get("audit_anchors") or []
+        if anchors:
+            last = anchors[-1]
+            lines.append(
+                f"Office audit log head (received {str(last.get('received_at', ''))[:10]}): "
+                f"{last.get('n')}:{str(last.get('hash', ''))[:16]}... — kept here so the "
+                "office can show its log was not rewritten (ips-field sync audit-heads)."
+            )
         self.query_one("#status", Static).update("\n".join(lines))
 
     def action_export(self) -> None:
