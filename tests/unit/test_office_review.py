@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from ips_field.actions.office import review
+from ips_field.actions.office import protection, review
 from ips_field.actions.office.assignment import assign
 from ips_field.actions.office.documents import monitoring_for
 from ips_field.domain.records import Case, Evaluation, Note, SupervisionEntry
@@ -102,7 +102,14 @@ def test_coaching_refuses_a_bad_date_and_is_erased_with_the_family(world: World)
             review.record_coaching(world.office, note.id, "Coaching", when)
     review.record_coaching(world.office, note.id, "Coaching", "2099-01-01")
     review.review_flag(world.office, note.id, "Reviewed")
-    ov.erase(world.office, world.case_id)
+    ref = world.office.repo.get(Case, world.case_id).reference
+    protection.erase(
+        world.office,
+        ref,
+        requested_on=world.office.repo.time.today(),
+        reason="Parent asked for erasure",
+        accept_warnings=True,
+    )
     assert world.office.store.table(COACHING).all() == []
     assert world.office.store.table(FLAG_REVIEWS).all() == []
 
