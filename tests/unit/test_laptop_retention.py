@@ -144,3 +144,26 @@ def test_unacknowledged_cases_stay_however_long(
     kept = w.anna.repo.get(Case, never)
     assert kept is not None and kept.office_confirmed_on == clock.today().isoformat()
     assert not [op for op in w.anna.repo.table(OUTBOX).all() if op.get("case_id") == sent]
+
+
+def test_the_command_line_import_purges_and_says_so(
+    world: World, clock: FixedClock, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from ips_field.cli.volunteer import main
+
+    w = world
+    gone = closed_case(w.anna, "R-CLI")
+    assert import_and_purge(w.anna, [round_trip(w, tmp_path, 1)], days=DAYS).imported == 1
+    down = round_trip(w, tmp_path, 2)
+    path = w.anna.store.path
+    w.anna.store.close()
+    clock.advance(days=DAYS)
+    env = {"IPS_FIELD_PASSPHRASE": VOLUNTEER_PASS, "IPS_FIELD_STORE": str(path)}
+    result = CliRunner().invoke(main, ["sync", "import", str(down)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "1 closed case left this laptop (R-CLI): acknowledged by the office" in result.output
+    assert "Marker" not in result.output and "note of" not in result.output
+    with reopen(path) as store:
+        assert traces(store, gone, "R-CLI") == []
