@@ -56,9 +56,10 @@ def round_trip(w: World, tmp: Path, n: int) -> Path:
 
 
 def traces(store: Store, case_id: str, ref: str) -> list[str]:
-    """Where anything of the case is still found in an open store."""
+    """Where anything of the case is still found in an open store (but the retention log,
+    which keeps its id and reference, so that a later change to it is removed too)."""
     found = []
-    for name in store.tables():
+    for name in set(store.tables()) - {LOG}:
         for doc in store.table(name).all():
             text = repr(doc)
             if case_id in text or f"Marker{ref}" in text or f"note of {ref}" in text:
@@ -116,6 +117,9 @@ def test_acknowledged_case_leaves_at_import_after_the_period(
             assert traces(store, late, "R-LATE") != []
             [run] = purge_log(store)
             assert (run.trigger, run.references, run.records) == ("import", ["R-GONE"], 4)
+            assert run.case_ids == [gone]  # the log holds the id and the reference, no more
+            [entry] = store.table(LOG).all()
+            assert "Marker" not in repr(entry) and "note of" not in repr(entry)
 
 
 def test_unacknowledged_cases_stay_however_long(
@@ -167,3 +171,27 @@ def test_the_command_line_import_purges_and_says_so(
     assert "Marker" not in result.output and "note of" not in result.output
     with reopen(path) as store:
         assert traces(store, gone, "R-CLI") == []
+
+
+def test_a_late_change_from_the_office_to_a_case_that_left_is_removed_too(
+    world: World, clock: FixedClock, tmp_path: Path
+) -> None:
+    from ips_field.domain.records import Evaluation
+    from sync.oversight import record_returned_evaluation
+
+    w = world
+    gone = closed_case(w.anna, "R-LEFT")
+    import_and_purge(w.anna, [round_trip(w, tmp_path, 1)], days=DAYS)
+    clock.advance(days=DAYS)
+    import_and_purge(w.anna, [round_trip(w, tmp_path, 2)], days=DAYS)
+    assert w.anna.repo.get(Case, gone) is None
+    # The parent's evaluation comes back to the office afterwards, which sends it on (routed
+    # at the office's next import).
+    record_returned_evaluation(
+        w.office, gone, respondent="parent", stage="closing", returned_on="2026-12-20",
+        scores={"impartiality": 5}, impartial=True, comments="late marker",
+    )  # fmt: skip
+    report = import_and_purge(w.anna, [round_trip(w, tmp_path, 3)], days=DAYS)
+    assert report.lines[-1] == "1 record that arrived later for cases that had already left removed"
+    assert [e for e in w.anna.repo.all(Evaluation) if e.case_id == gone] == []
+    assert w.office.repo.get(Case, gone) is not None  # the office keeps the case

@@ -51,14 +51,24 @@ class PurgeRun:
     references: list[str]
     records: int
     days: int
+    case_ids: list[str]  # so that a late change to a case that left is removed too
+    late: int = 0  # records the office sent later for cases that had already left
 
     def line(self) -> str:
-        refs = ", ".join(shown(r) for r in self.references)
-        return (
-            f"{count(len(self.references), 'closed case')} left this laptop ({refs}): "
-            f"acknowledged by the office at least {count(self.days, 'day')} ago; "
-            f"{count(self.records, 'record')} removed"
-        )
+        parts = []
+        if self.references:
+            refs = ", ".join(shown(r) for r in self.references)
+            parts.append(
+                f"{count(len(self.references), 'closed case')} left this laptop ({refs}): "
+                f"acknowledged by the office at least {count(self.days, 'day')} ago; "
+                f"{count(self.records, 'record')} removed"
+            )
+        if self.late:
+            parts.append(
+                f"{count(self.late, 'record')} that arrived later for cases that had "
+                "already left removed"
+            )
+        return "; ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +77,8 @@ class PurgeRun:
             "references": list(self.references),
             "records": self.records,
             "days": self.days,
+            "case_ids": list(self.case_ids),
+            "late": self.late,
         }
 
     @classmethod
@@ -77,6 +89,8 @@ class PurgeRun:
             [str(r) for r in d.get("references", [])],
             int(d.get("records", 0)),
             int(d.get("days", 0)),
+            [str(c) for c in d.get("case_ids", [])],
+            int(d.get("late", 0)),
         )
 
 
@@ -103,19 +117,27 @@ def due_here(node: SyncNode, today: dt.date, days: int) -> list[str]:
 
 
 def purge_laptop(node: SyncNode, days: int, *, trigger: str) -> PurgeRun | None:
-    """Remove the cases that are due, log the run; None when nothing was due."""
+    """Remove the cases that are due, log the run; None when nothing was due.
+
+    Records that arrived later for a case that has already left (the office returned an
+    evaluation on it, say) go too, unless the case itself came back (reassigned here)."""
     repo, store = node.repo, node.store
     due = due_here(node, repo.time.today(), days)
-    if not due:
+    left_before = {c for d in store.table(LOG).all() for c in d.get("case_ids", [])}
+    returned = {c for c in left_before if repo.raw(Case.KIND, c) is not None}
+    late = _case_records(repo, left_before - returned - set(due))
+    if not due and not late:
         return None
     refs = sorted(
         (repo.raw(Case.KIND, c) or {}).get("reference", "") or "(no reference)" for c in due
     )
     records = _case_records(repo, set(due))
-    run = PurgeRun(repo.now().isoformat(timespec="seconds"), trigger, refs, len(records), days)
+    at = repo.now().isoformat(timespec="seconds")
+    run = PurgeRun(at, trigger, refs, len(records), days, sorted(due), len(late))
+    wanted = sorted(set(due) | (left_before - returned))
 
     def in_write() -> None:  # the removal, the owed scrub and the log entry: one write
-        gone = records | set(due)
+        gone = records | late | set(due)
         conflicts = store.table(CONFLICTS)  # the losing values of merges: record text
         conflicts.delete_ids([c["id"] for c in conflicts.all() if c.get("record_id") in gone])
         drafts = store.table(DRAFTS)  # keyed "<screen>:<record id>"
@@ -125,7 +147,7 @@ def purge_laptop(node: SyncNode, days: int, *, trigger: str) -> PurgeRun | None:
         owe_scrub(store)
         store.table(LOG).put({"id": str(uuid.uuid4()), **run.to_dict()})
 
-    purge_cases(repo, store, due, in_write=in_write, scrub=lambda: finish_scrub(store))
+    purge_cases(repo, store, wanted, in_write=in_write, scrub=lambda: finish_scrub(store))
     return run
 
 
