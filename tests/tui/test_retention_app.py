@@ -65,3 +65,28 @@ async def test_unlock_purges_and_says_what_left(
         app.session.store.close()
     with Store.open(path, VOLUNTEER_PASS) as store:
         assert store.table("case").get_id(gone) is None
+
+
+async def test_a_case_screen_left_open_over_the_lock_is_not_shown_once_its_case_left(
+    world: World, clock: FixedClock, tmp_path: Path
+) -> None:
+    from ips_field.tui.app import make_app
+    from ips_field.tui.screens.case_view import CaseScreen
+
+    w = world
+    gone = closed_case(w.anna, "R-OPEN")
+    assert import_paths(w.anna, [round_trip(w, tmp_path, 1)]).imported == 1
+    app = make_app(repository=w.anna.repo, store=w.anna.store, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        app.push_screen(CaseScreen(gone))
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        clock.advance(days=31)  # a laptop suspended for a month wakes locked
+        app.screen.query_one("#passphrase", Input).value = VOLUNTEER_PASS
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        assert not any(isinstance(s, CaseScreen) for s in app.screen_stack)
+        assert app.session.repo.get(Case, gone) is None
+        app.session.store.close()

@@ -25,7 +25,7 @@ class SyncScreen(SessionScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("x", "export", "Export to folder", id="export"),
         Binding("m", "import", "Import from folder", id="import"),
-        Binding("l", "retention_log", "What left this laptop", id="retention-log"),
+        Binding("l", "retention_log", "Retention log", id="retention-log"),
     ]
 
     def compose(self) -> ComposeResult:
