@@ -195,3 +195,33 @@ def test_a_late_change_from_the_office_to_a_case_that_left_is_removed_too(
     assert report.lines[-1] == "1 record that arrived later for cases that had already left removed"
     assert [e for e in w.anna.repo.all(Evaluation) if e.case_id == gone] == []
     assert w.office.repo.get(Case, gone) is not None  # the office keeps the case
+
+
+def test_a_stop_before_the_scrub_leaves_it_owed_and_the_next_open_finishes_it(
+    world: World, clock: FixedClock, tmp_path: Path, monkeypatch
+) -> None:
+    from ips_field.actions.volunteer import retention
+    from ips_field.errors import StoreWriteError
+    from sync.erasure import finish_owed_scrub
+
+    w = world
+    gone = closed_case(w.anna, "R-STOP")
+    import_and_purge(w.anna, [round_trip(w, tmp_path, 1)], days=DAYS)
+    clock.advance(days=DAYS)
+
+    def stop(store) -> None:
+        raise StoreWriteError("could not rewrite the previous generation")
+
+    monkeypatch.setattr(retention, "finish_scrub", stop)
+    report = import_and_purge(w.anna, [round_trip(w, tmp_path, 2)], days=DAYS)
+    assert report.imported == 1  # the import stands
+    assert report.lines[-1].startswith("the retention purge did not finish (could not rewrite")
+    path = w.anna.store.path
+    w.anna.store.close()
+    with reopen(path) as store:
+        assert scrub_pending(store)  # the removal and the owed scrub were one write
+        assert store.table("case").get_id(gone) is None
+        finish_owed_scrub(store)  # what every open does (cli.common.open_store, the app)
+        assert not scrub_pending(store)
+    with previous_generation(path, tmp_path) as prev:
+        assert traces(prev, gone, "R-STOP") == []

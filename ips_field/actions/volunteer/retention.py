@@ -30,6 +30,7 @@ from typing import Any
 from ips_field.domain.records import KINDS, Case
 from ips_field.domain.shown import shown
 from ips_field.domain.words import count
+from ips_field.errors import IpsError
 from ips_field.services.retention import purge_cases, purge_due
 from ips_field.store.drafts import DRAFTS
 from ips_field.store.repository import OUTBOX, Repository
@@ -168,7 +169,14 @@ def import_and_purge(
     when a bundle from the office was applied (its acknowledgements are now known)."""
     report = import_paths(node, paths, quarantine=quarantine)
     if report.imported and not report.wiped:
-        run = purge_laptop(node, days, trigger="import")
+        try:
+            run = purge_laptop(node, days, trigger="import")
+        except (IpsError, OSError) as err:  # the import stands; the purge is tried again
+            report.lines.append(
+                f"the retention purge did not finish ({shown(err)}); "
+                "it is finished at the next open, import or unlock"
+            )
+            return report
         if run is not None:
             report.lines.append(run.line())
     return report
