@@ -309,3 +309,26 @@ def test_the_counting_rules_are_printed(master: World) -> None:
     md = report_bytes(monitoring_for(master.office, *NOVEMBER), "md").decode()
     assert f"*{CPD_RULE}*" in md
     assert "counted on their return date" in md
+
+
+def test_a_volunteer_is_sent_only_the_conflict_checks_about_themselves(
+    master: World, tmp_path: Path
+) -> None:
+    from ips_field.domain.records import ConflictCheck
+    from sync.office import export_for
+
+    w = master
+    for node, vid in ((w.ben, w.b), (w.anna, w.a)):
+        bundle = export_for(w.office, vid, tmp_path / f"to-{vid}")
+        assert import_bundle(node, bundle, tmp_path / "q").status == "imported"
+    # Ben now holds A-003: its snapshot brought the office's check for him (warned, with the
+    # reason), not Anna's own check on it; the office's blocked check of Ben on A-001 went
+    # to no one (Anna holds A-001 and must not learn of Ben's interests).
+    bens = {
+        (c.origin == w.office.node_id, c.volunteer_id, c.outcome)
+        for c in w.ben.repo.all(ConflictCheck)
+    }
+    assert (True, w.b, "warn") in bens
+    assert all(vid == w.b for _, vid, _ in bens)
+    annas = w.anna.repo.all(ConflictCheck)
+    assert annas and all(c.volunteer_id == w.a for c in annas)
