@@ -90,3 +90,33 @@ async def test_a_case_screen_left_open_over_the_lock_is_not_shown_once_its_case_
         assert not any(isinstance(s, CaseScreen) for s in app.screen_stack)
         assert app.session.repo.get(Case, gone) is None
         app.session.store.close()
+
+
+async def test_the_sync_screen_import_purges_and_says_what_left(
+    world: World, clock: FixedClock, tmp_path: Path
+) -> None:
+    from ips_field.tui.app import make_app
+
+    w = world
+    gone = closed_case(w.anna, "R-SYNC")
+    assert import_paths(w.anna, [round_trip(w, tmp_path, 1)]).imported == 1
+    down = round_trip(w, tmp_path, 2)
+    clock.advance(days=31)
+    app = make_app(repository=w.anna.repo, store=w.anna.store, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, SyncScreen))
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#answer", Input).value = str(down.parent)
+        await pilot.press("enter")
+
+        def result() -> str:
+            return str(app.screen.query_one("#result", Static).content)
+
+        await until(pilot, lambda: isinstance(app.screen, SyncScreen) and "left" in result())
+        assert "1 closed case left this laptop (R-SYNC): acknowledged by the office" in result()
+        assert "Marker" not in result()
+        assert w.anna.repo.get(Case, gone) is None
+    w.anna.store.close()
