@@ -26,7 +26,7 @@ class RetentionLogScreen(SessionScreen):
         yield Static("Cases that left this laptop (retention)", classes="title")
         yield Static(WHY, classes="hint", markup=False)
         with VerticalScroll():
-            yield Static("", id="runs", markup=False)
+            yield Static("", id="runs", classes="body", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
