@@ -37,6 +37,12 @@ def remember_erased(store: Any, case_id: str) -> None:
         store.table(SCRUB).put({"id": PENDING})
 
 
+def owe_scrub(store: Any) -> None:
+    """Record a scrub of older copies as owed (call inside the write that removed data that
+    must not survive in ``.prev`` or the journal, e.g. the laptop's retention purge)."""
+    store.table(SCRUB).put({"id": PENDING})
+
+
 def scrub_pending(store: Any) -> bool:
     return store.table(SCRUB).get_id(PENDING) is not None
 

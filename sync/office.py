@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from ips_field.domain.clock import Clock
 from ips_field.domain.conflicts import check_conflicts
-from ips_field.domain.records import Case, Family, Interest
+from ips_field.domain.records import Case, ConflictCheck, Family, Interest
 from ips_field.errors import IpsError, ValidationError, WrongPassphrase
 from ips_field.store.crypto import KdfParams, seal, unseal
 from ips_field.store.files import write_new_file
@@ -207,8 +207,29 @@ def volunteer_interests(node: SyncNode, volunteer_id: str) -> list[Interest]:
     return [i for i in node.repo.all(Interest) if i.origin == volunteer_id]
 
 
+OFFICE_CHECK = "assignment at the office"  # ConflictCheck.trigger of the office's own checks
+
+
+class AssignmentBlocked(ValidationError):
+    """The conflict check blocked an assignment; ``check`` is the check to keep (unsaved)."""
+
+    def __init__(self, errors: dict[str, str], check: ConflictCheck) -> None:
+        super().__init__(errors)
+        self.check = check
+
+
+def record_check(node: SyncNode, check: ConflictCheck) -> ConflictCheck:
+    """Keep a check made at the office on the case (its origin is the office), so that the
+    reports count it beside the checks made on laptops."""
+    return node.repo.save(check)
+
+
 def assign_case(node: SyncNode, case_id: str, volunteer_id: str, *, reason: str = "") -> Case:
-    """Assign (or reassign) after checking the volunteer's declared interests."""
+    """Assign (or reassign) after checking the volunteer's declared interests.
+
+    The check is kept as a ``ConflictCheck`` made at the office, in the same write as the
+    assignment; a block raises :class:`AssignmentBlocked` carrying the check (the caller
+    keeps it in a write of its own, since the refusal rolls back this one)."""
     case = node.repo.get(Case, case_id)
     if case is None:
         raise ValidationError({"case": "No such case"})
@@ -227,14 +248,24 @@ def assign_case(node: SyncNode, case_id: str, volunteer_id: str, *, reason: str 
         people=people,
         area=families[0].area if families else "",
     )
+    check = ConflictCheck(
+        case_id=case_id,
+        volunteer_id=volunteer_id,
+        checked_at=node.repo.now().isoformat(timespec="seconds"),
+        trigger=OFFICE_CHECK,
+        outcome=result.outcome,
+        reasons=list(result.reasons),
+        override_reason=reason if result.outcome == "warn" else "",
+    )
     if result.outcome == "block":
-        raise ValidationError({"volunteer": "Blocked: " + "; ".join(result.reasons)})
+        raise AssignmentBlocked({"volunteer": "Blocked: " + "; ".join(result.reasons)}, check)
     if result.outcome == "warn" and not reason:
         raise ValidationError(
             {"reason": "Warning: " + "; ".join(result.reasons) + " (give a reason)"}
         )
     previous = case.assigned_to
     with node.store.transaction():
+        record_check(node, check)
         case = node.repo.save(case.replace(assigned_to=volunteer_id, blocked_reason=""))
         last = node.repo.outbox()[-1]
         node.repo.table(OUTBOX).put({**last, "previous_assignee": previous})

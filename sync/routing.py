@@ -25,14 +25,25 @@ def feed_add(node: SyncNode, volunteer: str, op: dict[str, Any]) -> None:
     node.save_state(feed_n={**counters, volunteer: n})
 
 
-def case_snapshot(node: SyncNode, case_id: str) -> list[dict[str, Any]]:
-    """Every record of a case as put operations (ids derived from content: idempotent)."""
+def _theirs(fields: dict[str, Any], target: str | None) -> bool:
+    """A conflict check goes only to the volunteer it checked: one the office made for
+    another candidate (say, a blocked reassignment) would tell the holder of the case
+    about someone else's declared interests."""
+    checked = fields.get("volunteer_id")
+    return not checked or checked == target
+
+
+def case_snapshot(node: SyncNode, case_id: str, target: str | None = None) -> list[dict[str, Any]]:
+    """Every record of a case as put operations (ids derived from content: idempotent),
+    for ``target`` (conflict checks of other volunteers left out)."""
     ops = []
     for kind, cls in KINDS.items():
         if cls.CASE_FIELD is None:
             continue
         for doc in node.repo.table(kind).all():
             if doc.get(cls.CASE_FIELD) != case_id:
+                continue
+            if kind == "conflict_check" and not _theirs(doc, target):
                 continue
             clocks = doc.get("clocks", {})
             fields = {k: doc[k] for k in clocks if k in doc}
@@ -65,12 +76,12 @@ def route(node: SyncNode) -> None:
         target: str | None = case.get("assigned_to")
         if op["kind"] == "case" and "assigned_to" in op["fields"]:
             if target:  # an unassigned case has no one to send its records to
-                for snap in case_snapshot(node, case["id"]):
+                for snap in case_snapshot(node, case["id"], target):
                     feed_add(node, target, snap)
             old = op.get("previous_assignee")
             if old and old != target:
                 feed_add(node, old, op)
-        elif target:
+        elif target and (op["kind"] != "conflict_check" or _theirs(op["fields"], target)):
             feed_add(node, target, op)
         done = op["seq"]
     node.save_state(routed_seq=done)

@@ -66,12 +66,21 @@ def sync_export(out_dir: Path, store_path: Path | None) -> None:
 @store_option
 @one_line_errors(PROG)
 def sync_import(files: tuple[Path, ...], store_path: Path | None) -> None:
-    """Import bundles from the office (files or folders); see docs/sync.md "Inbox"."""
-    from sync.inbox import import_paths
+    """Import bundles from the office (files or folders); see docs/sync.md "Inbox".
+
+    Closed cases the office has held for the retention period then leave this laptop."""
+    import os
+
+    from ips_field.actions.volunteer.retention import import_and_purge, retention_days
+    from ips_field.templates import load_templates
     from sync.node import SyncNode
 
+    override = os.environ.get("IPS_FIELD_TEMPLATES")
+    templates = load_templates(Path(override) if override else None)[0]
     with open_store(store_path) as store:
-        report = import_paths(SyncNode(store, "volunteer"), list(files))
+        node = SyncNode(store, "volunteer")
+        days = retention_days(node.repo, templates)
+        report = import_and_purge(node, list(files), days=days)
     for line in report.all_lines():
         click.echo(line)
     if report.failed:

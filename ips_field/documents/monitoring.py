@@ -87,6 +87,8 @@ def monitoring_document(
             for label, v, o in zip(labels, values, old, strict=True)
         ]
         doc.add(Table(header, rows, numeric=True))
+        if section.note:
+            doc.add(Paragraph(section.note, "note"))
         if section.title in CHARTED and any(values + old):
             doc.add(
                 Chart(

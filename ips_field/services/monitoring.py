@@ -38,7 +38,15 @@ from ips_field.domain.records import (
     Family,
     Meeting,
 )
-from ips_field.services.reports import SCORES, Report, Section, _day, build_report
+from ips_field.services.reports import (
+    RETURN_RULE,
+    SCORES,
+    Report,
+    Section,
+    _day,
+    build_report,
+    returned_day,
+)
 from ips_field.store.repository import Repository
 
 RESPONDENTS = {"parent": "parents", "professional": "school professionals"}
@@ -148,11 +156,11 @@ def build_figures(
     raw_comments: list[tuple[str, str]] = []
     for e in repo.all(Evaluation):
         who = e.respondent if e.respondent in RESPONDENTS else "parent"
+        back = returned_day(e)
         if inside(e.sent_on):
             sent[who] += 1
-            back = _day(e.returned_on)
             came_back[who] += back is not None and back <= end
-        if not inside(e.returned_on):
+        if back is None or not start <= back <= end:
             continue
         returned[who] += 1
         for name, score in e.scores.items():
@@ -192,7 +200,7 @@ def build_figures(
             "Consents",
             [*sorted(given.items()), ("consents withdrawn", withdrawn)],
         ),
-        Section("Evaluations sent and returned", evaluation_rows),
+        Section("Evaluations sent and returned", evaluation_rows, note=RETURN_RULE),
     ]
     for key, label in RESPONDENTS.items():
         sections.append(
@@ -215,6 +223,14 @@ def build_figures(
                 ("interests declared by volunteers", conflicts["interests declared"]),
                 ("blocked: the case went to another volunteer", checks["block"]),
                 ("warned: continued with a recorded reason", checks["warn"]),
+                (
+                    "of those checks, made on volunteers' laptops",
+                    conflicts["of those checks, made on volunteers' laptops"],
+                ),
+                (
+                    "of those checks, made at the office",
+                    conflicts["of those checks, made at the office"],
+                ),
                 (
                     "reassigned by the office",
                     report.value("Conflicts of interest", "cases reassigned by the office"),

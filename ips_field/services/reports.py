@@ -12,16 +12,25 @@ once. What is counted, for a period [start, end] (both days included):
   or not yet, marked held; cancelled ones are left out);
 - volunteer hours per volunteer: contact-log minutes plus CPD hours in the period (a
   meeting has no duration field, so meetings are counted, not timed);
-- CPD hours by topic; supervision sessions per volunteer, volunteers overdue for
-  supervision at the end of the period (never supervised, or the last session more than
+- CPD hours by topic, shared so that the topics add up to the CPD total: an entry with
+  several topics counts its hours once, split equally between its topics (an entry of
+  3 h on impartiality and safeguarding gives each 1.5 h); an entry with no topic counts as
+  "general" (the rule is printed under the table, ``CPD_RULE``);
+- supervision sessions per volunteer, volunteers overdue for supervision at the end of
+  the period (never supervised, or the last session more than
   the interval before the end, as in ``domain.due.supervision_due``; only volunteers on the
   roster at the end when ``serving`` is given), impartiality concerns raised in supervision;
-- evaluations returned in the period, by respondent, the average of each score, and the
-  impartiality answers (impartial / not impartial / not answered);
+- evaluations returned in the period (``returned_day``: by the return date; one that holds
+  answers but no return date, recorded before the date was required, by the day its record
+  was last changed, so that it is never lost from every period), by respondent, the
+  average of each score, and the impartiality answers (impartial / not impartial / not
+  answered);
 - signposting given by source;
-- conflicts of interest: interests declared in the period, conflict checks that blocked or
-  warned, and cases the office reassigned from one volunteer to another (from the office's
-  own operation log, which records the previous assignee);
+- conflicts of interest: interests declared in the period, conflict checks (dated by
+  ``checked_at``) that blocked or warned, those made on volunteers' laptops (the record's
+  origin is the volunteer it checked) and those made at the office (an assignment's check:
+  its origin is the office) apart, and cases the office reassigned from one volunteer to
+  another (from the office's own operation log, which records the previous assignee);
 - current notes written in the period that the neutral-language check flagged (flags are
   set when a note is saved; a note superseded by a correction no longer counts);
 - statutory timescales (``domain.statutory``): dates falling in the period that the local
@@ -70,11 +79,22 @@ SCORES = {
 }
 
 
+CPD_RULE = (
+    "Each CPD entry is counted once: an entry with several topics has its hours shared "
+    "equally between them, so the topics add up to the total."
+)
+RETURN_RULE = (
+    "Evaluations are counted on their return date (one returned before the date was "
+    "required, on the day it was recorded)."
+)
+
+
 @dataclass
 class Section:
     title: str
     rows: list[tuple[str, float | int]] = field(default_factory=list)
     unit: str = ""
+    note: str = ""  # how the figures are counted, printed under the table
 
 
 @dataclass
@@ -98,6 +118,20 @@ def _day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def has_answers(ev: Evaluation) -> bool:
+    return bool(ev.scores) or ev.impartial is not None or bool(ev.comments.strip())
+
+
+def returned_day(ev: Evaluation) -> dt.date | None:
+    """The day an evaluation counts as returned: its return date; without one, when it holds
+    answers anyway (saved before a return date was required), the day it was last changed;
+    None while it has not come back."""
+    day = _day(ev.returned_on)
+    if day is None and has_answers(ev):
+        day = _day(ev.updated_at) or _day(ev.created_at)
+    return day
 
 
 def build_report(
@@ -157,13 +191,16 @@ def build_report(
             vol = who(contact.origin)
             hours[vol] = hours.get(vol, 0) + contact.minutes / 60
     cpd_topics: dict[str, float] = {}
+    cpd_total = 0.0
     for cpd in repo.all(CpdEntry):
         if inside(cpd.on):
             vol = who(cpd.origin)
             hours[vol] = hours.get(vol, 0) + cpd.hours
-            for topic in cpd.topics or ["general"]:
+            topics = sorted(set(cpd.topics)) or ["general"]
+            for topic in topics:  # shared: the topics add up to the total
                 name = topic.replace("_", " ")
-                cpd_topics[name] = cpd_topics.get(name, 0) + cpd.hours
+                cpd_topics[name] = cpd_topics.get(name, 0) + cpd.hours / len(topics)
+            cpd_total += cpd.hours
 
     sessions: Counter[str] = Counter()
     concerns = 0
@@ -197,7 +234,8 @@ def build_report(
     score_n: dict[str, Counter[str]] = {r: Counter() for r in RESPONDENT_GROUPS}
     impartial: dict[str, Counter[str]] = {r: Counter() for r in RESPONDENT_GROUPS}
     for ev in repo.all(Evaluation):
-        if not inside(ev.returned_on):
+        back = returned_day(ev)
+        if back is None or not start <= back <= end:
             continue
         group = "parents" if ev.respondent == "parent" else "school professionals"
         returned[group] += 1
@@ -231,6 +269,8 @@ def build_report(
     for check in repo.all(ConflictCheck):
         if inside(check.checked_at) and check.outcome != "clear":
             checks[check.outcome] += 1
+            made_by_volunteer = check.origin == check.volunteer_id  # on their own laptop
+            checks["laptops" if made_by_volunteer else "office"] += 1
     reassigned = 0
     for op in repo.table(OUTBOX).all():
         previous = op.get("previous_assignee")
@@ -282,7 +322,15 @@ def build_report(
             "h",
         ),
         Section(
-            "CPD hours by topic", [(k, round(v, 2)) for k, v in sorted(cpd_topics.items())], "h"
+            "CPD hours by topic",
+            [
+                *[(k, round(v, 2)) for k, v in sorted(cpd_topics.items())],
+                ("all topics (total)", round(cpd_total, 2)),
+            ]
+            if cpd_total
+            else [],
+            "h",
+            CPD_RULE,
         ),
         Section(
             "Supervision",
@@ -292,7 +340,7 @@ def build_report(
                 ("impartiality concerns raised", concerns),
             ],
         ),
-        Section("Evaluations returned", sorted(returned.items())),
+        Section("Evaluations returned", sorted(returned.items()), note=RETURN_RULE),
         *evaluation_sections,
         Section("Signposting given", sorted(signposted.items())),
         Section(
@@ -301,6 +349,8 @@ def build_report(
                 ("interests declared", declared),
                 ("checks that blocked", checks["block"]),
                 ("checks that warned", checks["warn"]),
+                ("of those checks, made on volunteers' laptops", checks["laptops"]),
+                ("of those checks, made at the office", checks["office"]),
                 ("cases reassigned by the office", reassigned),
             ],
         ),
@@ -333,6 +383,8 @@ def to_markdown(report: Report) -> str:
             for label, value in s.rows
         ]
         lines.append("")
+        if s.note:
+            lines += [s.note, ""]
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ips_field.domain.records import KINDS, Case
@@ -37,8 +38,19 @@ def purge_due(repo: Repository, today: dt.date, retention_days: int) -> list[str
     return due
 
 
-def purge_cases(repo: Repository, store: object, case_ids: list[str]) -> PurgeReport:
-    """Remove every trace of ``case_ids`` (records, their operations, old generations)."""
+def purge_cases(
+    repo: Repository,
+    store: object,
+    case_ids: list[str],
+    *,
+    in_write: Callable[[], None] | None = None,
+    scrub: Callable[[], object] | None = None,
+) -> PurgeReport:
+    """Remove every trace of ``case_ids`` (records, their operations, old generations).
+
+    ``in_write`` runs inside the removing write (to record the scrub as owed and a log
+    entry in the same write); ``scrub`` then replaces the plain scrubbing compaction (to
+    finish an owed scrub and clear it)."""
     wanted = set(case_ids)
     removed_ids: set[str] = set()
     records = 0
@@ -60,8 +72,12 @@ def purge_cases(repo: Repository, store: object, case_ids: list[str]) -> PurgeRe
             if op.get("case_id") in wanted or op.get("record_id") in removed_ids
         ]
         outbox.delete_ids(ops)
+        if in_write is not None:
+            in_write()
     compact = getattr(store, "compact", None)
-    if compact is not None:
+    if scrub is not None:
+        scrub()
+    elif compact is not None:
         compact(scrub_previous=True)
     log.info("purged cases %s: %d records, %d operations", sorted(wanted), records, len(ops))
     return PurgeReport(sorted(wanted), records, len(ops))

@@ -117,7 +117,9 @@ class IpsApp(LockableApp):
         )
         self.touch()
         self.lock_message = ""
-        resume = len(self.screen_stack) > 2 and not self.crashed
+        purged = self._purge_at_unlock(store)
+        # A screen left open may show a case that has just left: then go home.
+        resume = len(self.screen_stack) > 2 and not self.crashed and not purged
         self.crashed = False
         if resume:
             self.pop_screen()  # only the lock screen: back to exactly where they were
@@ -125,6 +127,24 @@ class IpsApp(LockableApp):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._show_home()
+
+    def _purge_at_unlock(self, store: Any) -> bool:
+        """Retention (DESIGN.md §5): closed cases the office has held for the retention
+        period leave the laptop; one line says what left and why. True if any left."""
+        from ips_field.actions.volunteer.retention import purge_at_unlock
+        from ips_field.errors import IpsError
+        from sync.node import SyncNode
+
+        assert self.session is not None
+        try:
+            node = SyncNode(store, "volunteer", repo=self.session.repo)
+            run = purge_at_unlock(node, self.session.profile.retention_days_after_confirmation)
+        except (IpsError, ValueError):  # not enrolled, or the disk refused: tried next time
+            return False
+        if run is None:
+            return False
+        self.notify(run.line() + " (the log: Sync screen, key l)", title="Retention", timeout=20)
+        return True
 
     def after_case_saved(self, case_id: str, *, created: bool, recheck: bool = True) -> None:
         """Open a new case, and check it against the declared interests (DESIGN.md §7)."""

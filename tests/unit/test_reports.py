@@ -197,9 +197,12 @@ def test_every_figure(report) -> None:
         ("Vera", 3.5),
         ("Wes", 2.0),
     ]
+    # A (2 h, impartiality) and B (1.5 h, impartiality + data protection): B is shared,
+    # 0.75 h each, so the topics add up to the 3.5 h of CPD in the period.
     assert report.section("CPD hours by topic").rows == [
-        ("data protection", 1.5),
-        ("impartiality", 3.5),
+        ("data protection", 0.75),
+        ("impartiality", 2.75),
+        ("all topics (total)", 3.5),
     ]
     assert report.section("Supervision").rows == [
         ("Vera", 1),
@@ -228,6 +231,8 @@ def test_every_figure(report) -> None:
         ("interests declared", 1),
         ("checks that blocked", 1),
         ("checks that warned", 1),
+        ("of those checks, made on volunteers' laptops", 2),
+        ("of those checks, made at the office", 0),
         ("cases reassigned by the office", 1),
     ]
     assert v("Neutral language", "notes flagged for review") == 1

@@ -60,6 +60,8 @@ def chart_text(report, earlier=None) -> str:  # type: ignore[no-untyped-def]
             lines.append(line.rstrip())
         if not section.rows:
             lines.append("  (none)")
+        elif section.note:
+            lines.append(f"  {section.note}")
         lines.append("")
     return "\n".join(lines)
 

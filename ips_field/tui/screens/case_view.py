@@ -111,6 +111,10 @@ class CaseScreen(TimelineActions, SessionScreen):
         if self.ips.session is None:
             return
         s = self.session
+        if s.repo.get(Case, self.case_id) is None:  # it left the laptop (retention, erasure)
+            if self.app.screen is self:
+                self.app.pop_screen()
+            return
         case = self.case
         family = s.family(case.id)
         child = s.child(case.id)

@@ -25,6 +25,7 @@ class SyncScreen(SessionScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("x", "export", "Export to folder", id="export"),
         Binding("m", "import", "Import from folder", id="import"),
+        Binding("l", "retention_log", "Retention log", id="retention-log"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -83,6 +84,11 @@ class SyncScreen(SessionScreen):
             )
         self.query_one("#status", Static).update("\n".join(lines))
 
+    def action_retention_log(self) -> None:
+        from ips_field.tui.screens.retention_log import RetentionLogScreen
+
+        self.app.push_screen(RetentionLogScreen())
+
     def action_export(self) -> None:
         self.app.push_screen(
             AskDialog(
@@ -113,7 +119,8 @@ class SyncScreen(SessionScreen):
     @work(thread=True, exit_on_error=False, exclusive=True)
     def _work(self, what: str, folder: str) -> None:
         """THE import and export actions (sync.inbox), as on the command line."""
-        from sync.inbox import export_files, import_paths
+        from ips_field.actions.volunteer.retention import import_and_purge
+        from sync.inbox import export_files
 
         lines: list[str] = []
         try:
@@ -123,7 +130,8 @@ class SyncScreen(SessionScreen):
                 lines += export_files(node, target)
                 lines.append("Take it to the office.")
             else:
-                report = import_paths(node, [target])
+                days = self.session.profile.retention_days_after_confirmation
+                report = import_and_purge(node, [target], days=days)
                 lines += report.all_lines()
                 if report.wiped:
                     self.app.call_from_thread(

@@ -1,0 +1,1 @@
+"""What a volunteer does, once: the command line and the app call the same functions."""
