@@ -51,14 +51,30 @@ _FILLERS = frozenset(
         "really",
     }
 )
-# "<someone> said / feels / thinks ...": what follows in the sentence is their view.
+# "<someone> said / feels / thinks ...": what follows in the sentence is their view. The
+# one reporting is a word that can be a speaker: not an adverb ("I'd seriously think"),
+# not the volunteer ("I think you should", "I'd say").
 _REPORTED = re.compile(
     rf"(?<![\w{APOSTROPHES}])([\w{APOSTROPHES}]+)\s+(?:said|says|say|feel|feels|felt|think|"
     r"thinks|thought|believe|believes|believed|want|wants|wanted|asked|asks|reported|"
     r"reports|explained|recommended|recommends|would\s+like|is\s+worried|was\s+worried|"
-    r"worries|view\s+is|views\s+are|view\s+was|view:|hopes|hoped|told\s+me|told\s+us)"
+    r"worries|view\s+is|views\s+are|view\s+was|view:|hopes|hoped|told\s+me|told\s+us|"
+    r"argued|argues|insisted|insists|claimed|claims|maintains|suggested|suggests|"
+    r"is\s+adamant|was\s+adamant|is\s+convinced|was\s+convinced|is\s+sure|was\s+sure|"
+    r"wrote|writes|complained|complains|accused|accuses)"
     rf"(?![\w{APOSTROPHES}])",
     re.IGNORECASE,
+)
+_NOT_REPORTERS = frozenset(
+    {"i", "i'd", "i'll", "i'm", "we", "we'd", "you", "you'd", "really", "just", "would", "and"}
+)
+# Where a clause opens for an instruction: a sentence, or the words after a colon or a
+# dash ("It's simple: take the place", "Don't wait - write today").
+_CLAUSE_BREAK = re.compile(r"[.!?;:\n]|\s[-\u2013\u2014]\s|\u2014|\u2013")
+# A leading "if/when ... ," clause leaves the instruction after the comma at the start:
+# "If the school refuses, write to the governors".
+_LEADING = frozenset(
+    {"if", "when", "once", "unless", "otherwise", "before", "after", "whatever", "either"}
 )
 
 
@@ -72,6 +88,8 @@ class LanguageRule:
     ``sentence_start``: the match must open a sentence. ``unless_before`` /
     ``unless_after``: a word just before / after the match cancels it ("what you should
     do"). ``unless_negated``: a "not" inside the match cancels it ("you don't have to").
+    ``unless_then``: a compiled pattern that, found later in the same sentence, cancels the
+    match ("the only way to appeal is through the Tribunal" is a statement of procedure).
     """
 
     phrase: str
@@ -85,6 +103,7 @@ class LanguageRule:
     unless_after: tuple[str, ...] = ()
     unless_negated: bool = False
     id: str = ""
+    unless_then: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,20 +128,51 @@ def _fold(word: str) -> str:
     return re.sub(f"[{APOSTROPHES}]", "'", word.lower())
 
 
+# Words before a colon that introduce a list of options, not an instruction.
+_LISTING = frozenset(
+    {"option", "options", "choice", "choices", "route", "routes", "ways", "steps", "either"}
+)
+
+
 def _sentence_start(text: str, start: int) -> int:
     """Where the sentence holding ``start`` begins."""
     return max(text.rfind(ch, 0, start) for ch in ".!?;\n") + 1
 
 
+def _sentence_end(text: str, end: int) -> int:
+    ends = [i for i in (text.find(ch, end) for ch in ".!?;\n") if i >= 0]
+    return min(ends) if ends else len(text)
+
+
+def _clause_start(text: str, start: int) -> int:
+    """Where the clause holding ``start`` begins: the sentence, or after a colon or dash
+    inside it, or after the comma that closes a leading "if ..." clause."""
+    begin = _sentence_start(text, start)
+    breaks = list(_CLAUSE_BREAK.finditer(text, begin, start))
+    if breaks:
+        lead = {_fold(w) for w in _WORD.findall(text, begin, breaks[-1].start())}
+        if not lead & _LISTING:  # "Options: accept the plan, or appeal" lists, not tells
+            begin = breaks[-1].end()
+    words = _WORD.findall(text, begin, start)
+    if words and _fold(words[0]) in _LEADING:
+        comma = text.rfind(",", begin, start)
+        if comma >= 0:
+            begin = comma + 1
+    return begin
+
+
 def _opens_sentence(text: str, start: int) -> bool:
-    before = text[_sentence_start(text, start) : start]
+    before = text[_clause_start(text, start) : start]
     return all(_fold(w) in _FILLERS for w in _WORD.findall(before))
 
 
 def _reported(text: str, start: int) -> bool:
     """Is the match inside words reported from someone other than the volunteer?"""
     before = text[_sentence_start(text, start) : start]
-    return any(m.group(1).lower() != "i" for m in _REPORTED.finditer(before))
+    return any(
+        _fold(m.group(1)) not in _NOT_REPORTERS and not _fold(m.group(1)).endswith("ly")
+        for m in _REPORTED.finditer(before)
+    )
 
 
 def _neighbour(text: str, start: int, end: int, *, after: bool) -> str:
@@ -156,6 +206,10 @@ def _keeps(rule: LanguageRule, text: str, m: re.Match[str]) -> bool:
         words = {_fold(w) for w in _WORD.findall(m.group(0))}
         if words & NEGATIONS or any(w.endswith("n't") for w in words):
             return False
+    if rule.unless_then and _compiled(rule.unless_then, "").search(
+        text, m.end(), _sentence_end(text, m.end())
+    ):
+        return False
     return not (rule.voices == "own" and _reported(text, m.start()))
 
 
