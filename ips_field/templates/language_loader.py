@@ -17,6 +17,7 @@ from ips_field.domain.language import KINDS, VOICE_SCOPES, LanguageRule
 from ips_field.domain.language_patterns import (
     PatternError,
     compile_pattern,
+    first_words,
     literal_regex,
     phrase_regex,
 )
@@ -191,6 +192,7 @@ def language_rules(file: LanguageFile) -> list[LanguageRule]:
                 unless_after=spec.unless_after,
                 unless_negated=spec.unless_negated,
                 id=spec.id,
+                starts=first_words(spec.match, file.lists),
                 unless_then=compile_pattern(spec.unless_then, file.lists)[0]
                 if spec.unless_then
                 else "",
