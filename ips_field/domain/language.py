@@ -51,6 +51,8 @@ _FILLERS = frozenset(
         "but",
         "then",
         "please",
+        "pls",
+        "plz",
         "strongly",
         "firmly",
         "gently",
