@@ -145,14 +145,23 @@ _LISTING = frozenset(
 )
 
 
+# How far the check looks back or on for a sentence's start or end: a sentence longer
+# than this is cut there, so a long note without full stops (a hostile one, or one typed
+# in a hurry) costs time in proportion to its length, not its length squared.
+SENTENCE_REACH = 300
+
+
 def _sentence_start(text: str, start: int) -> int:
-    """Where the sentence holding ``start`` begins."""
-    return max(text.rfind(ch, 0, start) for ch in ".!?;\n") + 1
+    """Where the sentence holding ``start`` begins (at most ``SENTENCE_REACH`` back)."""
+    reach = max(0, start - SENTENCE_REACH)
+    found = max(text.rfind(ch, reach, start) for ch in ".!?;\n")
+    return found + 1 if found >= 0 else reach
 
 
 def _sentence_end(text: str, end: int) -> int:
-    ends = [i for i in (text.find(ch, end) for ch in ".!?;\n") if i >= 0]
-    return min(ends) if ends else len(text)
+    reach = min(len(text), end + SENTENCE_REACH)
+    ends = [i for i in (text.find(ch, end, reach) for ch in ".!?;\n") if i >= 0]
+    return min(ends) if ends else reach
 
 
 def _clause_start(text: str, start: int) -> int:
