@@ -303,6 +303,9 @@ def test_structural_flags(text: str, kind: str) -> None:
             "I'm not here as anyone's advocate; I support mum to give her views.",
             "ips_role_statement",
         ),
+        ("I'm not here as mum's advocate; I support her to give her views.", "ips_role_statement"),
+        ("I am not on mum's side or the school's side.", "ips_role_statement"),
+        ("Mum will make sure the school has the new report.", "general"),
     ],
 )
 def test_structural_neutral(text: str, voice: str) -> None:
