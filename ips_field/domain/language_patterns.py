@@ -18,6 +18,7 @@ Matching never backtracks badly: every gap is bounded and a gap word cannot hold
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -101,7 +102,7 @@ def word_key(word: str) -> str:
     the end (``recommend*``) means any word starting so. ``""``: it cannot be said."""
     star = word.endswith("*")
     body = word[:-1] if star else word
-    parts = _KEY_SPLIT.split(body.lower(), maxsplit=1)
+    parts = _KEY_SPLIT.split(body.casefold(), maxsplit=1)
     head = parts[0]
     if not head:
         return ""
@@ -153,7 +154,12 @@ def text_words(text: str) -> dict[str, list[int]]:
     end a word here, so every place a pattern can start is a word start)."""
     out: dict[str, list[int]] = {}
     for m in _TEXT_WORD.finditer(text):
-        out.setdefault(m.group(0).lower(), []).append(m.start())
+        word = m.group(0).casefold()
+        if not word.isascii():  # "İ" folds to "i" and a combining dot, as the check sees it
+            word = "".join(
+                ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
+            )
+        out.setdefault(word, []).append(m.start())
     return out
 
 
