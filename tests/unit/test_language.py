@@ -315,7 +315,7 @@ def test_structural_neutral(text: str, voice: str) -> None:
 _MIXED_WORDS = (
     "you really should mum's got to the school is in the wrong i'd recommend write to the LA "
     "- ; : , no-brainer definitely of course St. Mary's indefinitely self-advocate never "
-    "agree the only way is through ſhould İ'd \u212aeep"  # odd letters the check folds alike
+    "agree the only way is through \u017fhould \u0130'd \u212aeep"  # odd letters, folded
 )
 
 
