@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ips_field.domain.postcode_areas import PLACE_DISTRICTS
 from ips_field.domain.records import INTEREST_TYPES, Interest
 
 Outcome = Literal["clear", "warn", "block"]
@@ -76,6 +77,11 @@ _OPTIONAL = {
     "first",
     "allthrough",
     "community",
+    # A girls' or boys' school is usually not the mixed school of the same name, but the
+    # single-sex school is often typed without the word ("Hayesfield School" for Bath's
+    # Hayesfield Girls' School): left out, ask; girls against boys, different.
+    "girls",
+    "boys",
 }
 _PHASES = {"primary", "secondary", "infant", "junior", "nursery", "preschool", "high", "middle"}
 # Words that end a school's name: anything typed after the last of them is a place.
@@ -231,10 +237,25 @@ class Place:
 
     def overlaps(self, other: Place) -> bool:
         """The same district, or one place name inside the other ("West Bletchley" /
-        "Bletchley"): a neighbourhood warning is better given once too often."""
+        "Bletchley"), or a district one side gives that a place the other names lies in
+        ("MK3 6EW" / "Bletchley", see :mod:`postcode_areas`): a neighbourhood warning is
+        better given once too often."""
         if self.districts & other.districts:
             return True
-        return any(_inside(x, y) or _inside(y, x) for x in self.names for y in other.names)
+        if any(_inside(x, y) or _inside(y, x) for x in self.names for y in other.names):
+            return True
+        return bool(
+            self.districts & other.known_districts() or other.districts & self.known_districts()
+        )
+
+    def known_districts(self) -> frozenset[str]:
+        """The districts the named places lie in, where the map knows them."""
+        out: set[str] = set()
+        for name in self.names:
+            for place, districts in PLACE_DISTRICTS.items():
+                if _inside(place, name):
+                    out |= districts
+        return frozenset(out)
 
     def comparable(self, other: Place) -> bool:
         return bool((self.districts and other.districts) or (self.names and other.names))
@@ -265,8 +286,8 @@ def _place(text: str) -> Place:
 
 def area_match(a: str, b: str) -> bool:
     """Do two typed areas overlap? An interest typed "Bletchley MK2" (as the wizard invites)
-    matches a family in "Bletchley" and one at "MK2 5QR"; "MK3" and "Bletchley" cannot be
-    compared and do not match."""
+    matches a family in "Bletchley" and one at "MK2 5QR"; "MK3" matches "Bletchley" (West
+    Bletchley is MK3) and "MK12" does not (Wolverton)."""
     if not a.strip() or not b.strip():
         return False
     return _place(a).overlaps(_place(b))

@@ -18,7 +18,9 @@ Matching never backtracks badly: every gap is bounded and a gap word cannot hold
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 APOSTROPHES = "'\u2019\u2018\u02bc"
 _APOS_CLASS = f"[{APOSTROPHES}]"
@@ -89,6 +91,76 @@ def _alternatives(token: str, lists: Mapping[str, Sequence[str]]) -> str:
     if any(not p for p in parts):
         raise PatternError(f"'{token}' has an empty choice")
     return "|".join(word_regex(p) for p in parts)
+
+
+_KEY_SPLIT = re.compile(rf"[.\-{APOSTROPHES}]")
+
+
+def word_key(word: str) -> str:
+    """How a written word can start a match, as :func:`text_words` writes the text's words:
+    lower case, up to the first hyphen, dot or apostrophe (``mum's`` -> ``mum``); ``*`` at
+    the end (``recommend*``) means any word starting so. ``""``: it cannot be said."""
+    star = word.endswith("*")
+    body = word[:-1] if star else word
+    parts = _KEY_SPLIT.split(body.casefold(), maxsplit=1)
+    head = parts[0]
+    if not head:
+        return ""
+    return head + ("*" if star and len(parts) == 1 else "")
+
+
+def _token_keys(inner: str, lists: Mapping[str, Sequence[str]]) -> list[str]:
+    if inner.startswith("<") and inner.endswith(">"):
+        return [word_key(e.split()[0]) for e in lists.get(inner[1:-1], []) if e.strip()]
+    return [word_key(p) for p in inner.split("|")]
+
+
+def first_words(pattern: str, lists: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The words a match of ``pattern`` can start with (see :func:`word_key`), so the check
+    tries the pattern only where the text has one; ``()`` when that cannot be said (a
+    pattern that starts with a comma): the whole text is searched."""
+    keys: list[str] = []
+    for part in pattern.split():
+        if part == "^":
+            continue
+        optional = part.startswith("[") and part.endswith("]")
+        inner = part[1:-1] if optional else part
+        if inner == COMMA or part.startswith("~"):
+            return ()
+        found = _token_keys(inner, lists)
+        if not found or "" in found:
+            return ()
+        keys += found
+        if not optional:
+            return tuple(sorted(set(keys)))
+    return ()
+
+
+@lru_cache(maxsize=1024)
+def phrase_first_word(phrase: str) -> tuple[str, ...]:
+    """:func:`first_words` for a fixed phrase (taken literally: a ``*`` is a star)."""
+    words = phrase.split()
+    if not words or not _PLAIN_WORD.match(words[0]) or words[0].endswith("*"):
+        return ()
+    key = word_key(words[0])
+    return (key,) if key else ()
+
+
+_TEXT_WORD = re.compile(r"\w+")
+
+
+def text_words(text: str) -> dict[str, list[int]]:
+    """Where each word of ``text`` starts, by lower-case word (apostrophes, hyphens and dots
+    end a word here, so every place a pattern can start is a word start)."""
+    out: dict[str, list[int]] = {}
+    for m in _TEXT_WORD.finditer(text):
+        word = m.group(0).casefold()
+        if not word.isascii():  # "İ" folds to "i" and a combining dot, as the check sees it
+            word = "".join(
+                ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
+            )
+        out.setdefault(word, []).append(m.start())
+    return out
 
 
 def compile_pattern(pattern: str, lists: Mapping[str, Sequence[str]]) -> tuple[str, bool]:

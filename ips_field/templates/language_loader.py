@@ -17,13 +17,21 @@ from ips_field.domain.language import KINDS, VOICE_SCOPES, LanguageRule
 from ips_field.domain.language_patterns import (
     PatternError,
     compile_pattern,
+    first_words,
     literal_regex,
     phrase_regex,
 )
 from ips_field.templates.nodes import Reader
 
 PATTERN_FIELDS = ("id", "match", "alternative", "why")
-PATTERN_OPTIONAL = ("kind", "voices", "unless_before", "unless_after", "unless_negated")
+PATTERN_OPTIONAL = (
+    "kind",
+    "voices",
+    "unless_before",
+    "unless_after",
+    "unless_negated",
+    "unless_then",
+)
 RULE_OPTIONAL = ("kind", "voices")
 
 
@@ -40,6 +48,7 @@ class PatternSpec:
     unless_before: tuple[str, ...] = ()
     unless_after: tuple[str, ...] = ()
     unless_negated: bool = False
+    unless_then: str = ""
 
 
 @dataclass
@@ -115,6 +124,12 @@ def parse_language(
             compile_pattern(match, lists)
         except PatternError as err:
             raise r.fail(f["match"], "match", str(err)) from None
+        unless_then = r.text(f["unless_then"], "unless_then") if "unless_then" in f else ""
+        if unless_then:
+            try:
+                compile_pattern(unless_then, lists)
+            except PatternError as err:
+                raise r.fail(f["unless_then"], "unless_then", str(err)) from None
         out.patterns[pid] = PatternSpec(
             id=pid,
             match=match,
@@ -127,6 +142,7 @@ def parse_language(
             unless_negated=(
                 r.boolean(f["unless_negated"], "unless_negated") if "unless_negated" in f else False
             ),
+            unless_then=unless_then,
         )
     for node in r.sequence(top["rules"], "rules") if "rules" in top else []:
         f = r.fields(node, "rules", ["phrase", "alternative", "why"], RULE_OPTIONAL)
@@ -176,6 +192,10 @@ def language_rules(file: LanguageFile) -> list[LanguageRule]:
                 unless_after=spec.unless_after,
                 unless_negated=spec.unless_negated,
                 id=spec.id,
+                starts=first_words(spec.match, file.lists),
+                unless_then=compile_pattern(spec.unless_then, file.lists)[0]
+                if spec.unless_then
+                else "",
             )
         )
     return out

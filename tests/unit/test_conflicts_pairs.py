@@ -17,8 +17,12 @@ from ips_field.domain.conflicts import org_match
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PAIRS_FILE = DATA / "school_pairs.yaml"
-# Written after the matcher and measured once, never tuned on (see the file's header).
+# Written after the matcher and measured once; five labels since corrected, each with its
+# reason in the file's header, so now development data.
 BLIND_FILE = DATA / "school_pairs_blind.yaml"
+# Written by another engineer who never saw the matcher (issue 17, second round); its
+# first measurement is in its header.
+BLIND2_FILE = DATA / "school_pairs_blind2.yaml"
 LABELS = ("same", "possible", "different")
 
 
@@ -58,10 +62,28 @@ def test_accuracy_at_least_0_97_and_no_same_pair_missed() -> None:
     assert accuracy >= 0.97, wrong
 
 
-def test_blind_pairs_do_not_get_worse() -> None:
+def test_blind_pairs_at_least_0_97_and_no_same_pair_missed() -> None:
     data = pairs(BLIND_FILE)
     assert len(data) >= 60
     accuracy, wrong, missed = measure(data)
-    # Measured once at 0.923 with one same pair missed; a guard, not a target.
-    assert accuracy >= 0.9, wrong
-    assert len(missed) <= 1, missed
+    assert not missed, missed
+    assert accuracy >= 0.97, wrong
+
+
+def test_second_blind_pairs_no_same_pair_missed_and_no_wrong_definite_answer() -> None:
+    """The second blind set has two labels only (same / different: whether a person means
+    the one setting), so a "possible" (the check warns and asks) can never be exactly
+    right there. First measured at 0.935 (101 of 108), no same pair missed, all seven
+    wrong answers "possible" where one name leaves out the phase (one same, five
+    different) or adds a nursery class (one same). Held: no same pair missed, no definite
+    answer wrong (a same said different or a different said same), and the exact figure
+    not below its first measurement."""
+    data = pairs(BLIND2_FILE)
+    assert len(data) >= 100
+    assert len({(a, b) for _, a, b in data}) == len(data), "no pair twice"
+    accuracy, wrong, missed = measure(data)
+    assert not missed, missed
+    definite = [w for w in wrong if w[1] != "possible"]
+    print(f"definite answers wrong: {len(definite)}")
+    assert not definite, definite
+    assert accuracy >= 0.935, wrong

@@ -4,10 +4,15 @@
 (a third of the first 327 sentences) was written at the same time, before the rules, and
 is only measured; ``directive_corpus_after.yaml`` was written after the first rules and
 became a second tuning set. Precision and recall must each be at least 0.9 on these.
-``directive_corpus_blind.yaml`` was written after the second round and measured once with
-no change afterwards: it is the honest estimate on new wording, and its floor (0.85
-precision, 0.25 recall) only guards against getting worse. A sentence labelled directive
-or partisan should be flagged, a neutral one not. Figures print with ``pytest -s``.
+``directive_corpus_blind.yaml`` was written after the second round and measured once at
+precision 0.900, recall 0.290; the third round (issue 17, h17: rules by structure rather
+than phrases) used it as development data, so it no longer estimates anything.
+``directive_corpus_blind2.yaml`` was written by another engineer who never saw the rules
+or the other corpora, and measured once before any change for it: precision 0.982, recall
+0.659 (the rules before the third round: 0.962, 0.600). Its errors were then looked at
+and general rules added (see its header), so it is development data now too. Every set is
+gated at 0.9 for both. A sentence labelled directive or partisan should be flagged, a
+neutral one not. Figures print with ``pytest -s``.
 """
 
 from __future__ import annotations
@@ -28,9 +33,10 @@ SETS = {
     "held-out": "directive_corpus_heldout.yaml",
     "second tuning": "directive_corpus_after.yaml",
     "blind": "directive_corpus_blind.yaml",
+    "blind2": "directive_corpus_blind2.yaml",
 }
-# (precision, recall) floors; the blind set's are under its measured 0.900 / 0.290.
-FLOORS = {"blind": (0.85, 0.25)}
+# (precision, recall) floors other than 0.9 / 0.9: none since issue 17's third round.
+FLOORS: dict[str, tuple[float, float]] = {}
 LABELS = ("directive", "partisan", "neutral")
 RULES = load_templates()[0].language
 
@@ -81,8 +87,16 @@ def test_corpus_is_large_labelled_and_covers_every_voice() -> None:
     assert len(everything) >= 300
     assert all(set(s) == {"voice", "label", "text"} for s in everything)
     assert all(s["label"] in LABELS and s["voice"] in VOICES for s in everything)
-    texts = [s["text"] for s in everything]
-    assert len(texts) == len(set(texts)), "no sentence twice"
+    for name in SETS.values():
+        texts = [s["text"] for s in load(name)]
+        assert len(texts) == len(set(texts)), f"no sentence twice in {name}"
+    # The second blind set was written apart and shares three sentences with the others
+    # (two from the issue's text); a sentence in two sets has the same label in both.
+    labels: dict[str, set[str]] = {}
+    for s in everything:
+        labels.setdefault(s["text"], set()).add(s["label"])
+    assert all(len(v) == 1 for v in labels.values())
+    assert sum(len(load(n)) for n in SETS.values()) - len(labels) <= 3
     voices = {s["voice"] for s in everything}
     assert voices == set(VOICES)
     first = load(SETS["tuning"]) + load(SETS["held-out"])

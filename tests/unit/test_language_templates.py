@@ -22,7 +22,7 @@ def test_a_service_extends_a_packaged_list_and_adds_a_pattern(tmp_path: Path) ->
     templates, errors = override(
         tmp_path,
         "lists:\n"
-        "  party: [the academy trust]\n"
+        "  party: [the academy trust, Ofsted]\n"
         "  praise: [wonderful, brilliant]\n"
         "patterns:\n"
         "  - id: praise\n"
@@ -35,10 +35,27 @@ def test_a_service_extends_a_packaged_list_and_adds_a_pattern(tmp_path: Path) ->
     # The packaged pattern now knows the service's own party...
     flags = check_text("The academy trust was right", templates.language)
     assert [f.kind for f in flags] == ["partisan"]
+    # (a new first word too: the packaged patterns are tried where the service's words are)
+    assert [f.kind for f in check_text("Ofsted was wrong", templates.language)] == ["partisan"]
     # ...and the new pattern uses both packaged and new lists.
     flags = check_text("The school was brilliant", templates.language)
     assert [f.why for f in flags] == ["Praise of a party takes a side too."]
     assert len(templates.language) == len(PACKAGED) + 1
+
+
+def test_a_service_pattern_can_let_a_statement_of_procedure_through(tmp_path: Path) -> None:
+    templates, errors = override(
+        tmp_path,
+        "patterns:\n"
+        "  - id: opt-for\n"
+        "    match: opt for\n"
+        "    unless_then: through|via the <party>\n"
+        "    alternative: one option is ...\n"
+        "    why: Tells the parent what to do.\n",
+    )
+    assert errors == []
+    assert check_text("Opt for it.", templates.language)
+    assert not check_text("Opt for a review through the council.", templates.language)
 
 
 def test_a_pattern_with_the_same_id_replaces_the_packaged_one(tmp_path: Path) -> None:
@@ -91,6 +108,12 @@ def test_a_pattern_with_the_same_id_replaces_the_packaged_one(tmp_path: Path) ->
             "patterns:\n  - id: x\n    match: you go\n    alternative: a\n    why: b\n"
             "    unless_negated: maybe\n",
             "language.yaml line 6: field 'unless_negated' must be true or false",
+        ),
+        (
+            "patterns:\n  - id: x\n    match: you go\n    alternative: a\n    why: b\n"
+            "    unless_then: through <nolist>\n",
+            "language.yaml line 6: field 'unless_then' uses the list <nolist>, which is not "
+            "defined",
         ),
         (
             "lists:\n  party: [the (trust)]\n",
