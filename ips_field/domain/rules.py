@@ -9,7 +9,8 @@ written (``Repository.save``), not only in dialogs (DESIGN.md §4, §7). No I/O.
 - No "represent" role, and no note in a meeting where the volunteer represents the parent,
   without a current consent to represent the parent's views.
 - A role statement never claims a permission that is not current: a statement with the
-  permission to represent is refused for a meeting whose role is not "represent".
+  permission to represent is refused for a meeting whose role is not "represent", and a
+  role-statement note claiming it needs a Represent meeting with a current consent.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ips_field.domain.records import Case, Consent, Meeting, Note
 from ips_field.errors import ValidationError
 
 CONSENT_ASKED = "consent_asked"
+ROLE_STATEMENT = "ips_role_statement"
 REPRESENT_CLAIMS = ("permission to represent", "represent their views", "represent the views")
 
 
@@ -82,11 +84,19 @@ def check_note(
                 "parent's consent first (or a note that consent was asked)"
             }
         )
+    represents = meeting is not None and meeting.volunteer_role == "represent"
     if (
-        meeting is not None
-        and meeting.volunteer_role == "represent"
-        and not current(consents, "represent_views", day)
+        note.voice == ROLE_STATEMENT
+        and claims_represent(note.text)
+        and not (represents and current(consents, "represent_views", day))
     ):
+        raise ValidationError(
+            {
+                "text": "This role statement says you represent the parent, but there is no "
+                "current consent and Represent role for this meeting: regenerate it from the role"
+            }
+        )
+    if represents and not current(consents, "represent_views", day):
         raise ValidationError(
             {
                 "voice": "The consent to represent the parent's views is no longer current: "
