@@ -171,7 +171,14 @@ class MeetingModeScreen(SessionScreen):
     def on_mount(self) -> None:
         m = self.meeting
         s = self.session
-        if m.volunteer_role == "represent" and not s.repo.has_consent(
+        refusal = s.meeting_refusal(m.case_id)
+        if refusal:
+            # Nothing to read out and nothing to note: the repository would refuse it too.
+            self.query_one("#statement", Static).update(
+                "Do not hold this meeting as an IPS meeting: " + refusal
+            )
+            self.query_one("#note", Input).disabled = True
+        elif m.volunteer_role == "represent" and not s.repo.has_consent(
             m.case_id, "represent_views", s.today()
         ):
             # Never read out a permission that is gone (DESIGN.md §4).
@@ -191,7 +198,8 @@ class MeetingModeScreen(SessionScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Digits type into the note box while it has focus; function and ctrl keys act.
         if action == "role_stated" and self.ips.session is not None:
-            return not self.meeting.role_stated_at
+            m = self.meeting
+            return not m.role_stated_at and not self.session.meeting_refusal(m.case_id)
         return True
 
     def _fill(self) -> None:

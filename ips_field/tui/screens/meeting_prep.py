@@ -237,8 +237,8 @@ class MeetingPrepScreen(SessionScreen):
             out.append("Blocked: " + case.blocked_reason + " This preparation cannot be saved.")
         if not s.repo.has_consent(self.meeting.case_id, "record", s.today()):
             out.append(
-                "No current consent to keep a record: no notes can be taken in this meeting "
-                "until the parent's consent is recorded on the case."
+                "No current consent to keep a record: this preparation cannot be saved and no "
+                "notes can be taken until the parent's consent is recorded on the case."
             )
         return out
 
@@ -412,6 +412,10 @@ class MeetingPrepScreen(SessionScreen):
         self.action_start()
 
     def action_start(self) -> None:
+        refusal = self.session.meeting_refusal(self.meeting.case_id)
+        if refusal:
+            self.notify(refusal, severity="error", timeout=12)
+            return
         if self.action_save():
             from ips_field.tui.screens.meeting_mode import MeetingModeScreen
 
