@@ -202,3 +202,20 @@ async def test_cases_list_never_says_ok_without_consent(repo) -> None:
         [cells] = [cells for _id, _text, cells in app.screen._rows if cells[0] == "DEMO-002"]
         consent = cells[-1].lower()
         assert "record withdrawn" in consent and "ok" not in consent.split()
+
+
+async def test_new_meeting_dialog_takes_what_is_typed_at_once_and_ctrl_s_creates(repo) -> None:
+    case = _case(repo, "DEMO-002")
+    before = len(repo.for_case(Meeting, case.id))
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CaseScreen(case.id))
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press(*"Hall")  # typed the moment the dialog opens
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingPrepScreen)
+    [new] = [m for m in repo.for_case(Meeting, case.id) if m.place == "Hall"]
+    assert len(repo.for_case(Meeting, case.id)) == before + 1 and new.case_id == case.id

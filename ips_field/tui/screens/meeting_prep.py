@@ -47,9 +47,13 @@ PARTY_NAMES = {
 
 
 class NewMeetingDialog(ModalScreen[Meeting | None]):
-    """Pick the meeting type, when and where."""
+    """Pick the meeting type, when and where. Opens with the focus in Place (the one empty
+    box), so what is typed at once lands there; ctrl+s or Enter creates, as in every form."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("ctrl+s", "create", "Create", priority=True),
+    ]
 
     def __init__(self, case_id: str) -> None:
         super().__init__()
@@ -59,7 +63,7 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
         types = self.app.templates.meeting_types  # type: ignore[attr-defined]
         tomorrow = self.app.today() + dt.timedelta(days=1)  # type: ignore[attr-defined]
         with VerticalScroll(classes="dialog form"):
-            yield Static("New meeting", classes="title")
+            yield Static("New meeting (ctrl+s creates)", classes="title")
             yield Label("Meeting type")
             yield Select([(t.name, t.id) for t in types.values()], allow_blank=False, id="type")
             yield Label("Date and time (DD/MM/YYYY HH:MM)")
@@ -72,6 +76,12 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Create", id="create", variant="primary")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#place", Input).focus()
+
+    def action_create(self) -> None:
+        self._create()
 
     @on(Button.Pressed, "#create")
     @on(Input.Submitted)
