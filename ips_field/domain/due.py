@@ -407,7 +407,7 @@ def sort_items(items: Iterable[DueItem]) -> list[DueItem]:
 def _warn_refused(
     items: list[DueItem], cases: Sequence[Case], consents: Sequence[Consent], today: dt.date
 ) -> list[DueItem]:
-    """A meeting that cannot go ahead says so first on its line (domain/rules.py)."""
+    """A meeting that cannot go ahead says so first on its line, and why (domain/rules.py)."""
     from ips_field.domain import rules
 
     by_id = {c.id: c for c in cases}
@@ -420,7 +420,7 @@ def _warn_refused(
             else ""
         )
         if why:
-            title = f"CANNOT GO AHEAD ({why}): {item.title}"
+            title = f"BLOCKED: {item.title} ({why})"  # short first: 80 columns cut the rest
             item = DueItem(item.kind, title, item.due_on, item.case_id, item.severity)
         out.append(item)
     return out

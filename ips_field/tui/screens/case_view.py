@@ -295,7 +295,7 @@ class CaseScreen(TimelineActions, SessionScreen):
             try:
                 meeting = self.session.repo.save(meeting)
             except ValidationError as err:
-                self.notify(str(err), severity="error", timeout=10)
+                self.notify(err.plain, severity="error", timeout=10)
                 return
             self.app.push_screen(MeetingPrepScreen(meeting.id))
 

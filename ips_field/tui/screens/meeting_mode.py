@@ -263,7 +263,7 @@ class MeetingModeScreen(SessionScreen):
                 )
                 repo.save(m.replace(role_stated_at=now, status="held"))
         except ValidationError as err:
-            self.notify(str(err), severity="error", timeout=12)
+            self.notify(err.plain, severity="error", timeout=12)
             return
         self.notify(f"Role statement recorded at {now[11:16]}")
         self._show_voice()
@@ -324,7 +324,7 @@ class MeetingModeScreen(SessionScreen):
         try:
             self.session.repo.add_note(note)
         except ValidationError as err:
-            self.notify(str(err), severity="error")
+            self.notify(err.plain, severity="error")
             return
         event.input.value = ""
         self.draft_saved()

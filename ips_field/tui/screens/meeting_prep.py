@@ -369,7 +369,7 @@ class MeetingPrepScreen(SessionScreen):
                 how="" if how.is_blank() else str(how.value),
             )
         except ValidationError as err:
-            self.notify(str(err), severity="error")
+            self.notify(err.plain, severity="error")
             return False
         self.draft_saved()
         self.query_one("#approval", Static).update(
