@@ -220,3 +220,30 @@ async def test_new_meeting_dialog_takes_what_is_typed_at_once_and_ctrl_s_creates
         assert isinstance(app.screen, MeetingPrepScreen)
     [new] = [m for m in repo.for_case(Meeting, case.id) if m.place == "Hall"]
     assert len(repo.for_case(Meeting, case.id)) == before + 1 and new.case_id == case.id
+
+
+async def test_an_edited_statement_that_claims_nothing_survives_a_withdrawal(repo) -> None:
+    case = _case(repo, "DEMO-004")
+    [represent] = [c for c in repo.for_case(Consent, case.id) if c.purpose == "represent_views"]
+    mine = "I am Alex; I am here with Ms Delacourt and will help her say what she thinks."
+    meeting = repo.save(
+        Meeting(
+            case_id=case.id,
+            meeting_type="ehc_annual_review",
+            starts_at="2026-11-24T10:00",
+            volunteer_role="represent",
+            role_statement=mine,
+        )
+    )
+    repo.save(represent.replace(withdrawn_on="2026-11-21", withdrawal_reason="will speak herself"))
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(MeetingPrepScreen(meeting.id))
+        await pilot.pause()
+        warning = str(app.screen.query_one("#prep-warning", Static).content)
+        assert warning.startswith("The consent to represent") and "written again" not in warning
+        assert app.screen.query_one("#statement", TextArea).text == mine
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    saved = repo.get(Meeting, meeting.id)
+    assert saved.volunteer_role == "support" and saved.role_statement == mine

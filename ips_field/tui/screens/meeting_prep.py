@@ -225,13 +225,18 @@ class MeetingPrepScreen(SessionScreen):
         warnings = self._case_warnings()
         if m.volunteer_role == "represent" and not self._may_represent():
             # The permission is gone: the role and the statement follow consent as it is now.
+            from ips_field.domain.rules import claims_represent
+
             self._shown_role = "support"
             self.query_one("#role", Select).value = "support"
-            self.query_one("#statement", TextArea).text = self._statement("support")
-            warnings.append(
+            rewritten = ""
+            if claims_represent(m.role_statement) or not m.role_statement:
+                self.query_one("#statement", TextArea).text = self._statement("support")
+                rewritten = " and the role statement was written again for it"
+            warnings.insert(
+                0,
                 "The consent to represent the parent's views is no longer current, so your "
-                "role is now Support and the role statement was written again for it. "
-                "Save (ctrl+s) to keep this."
+                f"role is now Support{rewritten}. Save (ctrl+s) to keep this.",
             )
         box = self.query_one("#prep-warning", Static)
         box.update("\n".join(warnings))
