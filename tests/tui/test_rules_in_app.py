@@ -247,3 +247,13 @@ async def test_an_edited_statement_that_claims_nothing_survives_a_withdrawal(rep
         await pilot.pause()
     saved = repo.get(Meeting, meeting.id)
     assert saved.volunteer_role == "support" and saved.role_statement == mine
+
+
+async def test_the_new_case_form_keeps_what_is_typed_the_moment_it_opens(empty_repo) -> None:
+    app = make_app(repository=empty_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Oak")
+        await pilot.pause()
+        assert app.screen.query_one("#school", Input).value == "Oak"

@@ -80,6 +80,16 @@ class CaseFormScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._fill()
+        # The focus starts in the first empty box (not on the scrolling form), so what is
+        # typed the moment the form opens is kept (found in tmux: a school typed at once
+        # was lost).
+        boxes = list(self.query(Input))
+        first = next((box for box in boxes if not box.value), boxes[0] if boxes else None)
+        if first is not None:
+            first.focus()
+
+    def _fill(self) -> None:
         if not self.case_id:
             self.query_one("#reference", Input).value = self._next_reference()
             return
