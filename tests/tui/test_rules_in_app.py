@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Static, TextArea
 
-from ips_field.domain.records import Case, Consent, Meeting, Note
+from ips_field.domain.records import Case, Child, Consent, Meeting, Note
 from ips_field.errors import ValidationError
 from ips_field.services.impartiality import WARN_PENDING
 from ips_field.store.repository import Repository
@@ -257,3 +257,23 @@ async def test_the_new_case_form_keeps_what_is_typed_the_moment_it_opens(empty_r
         await pilot.press(*"Oak")
         await pilot.pause()
         assert app.screen.query_one("#school", Input).value == "Oak"
+
+
+async def test_a_uk_date_of_birth_is_taken_and_shown_back_the_uk_way(empty_repo) -> None:
+    app = make_app(repository=empty_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        values = {
+            "school": "Oak School",
+            "family_name": "Oakes",
+            "parent_name": "Pat Oakes",
+            "child_name": "Kit Oakes",
+            "date_of_birth": "01/03/2019",
+        }
+        for wid, value in values.items():
+            app.screen.query_one(f"#{wid}", Input).value = value
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [child] = empty_repo.all(Child)
+    assert child.date_of_birth == "2019-03-01"
