@@ -212,13 +212,11 @@ async def test_new_meeting_dialog_takes_what_is_typed_at_once_and_ctrl_s_creates
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(CaseScreen(case.id))
         await pilot.pause()
-        await pilot.press("m")
-        await pilot.pause()
-        await pilot.press(*"Hall")  # typed the moment the dialog opens
+        await pilot.press("m", *"Hall")  # typed the moment the dialog opens
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, MeetingPrepScreen)
-    [new] = [m for m in repo.for_case(Meeting, case.id) if m.place == "Hall"]
+    [new] = [m for m in repo.for_case(Meeting, case.id) if m.place == "Hall"]  # all of it
     assert len(repo.for_case(Meeting, case.id)) == before + 1 and new.case_id == case.id
 
 
@@ -252,9 +250,7 @@ async def test_an_edited_statement_that_claims_nothing_survives_a_withdrawal(rep
 async def test_the_new_case_form_keeps_what_is_typed_the_moment_it_opens(empty_repo) -> None:
     app = make_app(repository=empty_repo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("n")
-        await pilot.pause()
-        await pilot.press(*"Oak")
+        await pilot.press("n", *"Oak")
         await pilot.pause()
         assert app.screen.query_one("#school", Input).value == "Oak"
 

@@ -77,8 +77,7 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
                 yield Button("Create", id="create", variant="primary")
                 yield Button("Cancel", id="cancel")
 
-    def on_mount(self) -> None:
-        self.query_one("#place", Input).focus()
+    AUTO_FOCUS = "#place"  # not focus() in on_mount: the screen's own auto-focus came later
 
     def action_create(self) -> None:
         self._create()
