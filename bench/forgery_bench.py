@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("IPS_BENCH_ROOT", str(Path(__file__).resolve().parent.parent)))
 
-from ips_field.domain.records import Case, Note
+from ips_field.domain.records import Case, Consent, Note
 from ips_field.store.store import KdfParams, Store
 from sync import office as off
 from sync.exchange import export_bundle, import_bundle
@@ -105,7 +105,8 @@ def genuine(office: SyncNode, node: SyncNode, vid: str, tmp: Path, ops: int) -> 
                 assigned_to=vid,
             )
         )
-        for i in range(ops - 1):
+        repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-11-01"))
+        for i in range(ops - 2):  # the case, its consent and the notes: ``ops`` in all
             repo.add_note(Note(case_id=case.id, text=f"{TEXT} {i}"))
     path = export_bundle(node, office.node_id, tmp / "out")
     size = path.stat().st_size

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ips_field.domain.records import Case, Note
+from ips_field.domain.records import Case, Consent, Note
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store
 from sync import office as off
@@ -58,7 +58,8 @@ def write_notes(node: SyncNode, vid: str, n: int) -> None:
                 assigned_to=vid,
             )
         )
-        for _ in range(n - 1):
+        repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-11-01"))
+        for _ in range(n - 2):  # the case, its consent and the notes: ``n`` ops in all
             repo.add_note(Note(case_id=case.id, voice="parent_view", text=TEXT[:600]))
 
 
@@ -116,6 +117,7 @@ def main() -> None:
         start = time.perf_counter()
         path = export_bundle(node, office.node_id, tmp / "out")
         t_export = time.perf_counter() - start
+        size = path.stat().st_size  # an imported bundle is deleted
         start = time.perf_counter()
         open_bundle(floor_bytes, office.identity, office.roster)
         floor_import = time.perf_counter() - start
@@ -124,8 +126,7 @@ def main() -> None:
         t_import = time.perf_counter() - start
         assert result.status == "imported", result.summary
         print(
-            f"master record: {args.master} documents; "
-            f"bundle: {len(ops)} operations, {path.stat().st_size} bytes"
+            f"master record: {args.master} documents; bundle: {len(ops)} operations, {size} bytes"
         )
         print(
             f"export: {t_export * 1000:8.1f} ms   floor {floor_export * 1000:8.1f} ms"

@@ -56,6 +56,14 @@ class ValidationError(IpsError):
         more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
         super().__init__(f"{first[0]}: {first[1]}{more}")
 
+    @property
+    def plain(self) -> str:
+        """The first message alone, for a screen (no internal field name such as
+        ``case_id``); the others are counted."""
+        first = next(iter(self.errors.values()), "invalid")
+        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+        return f"{first}{more}"
+
 
 class TemplateError(IpsError):
     """A template file is broken: the message names file, line and field."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from ips_field.domain.clock import Clock
 from ips_field.domain.records import KINDS
-from ips_field.store.repository import OUTBOX, Repository
+from ips_field.store.repository import OUTBOX, Repository, Unchecked
 from sync.errors import NotEnrolled
 from sync.keys import (
     IDENTITY_DOC,
@@ -30,6 +30,14 @@ def unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
+def node_repository(store: Any, role: str, clock: Clock | None) -> Repository:
+    """A volunteer's store writes under the consent and conflict rules; the office's master
+    record holds what volunteers already wrote under them and is the one named exception."""
+    if role == "office":
+        return Repository(store, clock=clock, unchecked=Unchecked.OFFICE_MASTER)
+    return Repository(store, clock=clock)
+
+
 class SyncNode:
     """Everything sync keeps in a store: who we are, who we trust, what each peer has seen."""
 
@@ -45,7 +53,7 @@ class SyncNode:
         when there is none: ``SyncNode.create`` makes one, at init and enrolment)."""
         self.store = store
         self.role = role
-        self.repo = repo or Repository(store, clock=clock)
+        self.repo = repo or node_repository(store, role, clock)
         if store.table(IDENTITY_TABLE).get_id(IDENTITY_DOC) is None:
             raise NotEnrolled()
         self.identity: NodeIdentity = load_or_create_identity(store, role, self.repo.node_id)
@@ -62,7 +70,7 @@ class SyncNode:
         clock: Clock | None = None,
     ) -> SyncNode:
         """Give the store its key pair (once: an existing identity is kept) and open it."""
-        repo = repo or Repository(store, clock=clock)
+        repo = repo or node_repository(store, role, clock)
         load_or_create_identity(store, role, node_id or repo.node_id)
         return cls(store, role, repo=repo)
 

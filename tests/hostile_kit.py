@@ -136,10 +136,10 @@ def _case_for(world: World, name: str) -> None:
     fam = repo.save(
         Family(case_id=case.id, family_name=f"Family {name}", parents=[{"name": "P", "phone": "1"}])
     )
+    consent = repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-11-01"))
     note = repo.add_note(
         Note(case_id=case.id, voice="parent_view", text=f"you should, {name}", flags=[FLAG])
     )
-    consent = repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-11-01"))
     sent = repo.save(Evaluation(case_id=case.id, stage="closing", sent_on="2026-11-02"))
     cpd = repo.save(CpdEntry(on="2026-10-01", title="Impartiality", hours=2.0))
     interest = repo.save(

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from ips_field.domain.clock import FixedClock
-from ips_field.domain.records import Case, CpdEntry, Family, Interest, Note, SupervisionEntry
+from ips_field.domain.records import (
+    Case,
+    Consent,
+    CpdEntry,
+    Family,
+    Interest,
+    Note,
+    SupervisionEntry,
+)
 from ips_field.store.store import KdfParams, Store
 from sync import office as off
 from sync.exchange import export_bundle, import_bundle
@@ -61,6 +69,9 @@ def build_world(tmp_path: Path) -> World:
     )
     anna.repo.save(
         Family(case_id=case.id, family_name="Quillfeather", parents=[{"name": "Rowan Q"}])
+    )
+    anna.repo.save(
+        Consent(case_id=case.id, purpose="record", given_by="Rowan Q", given_on="2026-11-01")
     )
     anna.repo.add_note(Note(case_id=case.id, voice="parent_view", text="Wants [more] support"))
     anna.repo.add_note(

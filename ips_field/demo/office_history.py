@@ -7,11 +7,14 @@ volunteer app would. :mod:`ips_field.demo.office` enrols the volunteers and runs
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Required, TypedDict
 
 from ips_field.demo.volunteer import FAMILIES, MEETING_TYPES, NEEDS
+from ips_field.domain.clock import FixedClock
 from ips_field.domain.records import (
     Case,
     Child,
@@ -178,6 +181,18 @@ class Days:
     def at(self, ago: int, hour: int, minute: int = 0) -> str:
         moment = dt.datetime.combine(self.day(ago), dt.time(hour, minute)).astimezone()
         return moment.isoformat(timespec="seconds")
+
+
+@contextlib.contextmanager
+def as_of(repo: Repository, moment: str) -> Iterator[None]:
+    """Write as the volunteer did on the day (ISO ``moment``): the consent and conflict
+    rules are checked against that day, as they were when the meeting was held."""
+    saved = repo.time
+    repo.time = FixedClock(dt.datetime.fromisoformat(moment), step=dt.timedelta(seconds=1))
+    try:
+        yield
+    finally:
+        repo.time = saved
 
 
 def write_history(repo: Repository, plan: _Plan, days: Days, tpl: Templates) -> dict[int, str]:
@@ -352,8 +367,11 @@ def write_case(repo: Repository, plan: _Plan, spec: _Case, days: Days, tpl: Temp
     last = closed if closed is not None else 1
     held = [ago for ago in (spec.opened - 21, spec.opened - 130, spec.opened - 250) if ago > last]
     for m, ago in enumerate(held):
-        write_meeting(repo, plan.name, fi, cid, m, ago, days, tpl, represent=represent)
+        with as_of(repo, days.at(ago, 8)):
+            write_meeting(repo, plan.name, fi, cid, m, ago, days, tpl, represent=represent)
     if closed is None and spec.upcoming:
+        # an expired consent to represent means support at the next meeting
+        represent = represent and repo.has_consent(cid, "represent_views")
         ahead = 2 + (fi * 5) % 19
         mtype = MEETING_TYPES[(fi + len(held)) % len(MEETING_TYPES)]
         repo.save(

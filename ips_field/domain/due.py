@@ -404,6 +404,28 @@ def sort_items(items: Iterable[DueItem]) -> list[DueItem]:
     return sorted(items, key=lambda i: (i.due_on, _SEVERITY_ORDER[i.severity], i.kind, i.title))
 
 
+def _warn_refused(
+    items: list[DueItem], cases: Sequence[Case], consents: Sequence[Consent], today: dt.date
+) -> list[DueItem]:
+    """A meeting that cannot go ahead says so first on its line, and why (domain/rules.py)."""
+    from ips_field.domain import rules
+
+    by_id = {c.id: c for c in cases}
+    out = []
+    for item in items:
+        case = by_id.get(item.case_id or "")
+        why = (
+            rules.refusal_in_brief(case, [c for c in consents if c.case_id == case.id], today)
+            if case is not None
+            else ""
+        )
+        if why:
+            title = f"BLOCKED: {item.title} ({why})"  # short first: 80 columns cut the rest
+            item = DueItem(item.kind, title, item.due_on, item.case_id, item.severity)
+        out.append(item)
+    return out
+
+
 def due_items(
     *,
     today: dt.date,
@@ -434,6 +456,7 @@ def due_items(
     items += preparation_incomplete(
         meetings, today, meeting_types=meeting_types, open_cases=open_cases
     )
+    items = _warn_refused(items, cases, consents, today)
     items += actions_due(notes, today, open_cases=open_cases)
     items += consents_due(cases, consents, today)
     items += evaluations_due(

@@ -158,7 +158,7 @@ class Checker:
             if required:
                 self.fail(name, f"{label} is required")
         elif not _date_ok(value):
-            self.fail(name, f"{label} must be a date like 2026-03-31")
+            self.fail(name, f"{label} must be a date like 31/03/2026")
 
     def datetime(self, name: str, value: Any, label: str, *, required: bool = False) -> None:
         if value in (None, ""):

@@ -2,14 +2,16 @@
 written (``Repository.save``), not only in dialogs (DESIGN.md §4, §7). No I/O.
 
 - No meeting, preparation or note on a blocked case, nor on a case whose conflict warning
-  has no recorded reason yet (both set ``Case.blocked_reason``). Cancelling a meeting is
-  still allowed.
+  has no recorded reason yet (both set ``Case.blocked_reason``), nor on a case without a
+  current "keep a record" consent (a preparation holds the parent's views). Cancelling a
+  meeting is still allowed. ``meeting_refusal`` says why, for the screens that ask first.
 - No note without a current "keep a record" consent, except a first-contact note that
   consent was asked (voice ``consent_asked``).
 - No "represent" role, and no note in a meeting where the volunteer represents the parent,
   without a current consent to represent the parent's views.
 - A role statement never claims a permission that is not current: a statement with the
-  permission to represent is refused for a meeting whose role is not "represent".
+  permission to represent is refused for a meeting whose role is not "represent", and a
+  role-statement note claiming it needs a Represent meeting with a current consent.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ from ips_field.domain.records import Case, Consent, Meeting, Note
 from ips_field.errors import ValidationError
 
 CONSENT_ASKED = "consent_asked"
+ROLE_STATEMENT = "ips_role_statement"
+NO_RECORD_CONSENT = (
+    "No current consent to keep a record of this case: record the parent's consent first "
+    "(or a note that consent was asked)"
+)
 REPRESENT_CLAIMS = ("permission to represent", "represent their views", "represent the views")
 
 
@@ -36,6 +43,27 @@ def blocked_message(case: Case) -> str:
     )
 
 
+def meeting_refusal(case: Case | None, consents: Iterable[Consent], day: dt.date) -> str:
+    """Why no meeting can be prepared, held or noted on ``case`` now ("" when it can): a
+    block, an unanswered conflict warning, or no current consent to keep a record."""
+    if case is not None and case.blocked_reason:
+        return blocked_message(case)
+    if not current(consents, "record", day):
+        return NO_RECORD_CONSENT
+    return ""
+
+
+def refusal_in_brief(case: Case | None, consents: Iterable[Consent], day: dt.date) -> str:
+    """``meeting_refusal`` in a few words, for a dashboard line ("" when it can go ahead)."""
+    if case is not None and case.blocked_reason:
+        if case.blocked_reason.startswith("Conflict warning not answered"):
+            return "conflict warning not answered"
+        return "case blocked by a conflict of interest"
+    if not current(consents, "record", day):
+        return "no consent to keep a record"
+    return ""
+
+
 def check_meeting(
     meeting: Meeting,
     *,
@@ -44,9 +72,11 @@ def check_meeting(
     day: dt.date,
 ) -> None:
     """Raise ValidationError when ``meeting`` may not be written now."""
-    if case is not None and case.blocked_reason and meeting.status != "cancelled":
-        raise ValidationError({"case_id": blocked_message(case)})
     consents = list(consents)
+    if meeting.status != "cancelled":
+        refusal = meeting_refusal(case, consents, day)
+        if refusal:
+            raise ValidationError({"case_id": refusal})
     if meeting.volunteer_role == "represent" and not current(consents, "represent_views", day):
         raise ValidationError(
             {
@@ -76,17 +106,20 @@ def check_note(
         raise ValidationError({"case_id": blocked_message(case)})
     consents = list(consents)
     if note.voice != CONSENT_ASKED and not current(consents, "record", day):
+        raise ValidationError({"case_id": NO_RECORD_CONSENT})
+    represents = meeting is not None and meeting.volunteer_role == "represent"
+    if (
+        note.voice == ROLE_STATEMENT
+        and claims_represent(note.text)
+        and not (represents and current(consents, "represent_views", day))
+    ):
         raise ValidationError(
             {
-                "case_id": "No current consent to keep a record of this case: record the "
-                "parent's consent first (or a note that consent was asked)"
+                "text": "This role statement says you represent the parent, but there is no "
+                "current consent and Represent role for this meeting: regenerate it from the role"
             }
         )
-    if (
-        meeting is not None
-        and meeting.volunteer_role == "represent"
-        and not current(consents, "represent_views", day)
-    ):
+    if represents and not current(consents, "represent_views", day):
         raise ValidationError(
             {
                 "voice": "The consent to represent the parent's views is no longer current: "

@@ -88,12 +88,19 @@ def run_conflict_check(
         if case.blocked_reason != WARN_PENDING:
             repo.save(case.replace(blocked_reason=WARN_PENDING))
         return CheckOutcome(case_id, result, None)
-    blocked = " ".join(result.reasons) + " " + REASSIGN if result.outcome == "block" else ""
+    blocked = _sentences(result.reasons) + " " + REASSIGN if result.outcome == "block" else ""
     with repo.transaction():
         check = repo.save(check)
         if case.blocked_reason != blocked:
             repo.save(case.replace(blocked_reason=blocked.strip()))
     return CheckOutcome(case_id, result, check)
+
+
+def _sentences(reasons: list[str] | tuple[str, ...]) -> str:
+    """Each reason a sentence of its own ("…the case's school or setting. Ask the office…")."""
+    return " ".join(
+        r if r.rstrip().endswith((".", "!", "?")) else r.rstrip() + "." for r in reasons
+    )
 
 
 def recheck_open_cases(repo: Repository, *, trigger: str) -> list[CheckOutcome]:

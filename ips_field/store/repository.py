@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import enum
 from collections.abc import Iterator
 from typing import Any, Protocol, TypeVar
 
@@ -42,6 +43,17 @@ OUTBOX = "outbox"
 META = "meta"
 
 
+class Unchecked(enum.Enum):
+    """The only writers allowed past the consent and conflict rules, each by name.
+
+    Every other repository (the volunteer app, the ``ips-field`` commands, the demos and
+    test builders) checks every meeting and note it writes (``domain/rules.py``)."""
+
+    #: The office's master record: it holds what volunteers already wrote under the rules
+    #: (merged from their bundles) and a supervisor's resolution of a merge conflict.
+    OFFICE_MASTER = "office master record"
+
+
 class StoreLike(Protocol):
     def table(self, name: str) -> IdTable: ...
 
@@ -57,13 +69,17 @@ class Repository:
         *,
         node_id: str | None = None,
         clock: Clock | None = None,
-        rules: bool = False,
+        rules: bool = True,
+        unchecked: Unchecked | None = None,
     ) -> None:
+        """``rules`` is on for every writer; the one way past it is a named ``unchecked``
+        reason (sync merge writes raw documents and never reaches the rules at all)."""
+        if not rules and unchecked is None:
+            raise TypeError("the rules can only be bypassed by name: unchecked=Unchecked.…")
         self.store = store
-        # Consent and conflict rules on meetings and notes (domain/rules.py). The volunteer
-        # app turns them on for every repository it writes through; the office's master
-        # record and the demo/history builders write imported or past records and do not.
-        self.enforce_rules = rules
+        # Consent and conflict rules on meetings and notes (domain/rules.py).
+        self.unchecked = unchecked
+        self.enforce_rules = unchecked is None
         self.time: Clock = clock or default_clock()
         meta = store.table(META).get_id("node")
         if meta is None:

@@ -115,6 +115,14 @@ class Session:
         text = "; ".join(parts) or "all current"
         return text[0].upper() + text[1:]
 
+    def meeting_refusal(self, case_id: str) -> str:
+        """Why no meeting can be prepared, held or noted on this case now ("" if it can)."""
+        from ips_field.domain import rules
+
+        return rules.meeting_refusal(
+            self.repo.get(Case, case_id), self.repo.for_case(Consent, case_id), self.today()
+        )
+
     def labels(self) -> dict[str, str]:
         """Case id → "reference family name", built in one pass (for long lists)."""
         families = {f.case_id: f.family_name for f in self.repo.all(Family)}

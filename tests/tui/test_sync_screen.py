@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from ips_field.domain.records import Case, Note
+from ips_field.domain.records import Case, Consent, Note
 from ips_field.store.store import KdfParams, Store
 from ips_field.tui.app import make_app
 from ips_field.tui.screens.sync_screen import SyncScreen
@@ -38,6 +38,7 @@ async def test_export_and_import_from_the_sync_screen(tmp_path: Path) -> None:
     off.confirm_enrolment(office, off.read_enrolment_reply(office, reply), fp)
     node = SyncNode(store, "volunteer")
     case = node.repo.save(Case(reference="S1", school="S", opened_on="2026-11-01", assigned_to=vid))
+    node.repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-11-01"))
     node.repo.add_note(Note(case_id=case.id, text="hello"))
     inbox = tmp_path / "from-office"
     off.export_for(office, vid, inbox)
@@ -46,7 +47,7 @@ async def test_export_and_import_from_the_sync_screen(tmp_path: Path) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, SyncScreen)
-        status = await wait_text(pilot, "#status", "Waiting to go to the office: 2 changes")
+        status = await wait_text(pilot, "#status", "Waiting to go to the office: 3 changes")
         assert "Last sent: never" in status
         await pilot.press("m")
         await pilot.pause()

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from ips_field.domain.due import meetings_soon
-from ips_field.domain.records import Meeting
+from ips_field.domain.records import Consent, Meeting
 from ips_field.errors import ValidationError
 from ips_field.services.approval import save_preparation
 from ips_field.store.repository import Repository
@@ -17,7 +17,9 @@ from ips_field.store.table import MemoryStore
 
 @pytest.fixture
 def repo(clock) -> Repository:
-    return Repository(MemoryStore(), node_id="v1", clock=clock)
+    r = Repository(MemoryStore(), node_id="v1", clock=clock)
+    r.save(Consent(case_id="c", purpose="record", given_on="2026-01-01"))
+    return r
 
 
 def stored(repo: Repository, **extra) -> Meeting:

@@ -37,6 +37,7 @@ def new_case(
     )
     repo.save(Family(case_id=case.id, family_name="F", area=area, parents=[{"name": parent}]))
     repo.save(Child(case_id=case.id, name="Kit Child", year_group="Year 3"))
+    repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-11-01"))
     return case
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ips_field.domain.records import Case, Note
+from ips_field.domain.records import Case, Consent, Note
 from ips_field.store.store import KdfParams, Store
 from sync import audit
 from sync import office as off
@@ -86,6 +86,7 @@ def anna_bundle(world: World, text: str = "a note", folder: Path | None = None) 
     case = world.anna.repo.save(
         Case(reference="A-1", school="Hill School", opened_on="2026-11-01", assigned_to=world.a)
     )
+    world.anna.repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-11-01"))
     world.anna.repo.add_note(Note(case_id=case.id, text=text))
     return export_bundle(world.anna, world.office.node_id, folder or world.inbox)
 
@@ -193,6 +194,7 @@ def test_an_unforeseen_exception_quarantines_only_that_bundle(world: World, monk
     ben_case = world.ben.repo.save(
         Case(reference="B-1", school="Elm", opened_on="2026-11-02", assigned_to=world.b)
     )
+    world.ben.repo.save(Consent(case_id=ben_case.id, purpose="record", given_on="2026-11-02"))
     world.ben.repo.add_note(Note(case_id=ben_case.id, text="from ben"))
     export_bundle(world.ben, world.office.node_id, world.inbox)
     report = import_paths(world.office, [world.inbox])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ips_field.domain.records import Case, Child, Family, Note
+from ips_field.domain.records import Case, Child, Consent, Family, Note
 from ips_field.services.office_search import CaseIndex
 from ips_field.store.repository import Repository
 from ips_field.store.table import MemoryStore
@@ -28,6 +28,7 @@ def index() -> CaseIndex:
         )  # fmt: skip
         repo.save(Family(case_id=case.id, family_name=family, parents=[{"name": "P"}]))
         repo.save(Child(case_id=case.id, name=child, year_group="Year 3"))
+        repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-01-01"))
         if ref == "K-2":
             flagged = repo.add_note(Note(case_id=case.id, text="You should", flags=[{"p": 1}]))
             repo.add_note(Note(case_id=case.id, text="Also you should", flags=[{"p": 1}]))

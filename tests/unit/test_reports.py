@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from ips_field.domain.records import (
     Case,
     ConflictCheck,
+    Consent,
     Contact,
     CpdEntry,
     Evaluation,
@@ -57,6 +58,7 @@ def master() -> Repository:
         return vera.save(c).id
 
     c1 = case("C1", "2026-09-15")  # open before and after: open at the end
+    vera.save(Consent(case_id=c1, purpose="record", given_on="2026-09-15"))
     case("C2", "2026-10-03", "2026-10-20")  # opened and closed in October
     case("C3", "2026-10-10")  # opened, open at the end
     case("C4", "2026-11-02")  # after the period

@@ -22,7 +22,7 @@ from ips_field.domain.records import (
     SupervisionEntry,
 )
 from ips_field.errors import ValidationError
-from ips_field.store.repository import Repository
+from ips_field.store.repository import Repository, Unchecked
 from ips_field.store.table import MemoryStore
 from tests.conftest import FuncClock
 
@@ -136,6 +136,7 @@ def test_tombstone_hides_but_keeps_the_record() -> None:
 
 def test_notes_are_append_only_with_history() -> None:
     r = repo()
+    r.save(Consent(case_id="c", purpose="record", given_on="2026-01-01"))
     note = r.add_note(Note(case_id="c", text="first"))
     with pytest.raises(ValidationError):
         r.save(note.replace(text="changed in place"))
@@ -274,8 +275,41 @@ def test_represent_role_and_its_notes_need_current_consent(ruled):
     ruled.add_note(Note(case_id=case.id, meeting_id=meeting.id, text="Ms A said it herself"))
 
 
-def test_rules_are_off_for_an_unruled_repository():
-    repo = Repository(MemoryStore(), node_id="o", clock=FuncClock(lambda: NOW))
-    case = repo.save(Case(reference="R1", school="S", opened_on="2026-01-01"))
-    repo.add_note(Note(case_id=case.id, text="imported history"))  # office and history builders
-    assert _stored_notes(repo) == 1
+def test_rules_are_on_by_default_for_every_writer():
+    plain = Repository(MemoryStore(), node_id="v", clock=FuncClock(lambda: NOW))
+    case = plain.save(Case(reference="R1", school="S", opened_on="2026-01-01"))
+    with pytest.raises(ValidationError, match="consent to keep a record"):
+        plain.add_note(Note(case_id=case.id, text="A phone call"))
+    plain.save(case.replace(blocked_reason="You are a governor at this school."))
+    with pytest.raises(ValidationError, match="blocked"):
+        plain.save(Meeting(case_id=case.id, meeting_type="other", starts_at="2026-12-01T10:00"))
+    assert _stored_notes(plain) == 0 and plain.all(Meeting) == []
+
+
+def test_the_rules_are_bypassed_only_by_name():
+    with pytest.raises(TypeError, match="by name"):
+        Repository(MemoryStore(), node_id="o", rules=False)
+    office = Repository(
+        MemoryStore(), node_id="o", clock=FuncClock(lambda: NOW), unchecked=Unchecked.OFFICE_MASTER
+    )
+    case = office.save(Case(reference="R1", school="S", opened_on="2026-01-01"))
+    office.add_note(Note(case_id=case.id, text="a supervisor's resolution"))
+    assert _stored_notes(office) == 1
+
+
+def test_a_role_statement_note_never_claims_a_permission_not_current(ruled):
+    case = _open_case(ruled)
+    meeting = ruled.save(
+        Meeting(case_id=case.id, meeting_type="other", starts_at="2026-12-01T10:00")
+    )
+    claim = "Ms A has given me permission to represent their views."
+    with pytest.raises(ValidationError, match="represent"):
+        ruled.add_note(
+            Note(case_id=case.id, meeting_id=meeting.id, voice="ips_role_statement", text=claim)
+        )
+    with pytest.raises(ValidationError, match="represent"):
+        ruled.add_note(Note(case_id=case.id, voice="ips_role_statement", text=claim))
+    ruled.add_note(
+        Note(case_id=case.id, meeting_id=meeting.id, voice="ips_role_statement", text="I support")
+    )
+    assert _stored_notes(ruled) == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ips_field.domain.records import Case, Note
+from ips_field.domain.records import Case, Consent, Note
 from ips_field.store.store import KdfParams, Store
 from sync import office as off
 from sync.inbox import export_files, import_paths
@@ -57,6 +57,9 @@ def test_a_month_in_one_shared_folder(tmp_path: Path, clock) -> None:
                         opened_on="2026-11-01",
                         assigned_to=ids[i],
                     )
+                )
+                node.repo.save(
+                    Consent(case_id=cases[i].id, purpose="record", given_on="2026-11-01")
                 )
             for k in range(2):
                 text = f"day {day} note {k} by {i}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ips_field.domain.records import Case, Family, Interest, Note
+from ips_field.domain.records import Case, Consent, Family, Interest, Note
 from ips_field.errors import ValidationError
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store
@@ -62,6 +62,7 @@ def test_two_volunteers_and_office(tmp_path: Path) -> None:
     na.repo.save(
         Family(case_id=case.id, family_name="Zed", area="North", parents=[{"name": "Zoe Zed"}])
     )
+    na.repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-11-01"))
     for i in range(3):
         na.repo.add_note(Note(case_id=case.id, voice="parent_view", text=f"note {i}"))
     [res] = carry(na, oid, office, tmp_path)
@@ -79,15 +80,11 @@ def test_two_volunteers_and_office(tmp_path: Path) -> None:
     # Ben may not touch Anna's case: his bundle is refused whole and quarantined.
     # (a tampered client that thinks Anna's case is Ben's)
     nb.repo.put_raw({**office.repo.raw("case", case.id), "assigned_to": b})
+    nb.repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-11-01"))
     nb.repo.add_note(Note(case_id=case.id, text="sneaky"))
-    nb.repo.add_note(
-        Note(
-            case_id=nb.repo.save(
-                Case(reference="B1", school="S", opened_on="2026-11-01", assigned_to=b)
-            ).id,
-            text="fine",
-        )
-    )
+    own = nb.repo.save(Case(reference="B1", school="S", opened_on="2026-11-01", assigned_to=b))
+    nb.repo.save(Consent(case_id=own.id, purpose="record", given_on="2026-11-01"))
+    nb.repo.add_note(Note(case_id=own.id, text="fine"))
     [res] = carry(nb, oid, office, tmp_path)
     assert res.status == "quarantined" and "another volunteer" in res.summary
     assert not any(n.text == "sneaky" for n in office.repo.all(Note))
@@ -181,6 +178,7 @@ def test_cases_made_before_enrolment_reach_the_office(tmp_path: Path, assignee: 
     case = repo.save(
         Case(reference="EARLY-1", school="S", opened_on="2026-10-01", assigned_to=owner)
     )
+    repo.save(Consent(case_id=case.id, purpose="record", given_on="2026-10-01"))
     repo.add_note(Note(case_id=case.id, voice="parent_view", text="met before enrolling"))
     invite, code, vid = off.enrol(office, "Early")
     reply, fp, _ = off.volunteer_enrol(store, invite, code)
@@ -189,7 +187,7 @@ def test_cases_made_before_enrolment_reach_the_office(tmp_path: Path, assignee: 
     assert node.repo.raw("case", case.id)["assigned_to"] == vid
     [res] = carry(node, office.node_id, office, tmp_path)
     assert res.status == "imported", res.summary
-    assert res.summary == "1 new note for 1 case, 1 other change"
+    assert res.summary == "1 new note for 1 case, 2 other changes"
     assert office.repo.raw("case", case.id)["assigned_to"] == vid
     assert len(office.repo.for_case(Note, case.id)) == 1
     store.close()

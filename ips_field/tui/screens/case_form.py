@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from ips_field.domain.records import EHCP_STATUSES, REFERRAL_SOURCES, Case, Child, Family
+from ips_field.domain.ukdates import show_date, to_iso
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 
@@ -35,7 +36,7 @@ FIELDS: list[tuple[str, str, str, str]] = [
     ("parent_language", "Language", "family", "parents.0.language"),
     ("parent_access", "Access needs", "family", "parents.0.access_needs"),
     ("child_name", "Child's name", "child", "name"),
-    ("date_of_birth", "Child's date of birth (YYYY-MM-DD)", "child", "date_of_birth"),
+    ("date_of_birth", "Child's date of birth (DD/MM/YYYY)", "child", "date_of_birth"),
     ("year_group", "Year group", "child", "year_group"),
     ("needs", "Needs", "child", "needs"),
 ]
@@ -80,6 +81,16 @@ class CaseFormScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._fill()
+        # The focus starts in the first empty box (not on the scrolling form), so what is
+        # typed the moment the form opens is kept (found in tmux: a school typed at once
+        # was lost).
+        boxes = list(self.query(Input))
+        first = next((box for box in boxes if not box.value), boxes[0] if boxes else None)
+        if first is not None:
+            first.focus()
+
+    def _fill(self) -> None:
         if not self.case_id:
             self.query_one("#reference", Input).value = self._next_reference()
             return
@@ -92,7 +103,10 @@ class CaseFormScreen(SessionScreen):
             "child": (self.session.child(case.id) or Child(case_id=case.id)).to_dict(),
         }
         for wid, _, rec, path in FIELDS:
-            self.query_one(f"#{wid}", Input).value = str(_get(records[rec], path) or "")
+            value = str(_get(records[rec], path) or "")
+            self.query_one(f"#{wid}", Input).value = (
+                show_date(value) if wid == "date_of_birth" else value
+            )
         self.query_one("#ehcp", Select).value = records["child"].get("ehcp_status") or "none"
         if case.referral_source in REFERRAL_SOURCES:
             self.query_one("#referral", Select).value = case.referral_source
@@ -113,8 +127,8 @@ class CaseFormScreen(SessionScreen):
         out["case"]["referral_source"] = "" if referral.is_blank() else str(referral.value)
         if not any(out["case"].get("la_contacts", [{}])[0].values()):
             out["case"]["la_contacts"] = []
-        if not out["child"].get("date_of_birth"):
-            out["child"]["date_of_birth"] = None
+        typed = out["child"].get("date_of_birth")
+        out["child"]["date_of_birth"] = to_iso(typed) if typed else None  # 01/03/2019 too
         return out
 
     @on(Button.Pressed, "#save")

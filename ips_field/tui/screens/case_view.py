@@ -285,9 +285,10 @@ class CaseScreen(TimelineActions, SessionScreen):
     def action_new_meeting(self) -> None:
         from ips_field.tui.screens.meeting_prep import NewMeetingDialog
 
-        case = self.case
-        if case.blocked_reason:
-            self.notify(case.blocked_reason + " (Conflict check: o)", severity="error", timeout=12)
+        refusal = self.session.meeting_refusal(self.case_id)
+        if refusal:
+            where = " (Conflict check: o)" if self.case.blocked_reason else " (Consent: k)"
+            self.notify(refusal + where, severity="error", timeout=12)
             return
         self.app.push_screen(NewMeetingDialog(self.case_id), self._meeting_created)
 
@@ -298,7 +299,7 @@ class CaseScreen(TimelineActions, SessionScreen):
             try:
                 meeting = self.session.repo.save(meeting)
             except ValidationError as err:
-                self.notify(str(err), severity="error", timeout=10)
+                self.notify(err.plain, severity="error", timeout=10)
                 return
             self.app.push_screen(MeetingPrepScreen(meeting.id))
 

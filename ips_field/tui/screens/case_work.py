@@ -83,7 +83,7 @@ def add_note(screen: CaseHost) -> None:
         try:
             repo.add_note(note)
         except ValidationError as err:
-            screen.notify(str(err), severity="error", timeout=10)
+            screen.notify(err.plain, severity="error", timeout=10)
             return
         screen.notify("Note saved" + (" (wording flagged)" if note.flags else ""))
         screen.refresh_all()
@@ -124,7 +124,7 @@ def log_contact(screen: CaseHost) -> None:
         try:
             s.repo.save(build(values))
         except ValidationError as err:
-            screen.notify(str(err), severity="error", timeout=10)
+            screen.notify(err.plain, severity="error", timeout=10)
             return
         screen.notify("Contact logged")
         screen.refresh_all()
@@ -162,7 +162,7 @@ def reopen_case(screen: CaseHost) -> None:
                 Note(case_id=case.id, voice="general", text=f"Case reopened: {reason}")
             )
         except ValidationError as err:
-            screen.notify(str(err), severity="error", timeout=10)
+            screen.notify(err.plain, severity="error", timeout=10)
             return
         screen.notify("Case reopened")
         screen.refresh_all()

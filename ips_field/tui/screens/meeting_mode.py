@@ -171,7 +171,14 @@ class MeetingModeScreen(SessionScreen):
     def on_mount(self) -> None:
         m = self.meeting
         s = self.session
-        if m.volunteer_role == "represent" and not s.repo.has_consent(
+        refusal = s.meeting_refusal(m.case_id)
+        if refusal:
+            # Nothing to read out and nothing to note: the repository would refuse it too.
+            self.query_one("#statement", Static).update(
+                "Do not hold this meeting as an IPS meeting: " + refusal
+            )
+            self.query_one("#note", Input).disabled = True
+        elif m.volunteer_role == "represent" and not s.repo.has_consent(
             m.case_id, "represent_views", s.today()
         ):
             # Never read out a permission that is gone (DESIGN.md §4).
@@ -191,7 +198,8 @@ class MeetingModeScreen(SessionScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Digits type into the note box while it has focus; function and ctrl keys act.
         if action == "role_stated" and self.ips.session is not None:
-            return not self.meeting.role_stated_at
+            m = self.meeting
+            return not m.role_stated_at and not self.session.meeting_refusal(m.case_id)
         return True
 
     def _fill(self) -> None:
@@ -255,7 +263,7 @@ class MeetingModeScreen(SessionScreen):
                 )
                 repo.save(m.replace(role_stated_at=now, status="held"))
         except ValidationError as err:
-            self.notify(str(err), severity="error", timeout=12)
+            self.notify(err.plain, severity="error", timeout=12)
             return
         self.notify(f"Role statement recorded at {now[11:16]}")
         self._show_voice()
@@ -316,7 +324,7 @@ class MeetingModeScreen(SessionScreen):
         try:
             self.session.repo.add_note(note)
         except ValidationError as err:
-            self.notify(str(err), severity="error")
+            self.notify(err.plain, severity="error")
             return
         event.input.value = ""
         self.draft_saved()

@@ -47,9 +47,13 @@ PARTY_NAMES = {
 
 
 class NewMeetingDialog(ModalScreen[Meeting | None]):
-    """Pick the meeting type, when and where."""
+    """Pick the meeting type, when and where. Opens with the focus in Place (the one empty
+    box), so what is typed at once lands there; ctrl+s or Enter creates, as in every form."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("ctrl+s", "create", "Create", priority=True),
+    ]
 
     def __init__(self, case_id: str) -> None:
         super().__init__()
@@ -59,7 +63,7 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
         types = self.app.templates.meeting_types  # type: ignore[attr-defined]
         tomorrow = self.app.today() + dt.timedelta(days=1)  # type: ignore[attr-defined]
         with VerticalScroll(classes="dialog form"):
-            yield Static("New meeting", classes="title")
+            yield Static("New meeting (ctrl+s creates)", classes="title")
             yield Label("Meeting type")
             yield Select([(t.name, t.id) for t in types.values()], allow_blank=False, id="type")
             yield Label("Date and time (DD/MM/YYYY HH:MM)")
@@ -72,6 +76,11 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Create", id="create", variant="primary")
                 yield Button("Cancel", id="cancel")
+
+    AUTO_FOCUS = "#place"  # not focus() in on_mount: the screen's own auto-focus came later
+
+    def action_create(self) -> None:
+        self._create()
 
     @on(Button.Pressed, "#create")
     @on(Input.Submitted)
@@ -215,13 +224,18 @@ class MeetingPrepScreen(SessionScreen):
         warnings = self._case_warnings()
         if m.volunteer_role == "represent" and not self._may_represent():
             # The permission is gone: the role and the statement follow consent as it is now.
+            from ips_field.domain.rules import claims_represent
+
             self._shown_role = "support"
             self.query_one("#role", Select).value = "support"
-            self.query_one("#statement", TextArea).text = self._statement("support")
-            warnings.append(
+            rewritten = ""
+            if claims_represent(m.role_statement) or not m.role_statement:
+                self.query_one("#statement", TextArea).text = self._statement("support")
+                rewritten = " and the role statement was written again for it"
+            warnings.insert(
+                0,
                 "The consent to represent the parent's views is no longer current, so your "
-                "role is now Support and the role statement was written again for it. "
-                "Save (ctrl+s) to keep this."
+                f"role is now Support{rewritten}. Save (ctrl+s) to keep this.",
             )
         box = self.query_one("#prep-warning", Static)
         box.update("\n".join(warnings))
@@ -237,8 +251,8 @@ class MeetingPrepScreen(SessionScreen):
             out.append("Blocked: " + case.blocked_reason + " This preparation cannot be saved.")
         if not s.repo.has_consent(self.meeting.case_id, "record", s.today()):
             out.append(
-                "No current consent to keep a record: no notes can be taken in this meeting "
-                "until the parent's consent is recorded on the case."
+                "No current consent to keep a record: this preparation cannot be saved and no "
+                "notes can be taken until the parent's consent is recorded on the case."
             )
         return out
 
@@ -359,7 +373,7 @@ class MeetingPrepScreen(SessionScreen):
                 how="" if how.is_blank() else str(how.value),
             )
         except ValidationError as err:
-            self.notify(str(err), severity="error")
+            self.notify(err.plain, severity="error")
             return False
         self.draft_saved()
         self.query_one("#approval", Static).update(
@@ -412,6 +426,10 @@ class MeetingPrepScreen(SessionScreen):
         self.action_start()
 
     def action_start(self) -> None:
+        refusal = self.session.meeting_refusal(self.meeting.case_id)
+        if refusal:
+            self.notify(refusal, severity="error", timeout=12)
+            return
         if self.action_save():
             from ips_field.tui.screens.meeting_mode import MeetingModeScreen
 
