@@ -20,6 +20,7 @@ from ips_field.cli.common import (
     OneLineGroup,
     ask_new_passphrase,
     ask_passphrase,
+    explicit_store_first,
     kdf_choice,
     one_line_errors,
 )
@@ -40,7 +41,9 @@ def office_store_option(func: Any) -> Any:
         type=click.Path(dir_okay=False, path_type=Path),
         envvar="IPS_OFFICE_STORE",
         default=None,
-        help="Master record file (default: the office data folder; env IPS_OFFICE_STORE).",
+        callback=explicit_store_first,
+        help="Master record file (default: the office data folder; env IPS_OFFICE_STORE). "
+        "Given on the command line, before or after the command, it beats the variable.",
     )(func)
 
 
