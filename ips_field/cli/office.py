@@ -15,7 +15,7 @@ import click
 
 from ips_field.actions.office import enrolment
 from ips_field.actions.office.revocation import revoke_volunteer
-from ips_field.cli import office_report, office_subject_access
+from ips_field.cli import office_cases, office_report, office_subject_access
 from ips_field.cli.common import (
     OneLineGroup,
     ask_new_passphrase,
@@ -175,16 +175,18 @@ def import_(
 
 @main.command()
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--volunteer", default=None, help="Only this volunteer id.")
+@click.option("--volunteer", default=None, help="Only this volunteer (name or short code).")
 @office_store_option
 @one_line_errors(PROG)
 def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> None:
     """Write one sealed bundle per volunteer (assignments, acknowledgements, roster)."""
+    from ips_field.actions.office.volunteers import find_volunteer
     from sync.inbox import export_files
 
     node = open_node(store_path)
     try:
-        lines = export_files(node, out_dir, volunteer)
+        only = find_volunteer(node, volunteer) if volunteer else None
+        lines = export_files(node, out_dir, only)
     finally:
         node.store.close()
     for line in lines:
@@ -196,10 +198,13 @@ def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> Non
 @office_store_option
 @one_line_errors(PROG)
 def revoke(volunteer: str, store_path: Path | None) -> None:
-    """Revoke a volunteer: later bundles refused; their next bundle carries a wipe instruction."""
+    """Revoke VOLUNTEER (name or short code): later bundles refused; their next bundle
+    carries a wipe instruction."""
+    from ips_field.actions.office.volunteers import find_volunteer
+
     node = open_node(store_path)
     try:
-        revoked = revoke_volunteer(node, volunteer)
+        revoked = revoke_volunteer(node, find_volunteer(node, volunteer))
     finally:
         node.store.close()
     click.echo(
@@ -257,6 +262,7 @@ def passwd(rekey: bool, store_path: Path | None) -> None:
 # Commands that live in their own modules join here; a broken module is an error, not a
 # command that silently vanishes from --help.
 office_report.register(main)
+office_cases.register(main)
 office_subject_access.register(main)
 office_demo.register(main)
 
