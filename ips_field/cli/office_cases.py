@@ -19,28 +19,15 @@ from typing import Any
 
 import click
 
-from ips_field.actions.office.intake import Referral
+from ips_field.actions.office.intake import FIELDS, Referral
 from ips_field.domain.records import REFERRAL_SOURCES
 
-MAX_REFERRAL_BYTES = 64 * 1024
-#: (field, prompt) in the order a referral form is read out.
-PROMPTS: list[tuple[str, str]] = [
-    ("received_on", "Referral received on (YYYY-MM-DD or DD/MM/YYYY; blank: today)"),
-    ("source", "Referred by (" + ", ".join(REFERRAL_SOURCES) + ")"),
-    ("reason", "Reason for the referral"),
-    ("parent_name", "Parent or carer: name"),
-    ("relationship", "Relationship to the child"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("family_name", "Family name (blank: the parent's last name)"),
-    ("area", "Family's area (neighbourhood or postcode district)"),
-    ("child_name", "Child's name"),
-    ("date_of_birth", "Child's date of birth (blank if not known)"),
-    ("year_group", "Year group"),
-    ("needs", "Needs"),
-    ("school", "School or setting"),
-    ("local_authority", "Local authority"),
+PROMPTS = [
+    (name, f"{label} ({', '.join(REFERRAL_SOURCES)})" if name == "source" else label)
+    for name, label in FIELDS
 ]
+
+MAX_REFERRAL_BYTES = 64 * 1024
 
 
 def read_referral(source: str) -> tuple[dict[str, Any], str]:

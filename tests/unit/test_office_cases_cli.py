@@ -108,9 +108,7 @@ def test_intake_from_a_file_warns_that_the_file_is_plain_text(office: World) -> 
         ("parent_name: [unclosed\n", "not a readable list"),
     ],
 )
-def test_a_bad_referral_is_one_line_and_writes_nothing(
-    office: World, text: str, line: str
-) -> None:
+def test_a_bad_referral_is_one_line_and_writes_nothing(office: World, text: str, line: str) -> None:
     before = (office.tmp / "office.ipsf").read_bytes()
     result = run(office, "intake", "--from-file", "-", input=text, code=1)
     assert result.output.startswith("ips-office: ") and line in result.output
@@ -188,9 +186,7 @@ def test_revoke_and_export_take_a_name_or_code(office: World) -> None:
 
 
 @pytest.mark.parametrize("command", ["revoke", "export", "assign"])
-def test_an_unknown_volunteer_is_one_line_naming_nobody(
-    office: World, command: str
-) -> None:
+def test_an_unknown_volunteer_is_one_line_naming_nobody(office: World, command: str) -> None:
     node = reopen(office)
     try:
         off.enrol(node, "Anna")  # a second Anna, invited

@@ -28,6 +28,25 @@ from sync import office as off
 from sync.node import SyncNode
 
 MAX_TEXT = 2000
+#: (field, label) in the order a referral form is read out; the command's prompts and the
+#: screen's form both use these.
+FIELDS: list[tuple[str, str]] = [
+    ("received_on", "Referral received on (YYYY-MM-DD or DD/MM/YYYY; blank: today)"),
+    ("source", "Referred by"),
+    ("reason", "Reason for the referral"),
+    ("parent_name", "Parent or carer: name"),
+    ("relationship", "Relationship to the child"),
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("family_name", "Family name (blank: the parent's last name)"),
+    ("area", "Family's area (neighbourhood or postcode district)"),
+    ("child_name", "Child's name"),
+    ("date_of_birth", "Child's date of birth (blank if not known)"),
+    ("year_group", "Year group"),
+    ("needs", "Needs"),
+    ("school", "School or setting"),
+    ("local_authority", "Local authority"),
+]
 
 
 def _date_or_none(text: str) -> dt.date | None:
@@ -189,5 +208,8 @@ def open_referral(
             result = check_for(node, volunteer_id, referral)
             from ips_field.actions.office.assignment import assign
 
-            case = assign(node, case.id, volunteer_id, reason=reason)
+            try:
+                case = assign(node, case.id, volunteer_id, reason=reason)
+            except ValidationError as err:  # about the choice of volunteer, not the referral
+                raise ValidationError({"volunteer": "; ".join(err.errors.values())}) from None
     return Opened(case, family, child, volunteer_id, result)
