@@ -9,7 +9,8 @@ transaction for every case the bundle touched:
   office edit (reaching the laptop in its next bundle), so a reference does not drift;
 - a provisional reference (``P-...``), or one another case already uses (two laptops that
   both numbered from ``C0001``), is replaced by the next service reference;
-- any other reference, unique across the service, is confirmed as it is.
+- any other reference, unique across the service and plain (letters, digits, space and
+  ``/ _ . -``, at most 24 characters), is confirmed as it is; one that is not is replaced.
 
 References of erased families stay taken (their stubs keep them), so none is reused.
 """
@@ -20,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ips_field.domain.records import Case
-from ips_field.domain.references import is_provisional, service_reference
+from ips_field.domain.references import is_plain, is_provisional, service_reference
 from sync.node import SyncNode
 
 SERVICE_REFS = "service_reference"
@@ -87,7 +88,7 @@ def confirm_references(node: SyncNode, case_ids: Iterable[str]) -> list[Confirme
         if owners is None:
             owners = _owners(node)  # once per import, kept up to date below
         others = owners.get(case.reference, set()) - {case_id}
-        if is_provisional(case.reference) or not case.reference.strip() or others:
+        if is_provisional(case.reference) or not is_plain(case.reference) or others:
             reference = next_reference(node, owners)
             node.repo.save(case.replace(reference=reference))
             owners.get(case.reference, set()).discard(case_id)

@@ -10,6 +10,7 @@ in the master record) and the new reference reaches the laptop in the next bundl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 PROVISIONAL = "P-"
@@ -25,6 +26,15 @@ def short_code(node_id: str, length: int = CODE_LENGTH) -> str:
 
 def is_provisional(reference: str) -> bool:
     return reference.strip().upper().startswith(PROVISIONAL)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 /_.-]{0,23}")
+
+
+def is_plain(reference: str) -> bool:
+    """A reference the office may confirm as it is: letters, digits, space, ``/ _ . -``,
+    at most 24 characters (anything else, control characters included, is replaced)."""
+    return _PLAIN.fullmatch(reference) is not None
 
 
 def is_service(reference: str) -> bool:

@@ -205,3 +205,34 @@ def test_an_unknown_volunteer_is_one_line_naming_nobody(office: World, command: 
         "`ips-office volunteers` lists them"
     )
     assert (office.tmp / "office.ipsf").read_bytes() == before
+
+
+def test_a_referral_file_that_is_a_link_or_too_large_is_refused(office: World) -> None:
+    big = office.tmp / "big.yaml"
+    big.write_text(REFERRAL_YAML + "needs: " + "x" * 70_000 + "\n")
+    link = office.tmp / "link.yaml"
+    link.symlink_to(big)
+    before = (office.tmp / "office.ipsf").read_bytes()
+    for path in (big, link):
+        result = run(office, "intake", "--from-file", str(path), code=1)
+        assert result.output.strip() == (
+            "ips-office: the referral must be a regular file of at most 64 KiB"
+        )
+    piped = run(office, "intake", "--from-file", "-", input=big.read_text(), code=1)
+    assert piped.output.strip() == "ips-office: the referral is larger than 64 KiB"
+    assert (office.tmp / "office.ipsf").read_bytes() == before
+
+
+def test_control_characters_in_a_referral_never_reach_the_terminal(office: World) -> None:
+    text = REFERRAL_YAML.replace("Morwenna", "Mor\\x1b[2Jwenna").replace(
+        "parent_name: Mor", 'parent_name: "Mor'
+    )
+    text = text.replace("Tregarthen\nrelationship", 'Tregarthen"\nrelationship', 1)
+    result = run(office, "intake", "--from-file", "-", "--volunteer", "anna", input=text)
+    assert "\x1b" not in result.output
+    node = reopen(office)
+    try:
+        case = next(c for c in node.repo.all(Case) if c.reference == "IPS-00001")
+        assert node.repo.for_case(Family, case.id)[0].parents[0]["name"].startswith("Mor\x1b")
+    finally:
+        node.store.close()

@@ -252,3 +252,25 @@ def test_volunteer_rows(world: World, tmp_path: Path) -> None:
     )
     off.revoke(world.office, world.b)
     assert {r.name: r.status for r in volunteer_rows(world.office)}["Ben"] == "revoked"
+
+
+def test_a_laptop_cannot_take_a_reference_the_office_issued(world: World) -> None:
+    issued = open_referral(world.office, REFERRAL)  # IPS-00001, unassigned
+    grab = world.anna.repo.save(
+        Case(reference="IPS-00001", school="S", opened_on="2026-11-02", assigned_to=world.a)
+    )
+    assert to_office(world, world.anna).status == "imported"
+    assert world.office.repo.get(Case, issued.case.id).reference == "IPS-00001"
+    assert world.office.repo.get(Case, grab.id).reference == "IPS-00002"
+
+
+def test_a_hostile_reference_is_replaced_and_shown_escaped(world: World) -> None:
+    from ips_field.domain.shown import shown
+
+    odd = "\x1b[31mP-\u202eX"
+    case = world.anna.repo.save(
+        Case(reference=odd, school="S", opened_on="2026-11-02", assigned_to=world.a)
+    )
+    result = to_office(world, world.anna)
+    assert result.status == "imported" and "\x1b" not in shown(result.summary)
+    assert world.office.repo.get(Case, case.id).reference == "IPS-00001"
