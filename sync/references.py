@@ -1,8 +1,9 @@
 """The office issues case references, unique across the service (``docs/sync.md``).
 
 The master record keeps, per case id, the reference the office stands by (table
-``service_reference``: ``{"id": case_id, "reference", "on"}``) and the last number of its
-sequence (sync state ``ref_seq``). :func:`confirm_references` runs inside the import's own
+``service_reference``: ``{"id": case_id, "reference", "on"}``), every reference taken
+(table ``service_reference_taken``: ``{"id": reference, "case_id"}``) and the last number
+of its sequence (sync state ``ref_seq``). :func:`confirm_references` runs inside the import's own
 transaction for every case the bundle touched:
 
 - a reference the office issued stands: a laptop's later edit of it is put back by a new
@@ -19,12 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ips_field.domain.records import Case
 from ips_field.domain.references import is_plain, is_provisional, service_reference
 from sync.node import SyncNode
 
 SERVICE_REFS = "service_reference"
+TAKEN = "service_reference_taken"
 
 
 @dataclass(frozen=True)
@@ -38,34 +41,48 @@ class Confirmed:
         return self.was != self.reference
 
 
-def _owners(node: SyncNode) -> dict[str, set[str]]:
-    """Reference -> the case ids using it, among cases, issued references and erasure stubs
-    (an erased family's reference is never given out again)."""
-    out: dict[str, set[str]] = {}
-    for doc in node.store.table("erasure_stub").all():
-        if doc.get("reference"):
-            out.setdefault(str(doc["reference"]), set()).add(str(doc["id"]))
-    for doc in node.store.table(SERVICE_REFS).all():
-        out.setdefault(str(doc["reference"]), set()).add(str(doc["id"]))
-    for doc in node.repo.table("case").all():
-        if doc.get("reference") and not doc.get("deleted"):
-            out.setdefault(str(doc["reference"]), set()).add(str(doc["id"]))
-    return out
+def _index(node: SyncNode) -> Any:
+    """Reference -> case id for every reference taken (``service_reference_taken``), built
+    once from the cases and erasure stubs already there (the first case with a reference
+    keeps it), then kept up to date, so a check costs one lookup, not a scan."""
+    table = node.store.table(TAKEN)
+    if not node.state.get("ref_index"):
+        seen: dict[str, str] = {}
+        for doc in node.store.table("erasure_stub").all():
+            if doc.get("reference"):
+                seen.setdefault(str(doc["reference"]), str(doc["id"]))
+        for doc in node.repo.table("case").all():
+            if doc.get("reference") and not doc.get("deleted"):
+                seen.setdefault(str(doc["reference"]), str(doc["id"]))
+        for doc in node.store.table(SERVICE_REFS).all():
+            seen[str(doc["reference"])] = str(doc["id"])
+        table.put_many([{"id": ref, "case_id": case_id} for ref, case_id in seen.items()])
+        node.save_state(ref_index=1)
+    return table
 
 
-def next_reference(node: SyncNode, owners: dict[str, set[str]] | None = None) -> str:
+def _taken_by(node: SyncNode, reference: str) -> str:
+    doc = _index(node).get_id(reference)
+    return str(doc["case_id"]) if doc else ""
+
+
+def next_reference(node: SyncNode) -> str:
     """The next service reference, skipping any already taken; the sequence advances."""
-    taken = _owners(node) if owners is None else owners
     n = int(node.state.get("ref_seq", 0))
     while True:
         n += 1
         ref = service_reference(n)
-        if ref not in taken:
+        if not _taken_by(node, ref):
             node.save_state(ref_seq=n)
             return ref
 
 
-def record(node: SyncNode, case_id: str, reference: str) -> None:
+def record(node: SyncNode, case_id: str, reference: str, *, was: str = "") -> None:
+    """The office stands by ``reference`` for this case (and no longer holds ``was``)."""
+    index = _index(node)
+    if was and was != reference and _taken_by(node, was) == case_id:
+        index.delete_ids([was])
+    index.put({"id": reference, "case_id": case_id})
     node.store.table(SERVICE_REFS).put({"id": case_id, "reference": reference, "on": node.now()})
 
 
@@ -74,27 +91,26 @@ def confirm_references(node: SyncNode, case_ids: Iterable[str]) -> list[Confirme
     Call inside the import's transaction; the office's edits are routed with it."""
     done: list[Confirmed] = []
     issued = node.store.table(SERVICE_REFS)
-    owners: dict[str, set[str]] | None = None
-    for case_id in sorted(set(case_ids)):
-        case = node.repo.get(Case, case_id)
-        if case is None:
-            continue
+    found = [c for c in (node.repo.get(Case, i) for i in set(case_ids)) if c is not None]
+    # numbers go out in the order the cases were opened, whatever order the ops came in
+    for case in sorted(found, key=lambda c: (c.opened_on, c.created_at, c.id)):
+        case_id = case.id
         mine = issued.get_id(case_id)
         if mine is not None:
             if case.reference != mine["reference"]:
                 node.repo.save(case.replace(reference=mine["reference"]))
                 done.append(Confirmed(case_id, case.reference, mine["reference"]))
             continue
-        if owners is None:
-            owners = _owners(node)  # once per import, kept up to date below
-        others = owners.get(case.reference, set()) - {case_id}
-        if is_provisional(case.reference) or not is_plain(case.reference) or others:
-            reference = next_reference(node, owners)
+        owner = _taken_by(node, case.reference)
+        if (
+            is_provisional(case.reference)
+            or not is_plain(case.reference)
+            or owner not in ("", case_id)
+        ):
+            reference = next_reference(node)
             node.repo.save(case.replace(reference=reference))
-            owners.get(case.reference, set()).discard(case_id)
         else:
             reference = case.reference
-        owners.setdefault(reference, set()).add(case_id)
-        record(node, case_id, reference)
+        record(node, case_id, reference, was=case.reference)
         done.append(Confirmed(case_id, case.reference, reference))
     return done
