@@ -236,3 +236,43 @@ def test_control_characters_in_a_referral_never_reach_the_terminal(office: World
         assert node.repo.for_case(Family, case.id)[0].parents[0]["name"].startswith("Mor\x1b")
     finally:
         node.store.close()
+
+
+def test_intake_warned_asks_for_the_reason_or_takes_it_from_the_file(office: World) -> None:
+    from ips_field.domain.records import Interest
+    from sync.exchange import export_bundle, import_bundle
+
+    office.ben.repo.save(
+        Interest(interest_type="home_area", area="Westfield", declared_on="2026-01-05")
+    )
+    node = reopen(office)
+    try:
+        bundle = export_bundle(office.ben, node.node_id, office.tmp / "up")
+        assert import_bundle(node, bundle, office.tmp / "q").status == "imported"
+    finally:
+        node.store.close()
+    path = office.tmp / "referral.yaml"
+    path.write_text(REFERRAL_YAML)
+    before = (office.tmp / "office.ipsf").read_bytes()
+    refused = run(
+        office, "intake", "--from-file", str(path), "--volunteer", "ben", input="\n", code=1
+    )
+    assert "The conflict check warns: Home area" in refused.output
+    assert refused.output.strip().endswith("ips-office: no reason given; nothing was written")
+    assert (office.tmp / "office.ipsf").read_bytes() == before
+    asked = run(
+        office, "intake", "--from-file", str(path), "--volunteer", "ben", input="Ben asked for it\n"
+    )
+    assert "IPS-00001" in asked.stdout and "assigned to Ben" in asked.stdout
+    path.write_text(REFERRAL_YAML + "override_reason: The family asked for Ben\n")
+    filed = run(office, "intake", "--from-file", str(path), "--volunteer", "ben")
+    assert "IPS-00002" in filed.stdout
+    node = reopen(office)
+    try:
+        details = [e["detail"] for e in audit.entries(node) if e["action"] == "assign"]
+        assert details[-2:] == [
+            "IPS-00001 to Ben (reason: Ben asked for it)",
+            "IPS-00002 to Ben (reason: The family asked for Ben)",
+        ]
+    finally:
+        node.store.close()
