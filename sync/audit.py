@@ -36,6 +36,7 @@ ACTIONS = (
     "export",  # bundles written for volunteers
     "view_notes",  # a supervisor opened a case's notes
     "assign",  # a case assigned or reassigned
+    "intake",  # a new case opened at the office from a referral
     "resolve_conflict",
     "erase",  # a family erased
     "subject_access",  # everything about a family exported

@@ -12,7 +12,8 @@ whole bundle with one line (:class:`Unauthorised`). The rules, as a table in doc
 - Volunteer → office. A volunteer may open a new case (assigned to themselves), create
   records on cases assigned to them (or opened in the same bundle), and change the records
   on those cases that a volunteer made (theirs, or a previous holder's handed over with the
-  case). Records the office made (except the case record itself) are the office's alone;
+  case). Records the office made (except the case, family and child records, which the
+  office makes at referral intake) are the office's alone;
   office-only fields (a case's assignee and the office's confirmation; an evaluation's
   returned answers) may be neither set nor changed. Profile, interest, CPD,
   supervision and outreach records belong to their sender and cannot be made in anyone
@@ -39,6 +40,10 @@ OFFICE_FIELDS: dict[str, frozenset[str]] = {
     "case": frozenset({"assigned_to", "office_confirmed_on"}),
     "evaluation": frozenset({"returned_on", "scores", "impartial", "comments"}),
 }
+#: Records of a case its holder keeps up to date whoever made them: the case itself, and the
+#: family and child the office records at referral intake (a phone number that changes is
+#: corrected by the volunteer who holds the case).
+HOLDER_KEEPS = frozenset({"case", "family", "child"})
 #: Fields that never change once a record exists.
 FIXED_META = ("created_at", "origin", "case_id")
 
@@ -153,7 +158,7 @@ def _check_on_case(
         return
     if any(fields[n] != stored.get(n) for n in office_only):
         raise Unauthorised("only the office changes those details")
-    if kind != "case" and stored.get("origin") == office_id:
+    if kind not in HOLDER_KEEPS and stored.get("origin") == office_id:
         raise Unauthorised("operation on a record the office made")
 
 

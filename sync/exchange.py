@@ -37,6 +37,7 @@ from sync.errors import BundleTooLarge, InvalidOperation, Replayed
 from sync.merge import apply_ops
 from sync.node import SyncNode, b64, unb64
 from sync.ops import check_header, position_ok, validate_op
+from sync.references import confirm_references
 from sync.routing import FEED, acknowledge_closed, route
 from sync.safefile import move_into, read_checked, remove_read_file
 
@@ -274,8 +275,10 @@ def _apply_checked(
         )
         node.save_peer(peer)
         node.store.table(IMPORTED).put({"id": digest, "at": node.now()})
+        confirmed: list[Any] = []
         if is_office:
             acknowledge_closed(node, result.cases)
+            confirmed = [c for c in confirm_references(node, result.cases) if c.changed]
             route(node)
         if in_write is not None:
             in_write(sender)
@@ -294,6 +297,8 @@ def _apply_checked(
         parts.append(f"{erased} erased at the office's request")
     if result.dropped_erased:
         parts.append(f"{count(result.dropped_erased, 'change')} to erased families dropped")
+    if confirmed:
+        parts.append(f"{count(len(confirmed), 'case reference')} set by the office")
     return ImportResult(
         path, "imported", ", ".join(parts), sender, notes, result.cases, len(result.erased_cases)
     )

@@ -41,6 +41,10 @@ def shown(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
         "ips_field.tui.office.people.fingerprint", lambda public: "4711-0815-2342-1234"
     )
     monkeypatch.setattr(keys.NodeIdentity, "fingerprint", lambda self: "1111-2222-3333-4444")
+    names = {world.a: "A1A1A1", world.b: "B2B2B2"}  # ids are random: short codes by name
+    monkeypatch.setattr(
+        "ips_field.actions.office.volunteers._codes", lambda ids: {i: names.get(i, "") for i in ids}
+    )
     return world
 
 

@@ -57,6 +57,24 @@ def one_line_errors(prog: str) -> Callable[[F], F]:
     return wrap
 
 
+def explicit_store_first(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """``--store`` given on the command line always wins over the environment variable,
+    whether it was written before the subcommand (``prog --store X cmd``) or after it
+    (``prog cmd --store X``); after it beats before it. Only when neither was typed does
+    the environment (then the default folder) decide."""
+    from click.core import ParameterSource
+
+    name = param.name or "store_path"
+    if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+        return value
+    parent = ctx.parent
+    while parent is not None:
+        if parent.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            return parent.params.get(name)
+        parent = parent.parent
+    return value
+
+
 def store_option(func: F) -> F:
     return click.option(
         "--store",
@@ -64,7 +82,9 @@ def store_option(func: F) -> F:
         type=click.Path(dir_okay=False, path_type=Path),
         envvar="IPS_FIELD_STORE",
         default=None,
-        help="Store file (default: your data folder; env IPS_FIELD_STORE).",
+        callback=explicit_store_first,
+        help="Store file (default: your data folder; env IPS_FIELD_STORE). "
+        "Given on the command line, before or after the command, it beats the variable.",
     )(func)
 
 

@@ -15,8 +15,10 @@ import click
 
 from ips_field.actions.office import enrolment
 from ips_field.actions.office.revocation import revoke_volunteer
+from ips_field.actions.office.volunteers import find_volunteer
 from ips_field.cli import (
     office_audit,
+    office_cases,
     office_protection,
     office_report,
     office_subject_access,
@@ -25,6 +27,7 @@ from ips_field.cli.common import (
     OneLineGroup,
     ask_new_passphrase,
     ask_passphrase,
+    explicit_store_first,
     kdf_choice,
     one_line_errors,
 )
@@ -46,7 +49,9 @@ def office_store_option(func: Any) -> Any:
         type=click.Path(dir_okay=False, path_type=Path),
         envvar="IPS_OFFICE_STORE",
         default=None,
-        help="Master record file (default: the office data folder; env IPS_OFFICE_STORE).",
+        callback=explicit_store_first,
+        help="Master record file (default: the office data folder; env IPS_OFFICE_STORE). "
+        "Given on the command line, before or after the command, it beats the variable.",
     )(func)
 
 
@@ -178,7 +183,7 @@ def import_(
 
 @main.command()
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--volunteer", default=None, help="Only this volunteer id.")
+@click.option("--volunteer", default=None, help="Only this volunteer (name or short code).")
 @office_store_option
 @one_line_errors(PROG)
 def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> None:
@@ -187,7 +192,8 @@ def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> Non
 
     node = open_node(store_path)
     try:
-        lines = export_files(node, out_dir, volunteer)
+        only = find_volunteer(node, volunteer) if volunteer else None
+        lines = export_files(node, out_dir, only)
     finally:
         node.store.close()
     for line in lines:
@@ -200,20 +206,21 @@ def export(out_dir: Path, volunteer: str | None, store_path: Path | None) -> Non
     "--reassign-to",
     "reassign_to",
     default=None,
-    help="Hand their open cases to this volunteer (name or id), each through the conflict check.",
+    help="Hand their open cases to this volunteer (name or short code), each through the check.",
 )
 @click.option("--reason", default="", help="Reason to go ahead when the conflict check warns.")
 @office_store_option
 @one_line_errors(PROG)
 def revoke(volunteer: str, reassign_to: str | None, reason: str, store_path: Path | None) -> None:
-    """Revoke a volunteer: later bundles refused; their next bundle carries a wipe instruction.
+    """Revoke VOLUNTEER (name or short code): later bundles refused; their next bundle
+    carries a wipe instruction.
 
     Their open cases go to --reassign-to when the conflict check allows; any that cannot
     (or all, without --reassign-to) stay listed as needing a decision in the office app."""
     node = open_node(store_path)
     try:
-        vid = _volunteer_id(node, volunteer)
-        target = _volunteer_id(node, reassign_to) if reassign_to else None
+        vid = find_volunteer(node, volunteer)
+        target = find_volunteer(node, reassign_to) if reassign_to else None
         revoked = revoke_volunteer(node, vid, reassign_to=target, reason=reason.strip())
         names = {
             v: off.volunteer_name(node, v) for v in (node.roster.volunteers if node.roster else {})
@@ -252,7 +259,7 @@ def waiting(store_path: Path | None) -> None:
 
 @main.command()
 @click.argument("reference")
-@click.option("--to", "to", required=True, help="The volunteer (name or id) who takes it.")
+@click.option("--to", "to", required=True, help="The volunteer (name or short code) who takes it.")
 @click.option("--reason", default="", help="Reason to go ahead when the conflict check warns.")
 @office_store_option
 @one_line_errors(PROG)
@@ -267,7 +274,7 @@ def decide(reference: str, to: str, reason: str, store_path: Path | None) -> Non
         case_id = find_case(node, reference)
         if case_id not in {w.case_id for w in needs_decision(node)}:
             raise ValidationError({"case": "That case is not waiting for a decision"})
-        target = _volunteer_id(node, to)
+        target = find_volunteer(node, to)
         case = decide_case(node, case_id, target, reason=reason.strip())
         name = off.volunteer_name(node, target)
     finally:
@@ -275,21 +282,6 @@ def decide(reference: str, to: str, reason: str, store_path: Path | None) -> Non
     click.echo(
         shown(f"{case.reference} reassigned to {name}; it reaches them with the next export.")
     )
-
-
-def _volunteer_id(node: Any, text: str) -> str:
-    """A roster volunteer from an id or a unique name (case-insensitive)."""
-    roster = node.roster
-    ids: list[str] = list(roster.volunteers) if roster else []
-    if text in ids:
-        return text
-    wanted = text.strip().casefold()
-    found = [v for v in ids if off.volunteer_name(node, v).casefold() == wanted]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise ValidationError({"volunteer": "More than one volunteer has that name: give the id"})
-    raise ValidationError({"volunteer": "No such volunteer on the roster"})
 
 
 @main.command()
@@ -336,6 +328,7 @@ def passwd(rekey: bool, store_path: Path | None) -> None:
 # Commands that live in their own modules join here; a broken module is an error, not a
 # command that silently vanishes from --help.
 office_report.register(main)
+office_cases.register(main)
 office_subject_access.register(main)
 office_audit.register(main)
 office_protection.register(main)

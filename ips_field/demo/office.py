@@ -30,7 +30,7 @@ from typing import Any
 
 import click
 
-from ips_field.cli.common import kdf_choice, one_line_errors
+from ips_field.cli.common import explicit_store_first, kdf_choice, one_line_errors
 from ips_field.demo.office_history import (
     DELACOURT,
     FAIRWEATHER,
@@ -345,6 +345,7 @@ def register(main: click.Group) -> None:
         "store_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
+        callback=explicit_store_first,
         help="Where to write the demo master record (default: a new temporary folder).",
     )
     @click.option("--create-only", is_flag=True, help="Write the demo office and exit.")

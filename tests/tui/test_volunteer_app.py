@@ -109,6 +109,8 @@ async def test_new_case_shows_field_errors_then_saves_all_records(empty_repo) ->
         [case] = empty_repo.all(Case)
         assert case.school == "Willowbrook Primary School" and case.assigned_to == "volunteer-node"
         assert case.referral_source == "school"  # counted in the monitoring report
+        # provisional, with this laptop's code: the office gives the service's own reference
+        assert case.reference == "P-VOLUNT-0001"
         assert empty_repo.find(Family, case_id=case.id)[0].parents[0]["name"] == "Pat Parent [mum]"
         assert empty_repo.find(Child, case_id=case.id)[0].name == "Kit Child"
         # Square brackets in user text are shown literally.

@@ -105,7 +105,9 @@ def expected_from_volunteer(kind: str, group: str, maker: str, holder: str) -> b
         return maker == "A"
     if holder != "A" or kind == "note" or group == "office":
         return False
-    return maker != "office" or kind == "case"
+    # the case, family and child records are the holder's to keep up to date even when
+    # the office made them (it does at referral intake)
+    return maker != "office" or kind in ("case", "family", "child")
 
 
 def expected_from_office(kind: str, group: str, maker: str) -> bool:

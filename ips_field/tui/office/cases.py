@@ -41,6 +41,7 @@ class OfficeCasesScreen(OfficeScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("slash", "focus_filter", "Filter", id="filter"),
         Binding("ctrl+f", "toggle_flagged", "Flagged notes only", id="flagged", priority=True),
+        Binding("ctrl+n", "intake", "New referral", id="intake", priority=True),
     ]
     AUTO_FOCUS = "#filter"
 
@@ -114,6 +115,11 @@ class OfficeCasesScreen(OfficeScreen):
     def action_toggle_flagged(self) -> None:
         self.flagged_only = not self.flagged_only
         self.apply_filter()
+
+    def action_intake(self) -> None:
+        from ips_field.tui.office.intake import IntakeScreen
+
+        self.app.push_screen(IntakeScreen())
 
 
 class CaseReviewScreen(OfficeScreen):

@@ -13,7 +13,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ips_field.actions.office import enrolment
 from ips_field.actions.office.revocation import held_open, revoke_volunteer
-from ips_field.domain.records import Case
 from ips_field.domain.shown import shown
 from ips_field.domain.words import when
 from ips_field.errors import IpsError, ValidationError
@@ -46,33 +45,33 @@ class VolunteersScreen(OfficeScreen):
 
     def on_mount(self) -> None:
         self.query_one("#roster", DataTable).add_columns(
-            "Name", "Status", "Fingerprint", "Last bundle", "Open cases"
+            "Name", "Status", "Fingerprint", "Last bundle", "Open cases", "Code"
         )
         self.refresh_roster()
 
     def refresh_roster(self) -> None:
+        """The same rows as ``ips-office volunteers`` (name, short code, status, cases held,
+        last bundle), with the fingerprint to compare at enrolment."""
+        from ips_field.actions.office.volunteers import volunteer_rows
+
         s = self.session
         roster = s.node.roster
+        entries = roster.volunteers if roster else {}
         table = self.query_one("#roster", DataTable)
         table.clear()
-        open_cases: dict[str, int] = {}
-        for c in s.repo.all(Case):
-            if c.status == "open":
-                open_cases[c.assigned_to] = open_cases.get(c.assigned_to, 0) + 1
-        entries = roster.volunteers.items() if roster else []
-        for vid, entry in sorted(entries, key=lambda e: off.volunteer_name(s.node, e[0])):
-            last = s.node.peer(vid).get("last_received_at", "")
+        for row in volunteer_rows(s.node):
+            entry = entries.get(row.id)
+            if entry is None:  # invited, reply not yet confirmed
+                table.add_row(row.name, "invited", "", "", "", row.code, key=row.id)
+                continue
             table.add_row(
-                off.volunteer_name(s.node, vid),
-                entry.status,
+                row.name,
+                row.status,
                 fingerprint(entry.public),
-                when(last),
-                str(open_cases.get(vid, 0)),
-                key=vid,
-            )
-        for pending in s.store.table(off.PENDING).all():
-            table.add_row(
-                off.volunteer_name(s.node, pending["id"]), "invited", "", "", "", key=pending["id"]
+                when(s.node.peer(row.id).get("last_received_at", "")),
+                str(row.cases_held),
+                row.code,
+                key=row.id,
             )
 
     def _selected(self) -> str | None:

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from ips_field.domain.records import EHCP_STATUSES, REFERRAL_SOURCES, Case, Child, Family
+from ips_field.domain.references import provisional_reference
 from ips_field.domain.ukdates import show_date, to_iso
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
@@ -112,11 +113,12 @@ class CaseFormScreen(SessionScreen):
             self.query_one("#referral", Select).value = case.referral_source
 
     def _next_reference(self) -> str:
-        existing = {c.reference for c in self.session.repo.all(Case, include_deleted=True)}
-        n = len(existing) + 1
-        while f"C{n:04d}" in existing:
-            n += 1
-        return f"C{n:04d}"
+        """Provisional (``P-<volunteer code>-0001``): every laptop numbering its cases from
+        C0001 made the same reference twice at the office, which issues the service's own
+        reference at import (``docs/sync.md`` "Case references")."""
+        repo = self.session.repo
+        existing = {c.reference for c in repo.all(Case, include_deleted=True)}
+        return provisional_reference(repo.node_id, existing)
 
     def _values(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {"case": {}, "family": {}, "child": {}}
