@@ -38,8 +38,12 @@ def test_revoke_with_reassignment_moves_what_the_check_allows(world: World) -> N
     lines = revoked.lines({world.b: "Ben"})
     assert "A-002 reassigned to Ben." in lines
     assert any(line.startswith("A-001 needs a decision: Blocked") for line in lines)
-    actions = [e["action"] for e in audit.entries(world.office)]
-    assert actions[-3:] == ["revoke", "case_decision", "assign"]  # by reference
+    entries = audit.entries(world.office)
+    actions = [e["action"] for e in entries]
+    # the revocation, the blocked check kept as a conflict check made at the office (its
+    # own audit entry), the decision left for A-001, the move of A-002: by reference
+    assert actions[-4:] == ["revoke", "assign", "case_decision", "assign"]
+    assert "blocked" in entries[-3]["detail"]
     assert audit.verify(world.office).ok
 
 

@@ -43,6 +43,7 @@ from ips_field.actions.office.assignment import assign
 from ips_field.actions.office.documents import monitoring_for, report_bytes
 from ips_field.domain.records import (
     Case,
+    Consent,
     Contact,
     CpdEntry,
     Evaluation,
@@ -98,6 +99,8 @@ def master(world: World, tmp_path: Path) -> World:
         anna, "A-002", "2026-10-10", "Brook School", "school",
         status="closed", closed_on="2026-11-12", outcome="Plan agreed",
     )  # fmt: skip
+    # the parent's consent to keep a record, before any meeting (the repository's rule)
+    anna.save(Consent(case_id=a2, purpose="record", given_by="Sam", given_on="2026-10-10"))
     a3 = case(anna, "A-003", "2026-11-15", "Oak School", "parent")
     anna.save(
         Family(case_id=a3, family_name="Fenwick", area="Northfield", parents=[{"name": "Jo"}])
@@ -253,7 +256,9 @@ def test_monthly_report_figures(master: World) -> None:
     }
     assert r["Did the volunteer stay impartial? (school professionals)"] == {"not impartial": "1"}
     assert r["Signposting given"] == {}
-    assert r["Consents"] == {"consents withdrawn": "0"}
+    # Given in November: A-001's consent to keep a record (the 1st, in the office world);
+    # A-002's was given on 10 October.
+    assert r["Consents"] == {"Keep a record of the case": "1", "consents withdrawn": "0"}
     # Declared in November: Anna's and Ben's home areas. Blocked: Ben's laptop on B-001 and
     # the office's A-001 to Ben. Warned: Anna's laptop on A-003 and the office's A-003 to
     # Ben (the warning without a reason kept nothing). Reassigned: A-003, Anna to Ben.
