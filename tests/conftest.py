@@ -76,10 +76,23 @@ def remember_kdf() -> None:
     enrol.Argon2id = RememberedArgon2id  # type: ignore[misc]
 
 
+def remember_template_yaml() -> None:
+    """Templates are read each time an app starts (dozens of times a run); their YAML node
+    tree is a pure function of the file's text, so it is parsed once per distinct text and
+    every load still runs its own checks and builds its own objects from it. Bad YAML is
+    never remembered: it fails the same way each time."""
+    import functools
+
+    from ips_field.templates import loader, nodes
+
+    loader.compose = functools.lru_cache(maxsize=64)(nodes.compose)  # type: ignore[assignment]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     set_default_clock(pinned_clock())
     if os.environ.get(REAL_KDF_ENV) != "1":
         remember_kdf()
+    remember_template_yaml()
     if os.environ.get(PLATFORM_ENV) == "windows":
         from tests import windows_double
 
