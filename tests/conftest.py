@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from ips_field.domain.clock import Clock, FixedClock, set_default_clock
 
@@ -42,9 +44,55 @@ TRAVEL_ENV = "IPS_TEST_WALL_CLOCK"  # e.g. "2027-12-31T23:30 Europe/London" (set
 
 PLATFORM_ENV = "IPS_PLATFORM_DOUBLE"  # "windows": Windows file semantics (tests/windows_double.py)
 
+REAL_KDF_ENV = "IPS_TEST_UNREMEMBERED_KDF"  # "1": every Argon2id derivation runs, none recalled
+
+
+class RememberedArgon2id:
+    """``Argon2id`` that remembers, for this test run only, the key it derived from the same
+    inputs (parameters, salt and passphrase or code). A derivation is a pure function of
+    those, so the key is the same bytes; only reopening a store, or both sides of one
+    enrolment, stop paying for it again. Parameters are checked by the real class as they
+    are built, and a new passphrase or salt is always really derived."""
+
+    answers: ClassVar[dict[tuple[Any, ...], bytes]] = {}
+
+    def __init__(self, **params: Any) -> None:
+        self._real = Argon2id(**params)  # refuses bad parameters exactly as the real one
+        self._params = tuple(sorted((k, v) for k, v in params.items()))
+
+    def derive(self, key_material: bytes) -> bytes:
+        key = (self._params, bytes(key_material))
+        if key not in self.answers:
+            self.answers[key] = self._real.derive(key_material)
+        return self.answers[key]
+
+
+def remember_kdf() -> None:
+    """Put :class:`RememberedArgon2id` where the store and enrolment derive their keys."""
+    from ips_field.store import crypto
+    from sync import enrol
+
+    crypto.Argon2id = RememberedArgon2id  # type: ignore[misc]
+    enrol.Argon2id = RememberedArgon2id  # type: ignore[misc]
+
+
+def remember_template_yaml() -> None:
+    """Templates are read each time an app starts (dozens of times a run); their YAML node
+    tree is a pure function of the file's text, so it is parsed once per distinct text and
+    every load still runs its own checks and builds its own objects from it. Bad YAML is
+    never remembered: it fails the same way each time."""
+    import functools
+
+    from ips_field.templates import loader, nodes
+
+    loader.compose = functools.lru_cache(maxsize=64)(nodes.compose)  # type: ignore[assignment]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     set_default_clock(pinned_clock())
+    if os.environ.get(REAL_KDF_ENV) != "1":
+        remember_kdf()
+    remember_template_yaml()
     if os.environ.get(PLATFORM_ENV) == "windows":
         from tests import windows_double
 

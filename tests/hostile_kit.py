@@ -35,6 +35,7 @@ from ips_field.domain.records import (
     SupervisionEntry,
 )
 from ips_field.store.table import MemoryStore
+from ips_field.store.values import json_copy
 from sync import office as off
 from sync.bundle import FORMAT_VERSION, encrypt_frame, make_frame, seal_bundle
 from sync.exchange import ImportResult, export_bundle, import_bundle
@@ -193,6 +194,28 @@ def make_world(tmp: Path) -> World:
         world.ids[f"{name}.office_evaluation"] = made.id
         assert carry_down(world, name).status == "imported"
     return world
+
+
+def _fork_node(node: SyncNode) -> SyncNode:
+    """The same node on a copy of its store: what it holds, its hybrid clock and op count."""
+    store = MemoryStore()
+    store.db.storage.memory = json_copy(node.store.db.storage.memory)
+    store.db.clear_cache()
+    twin = SyncNode(store, node.role)
+    twin.repo.clock.last = node.repo.clock.last
+    twin.repo._seq = node.repo._seq
+    return twin
+
+
+def fork(world: World, tmp: Path) -> World:
+    """A copy of ``world`` (every store copied, files under ``tmp``) that a test may change
+    without touching the original: one world built once, a fresh copy per row or test."""
+    return World(
+        _fork_node(world.office),
+        {name: _fork_node(node) for name, node in world.vols.items()},
+        tmp,
+        dict(world.ids),
+    )
 
 
 def state(node: SyncNode) -> str:

@@ -8,25 +8,21 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from ips_field.demo.volunteer import build_demo
 from ips_field.domain.records import Case, Meeting
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store
-from ips_field.store.table import MemoryStore
 from ips_field.tui.app import IpsApp, make_app
 from ips_field.tui.screens.case_view import CaseScreen
 from ips_field.tui.screens.meeting_mode import MeetingModeScreen
 from ips_field.tui.screens.meeting_prep import MeetingPrepScreen
-from tests.conftest import FuncClock
+from tests.demo_world import demo_repo
 
 TODAY = dt.date(2026, 11, 22)
 NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.UTC)
 
 
 def demo_app() -> tuple[IpsApp, Repository]:
-    clock = iter(NOW + dt.timedelta(seconds=i) for i in range(10**6))
-    repo = Repository(MemoryStore(), node_id="volunteer-node", clock=FuncClock(lambda: next(clock)))
-    build_demo(repo, today=TODAY)
+    repo = demo_repo(start=NOW, today=TODAY)  # built once, copied: as a fresh build_demo
     return make_app(repository=repo), repo
 
 

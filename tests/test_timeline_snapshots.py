@@ -9,13 +9,11 @@ import pytest
 from textual.widgets import TabbedContent
 
 from ips_field.demo.timelines import add_demo_key_dates
-from ips_field.demo.volunteer import build_demo
 from ips_field.domain.records import Case
 from ips_field.store.repository import Repository
-from ips_field.store.table import MemoryStore
 from ips_field.tui.app import IpsApp, make_app
 from ips_field.tui.screens.case_view import CaseScreen
-from tests.conftest import FuncClock
+from tests.demo_world import demo_repo
 
 TODAY = dt.date(2026, 11, 22)
 NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.UTC)
@@ -23,10 +21,7 @@ SIZES = [(80, 24), (120, 40)]
 
 
 def timeline_app() -> tuple[IpsApp, Repository]:
-    clock = iter(NOW + dt.timedelta(seconds=i) for i in range(10**6))
-    repo = Repository(MemoryStore(), node_id="volunteer-node", clock=FuncClock(lambda: next(clock)))
-    build_demo(repo, today=TODAY)
-    add_demo_key_dates(repo, today=TODAY)
+    repo = demo_repo(start=NOW, today=TODAY, extra=add_demo_key_dates)  # built once, copied
     return make_app(repository=repo), repo
 
 

@@ -1,8 +1,8 @@
 """The hostile kit (DESIGN.md §6): validly signed bundles from an enrolled volunteer, and
 from the office, that try what they must not. Every one is imported from a real file; no
 exception may escape, nothing unauthorised may reach the receiver, a refused bundle changes
-nothing, and genuine bundles still import afterwards. 500 bundles each way by default,
-10,000 with ``-m long``."""
+nothing, and genuine bundles still import afterwards. 200 bundles each way by default (the
+first 200 of the 500-bundle runs, every attack among them), 500 and 10,000 with ``-m long``."""
 
 from __future__ import annotations
 
@@ -116,19 +116,45 @@ def world(tmp_path: Path) -> hk.World:
     return hk.make_world(tmp_path)
 
 
-def test_hostile_volunteer_kit(world: hk.World) -> None:
+DEFAULT = 200  # bundles each way in the default run; the same seeds' first 200 of 500
+
+
+def _volunteer_kit(world: hk.World, n: int) -> None:
     start = time.perf_counter()
-    counts = run_volunteer_kit(world, 500, seed=11)
+    counts = run_volunteer_kit(world, n, seed=11)
     _report("volunteer -> office", counts, time.perf_counter() - start)
     refused = sum(v for k, v in counts.items() if k.endswith(":quarantined"))
-    assert refused >= 400  # almost every hostile bundle is refused; the rest change only hers
+    assert (
+        refused >= n * 4 // 5
+    )  # almost every hostile bundle is refused; the rest change only hers
+    assert {k.split(":")[0] for k in counts} >= {*ha.ATTACKS, "flood", "genuine"}
+
+
+def _office_kit(world: hk.World, n: int) -> None:
+    start = time.perf_counter()
+    counts = run_office_kit(world, n, seed=12)
+    _report("office -> volunteer", counts, time.perf_counter() - start)
+    assert sum(v for k, v in counts.items() if k.endswith(":quarantined")) >= n * 3 // 5
+    kinds = {"own_records", "note", "fixed", "values", "numbers", "clock", "in_volunteer_name"}
+    assert {k.split(":")[0] for k in counts} >= {*kinds, "flood", "genuine"}
+
+
+def test_hostile_volunteer_kit(world: hk.World) -> None:
+    _volunteer_kit(world, DEFAULT)
 
 
 def test_hostile_office_kit(world: hk.World) -> None:
-    start = time.perf_counter()
-    counts = run_office_kit(world, 500, seed=12)
-    _report("office -> volunteer", counts, time.perf_counter() - start)
-    assert sum(v for k, v in counts.items() if k.endswith(":quarantined")) >= 300
+    _office_kit(world, DEFAULT)
+
+
+@pytest.mark.long
+def test_hostile_volunteer_kit_500(world: hk.World) -> None:
+    _volunteer_kit(world, 500)
+
+
+@pytest.mark.long
+def test_hostile_office_kit_500(world: hk.World) -> None:
+    _office_kit(world, 500)
 
 
 @pytest.mark.long

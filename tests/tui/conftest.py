@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from ips_field.demo.volunteer import build_demo
 from ips_field.store.repository import Repository
 from ips_field.store.table import MemoryStore
 from ips_field.templates import load_templates
 from tests.conftest import FuncClock
+from tests.demo_world import demo_repo
 
 TODAY = dt.date(2026, 11, 22)
 NOW = dt.datetime(2026, 11, 22, 10, 30, tzinfo=dt.UTC)
@@ -23,10 +23,7 @@ def templates():
 
 @pytest.fixture
 def repo() -> Repository:
-    clock = iter(NOW + dt.timedelta(seconds=i) for i in range(10**6))
-    r = Repository(MemoryStore(), node_id="volunteer-node", clock=FuncClock(lambda: next(clock)))
-    build_demo(r, today=TODAY)
-    return r
+    return demo_repo(start=NOW, today=TODAY)  # built once, copied: as a fresh build_demo
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ survive a quit; an unexpected error locks the app and leaves an ids-only private
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import stat
 
 import pytest
 from textual.widgets import Input, TextArea
 
-from ips_field.demo.volunteer import build_demo
 from ips_field.domain.records import Case, Meeting
 from ips_field.errors import StoreLocked
 from ips_field.store.drafts import Drafts
@@ -31,7 +31,8 @@ from ips_field.tui.screens.supervision import SupervisionScreen
 from ips_field.tui.screens.sync_screen import SyncScreen
 from ips_field.tui.screens.unlock import UnlockScreen
 from ips_field.tui.widgets.dialogs import ConfirmDialog
-from tests.tui.conftest import NOW, FuncClock
+from tests.demo_world import demo_repo
+from tests.tui.conftest import NOW
 
 
 class LockingStore(MemoryStore):
@@ -45,10 +46,7 @@ class LockingStore(MemoryStore):
 
 @pytest.fixture
 def locking_repo() -> Repository:
-    ticks = iter(NOW.replace(second=0) for _ in range(10**6))
-    r = Repository(LockingStore(), node_id="volunteer-node", clock=FuncClock(lambda: next(ticks)))
-    build_demo(r, today=NOW.date())
-    return r
+    return demo_repo(LockingStore, start=NOW.replace(second=0), step=dt.timedelta(0))
 
 
 def _case(repo: Repository, ref: str = "DEMO-004") -> Case:
