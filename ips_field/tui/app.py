@@ -161,7 +161,7 @@ class IpsApp(LockableApp):
             if isinstance(self.screen, _refreshable()):
                 self.screen.refresh_all()
 
-        self.push_screen(ConflictDialog(result), answered)
+        self.push_screen(ConflictDialog(result, case_id), answered)
 
     def after_case_closed(self, case_id: str) -> None:
         """Closing a case: prompt to send the evaluation when the parent agreed to be asked."""

@@ -133,12 +133,16 @@ class DraftsMixin:
             DEBOUNCE_SECONDS, self.save_draft_now
         )
 
+    def leave_now(self) -> None:
+        """Leave the form without saving (a screen pops; a dialog dismisses)."""
+        self.app.pop_screen()  # type: ignore[attr-defined]
+
     def action_leave_form(self) -> None:
         """Esc or Cancel on a form: leave at once when nothing changed, else ask first (the
         safe answer, Keep editing, has the focus)."""
         if not self.unsaved():
             self.save_draft_now()
-            self.app.pop_screen()  # type: ignore[attr-defined]
+            self.leave_now()
             return
         from ips_field.tui.widgets.dialogs import ConfirmDialog
 
@@ -147,7 +151,7 @@ class DraftsMixin:
                 drafts = self._drafts()
                 if drafts is not None:
                     drafts.drop(self.draft_key)
-                self.app.pop_screen()  # type: ignore[attr-defined]
+                self.leave_now()
 
         self.app.push_screen(  # type: ignore[attr-defined]
             ConfirmDialog(
@@ -165,3 +169,32 @@ class DraftsMixin:
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area.id in self.DRAFT_FIELDS:
             self._draft_changed()
+
+
+class DialogDraftsMixin(DraftsMixin):
+    """The same for a dialog (a ModalScreen) that takes typing: its text fields are kept
+    as a draft under ``dialog_draft_key`` (what the dialog is about, e.g. a case id, given
+    by the caller), Esc and Cancel ask first when something typed is not saved, and the
+    dialog counts for the quit guard. A dialog with no text field stays inert.
+
+    The dialog calls ``draft_saved()`` once its record is written (or its answer given),
+    so that the draft goes; ``CANCEL_RESULT`` is what leaving returns to the caller."""
+
+    CANCEL_RESULT: Any = None
+    dialog_draft_key: str = ""
+
+    @property
+    def draft_key(self) -> str:
+        return f"{type(self).__name__}:{self.dialog_draft_key}"
+
+    def leave_now(self) -> None:
+        self.dismiss(self.CANCEL_RESULT)  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        # After the dialog's own on_mount has filled and focused its fields.
+        self.call_after_refresh(self.draft_start)  # type: ignore[attr-defined]
+
+    def finish(self, result: Any) -> None:
+        """Answer the caller with ``result``: what was typed is used, the draft goes."""
+        self.draft_saved()
+        self.dismiss(result)  # type: ignore[attr-defined]

@@ -35,6 +35,7 @@ from ips_field.domain.shown import shown
 from ips_field.domain.statutory import checklist_suffix
 from ips_field.domain.ukdates import show_date, show_datetime, to_iso
 from ips_field.errors import ValidationError
+from ips_field.tui.drafts import DialogDraftsMixin
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.checklist import Checklist
 
@@ -46,14 +47,17 @@ PARTY_NAMES = {
 }
 
 
-class NewMeetingDialog(ModalScreen[Meeting | None]):
-    """Pick the meeting type, when and where."""
+class NewMeetingDialog(DialogDraftsMixin, ModalScreen[Meeting | None]):
+    """Pick the meeting type, when and where (typing kept as a draft; Esc asks)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "leave_form", "Cancel")]
+    DRAFT_FIELDS = ("when", "place")
+    DRAFT_LABEL = "a new meeting"
 
     def __init__(self, case_id: str) -> None:
         super().__init__()
         self.case_id = case_id
+        self.dialog_draft_key = case_id
 
     def compose(self) -> ComposeResult:
         types = self.app.templates.meeting_types  # type: ignore[attr-defined]
@@ -92,11 +96,11 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
                 messages["starts_at"] = "Give the date and time like 24/11/2026 10:00"
             self.query_one("#problem", Static).update("; ".join(messages.values()))
             return
-        self.dismiss(meeting)
+        self.finish(meeting)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.action_leave_form()
 
 
 def parse_attendees(text: str) -> list[dict[str, str]]:
