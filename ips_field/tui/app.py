@@ -15,6 +15,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual.app import SystemCommand
+from textual.screen import Screen
+
 from ips_field.domain.clock import Clock, default_clock
 from ips_field.errors import TemplateError
 from ips_field.store.repository import Repository
@@ -173,6 +176,20 @@ class IpsApp(LockableApp):
         else:
             self.notify(
                 "No consent to contact for evaluation: no evaluation will be sent", timeout=8
+            )
+
+    def search_notes(self) -> None:
+        """The search across the volunteer's own notes (dashboard key and palette)."""
+        from ips_field.tui.screens.note_search import NoteSearchScreen
+
+        if self.session is not None:
+            self.push_screen(NoteSearchScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.session is not None:
+            yield SystemCommand(
+                "Search notes", "Find words in your notes on every case", self.search_notes
             )
 
     def action_help(self) -> None:

@@ -83,7 +83,6 @@ class DraftsMixin:
         kept = drafts.get(self.draft_key) if drafts else None
         if not kept or kept.get("fields") == self._draft_base:
             return
-        from ips_field.tui.widgets.dialogs import ConfirmDialog
 
         def answered(put_back: bool | None) -> None:
             if put_back:
@@ -91,15 +90,12 @@ class DraftsMixin:
             elif drafts is not None:
                 drafts.drop(self.draft_key)
 
-        self.app.push_screen(  # type: ignore[attr-defined]
-            ConfirmDialog(
-                "Text you had typed here was kept when the app locked, stopped or quit. "
-                "Put it back?",
-                yes="Put it back",
-                no="Discard it",
-                focus="yes",
-            ),
+        self.app.ask_yes_no(  # type: ignore[attr-defined]
+            "Text you had typed here was kept when the app locked, stopped or quit. Put it back?",
             answered,
+            yes="Put it back",
+            no="Discard it",
+            focus="yes",
         )
 
     def save_draft_now(self) -> None:
@@ -144,7 +140,6 @@ class DraftsMixin:
             self.save_draft_now()
             self.leave_now()
             return
-        from ips_field.tui.widgets.dialogs import ConfirmDialog
 
         def answered(leave: bool | None) -> None:
             if leave:
@@ -153,13 +148,11 @@ class DraftsMixin:
                     drafts.drop(self.draft_key)
                 self.leave_now()
 
-        self.app.push_screen(  # type: ignore[attr-defined]
-            ConfirmDialog(
-                "You have changes here that are not saved. Leave and lose them?",
-                yes="Leave without saving",
-                no="Keep editing",
-            ),
+        self.app.ask_yes_no(  # type: ignore[attr-defined]
+            "You have changes here that are not saved. Leave and lose them?",
             answered,
+            yes="Leave without saving",
+            no="Keep editing",
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -154,6 +154,21 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
             self._return_code = 1
             self.exit(message="ips-field stopped after an unexpected error; nothing was lost.")
 
+    def ask_yes_no(
+        self,
+        question: str,
+        answered: Any,
+        *,
+        yes: str = "Yes",
+        no: str = "Cancel",
+        focus: str = "no",
+    ) -> None:
+        """A yes/no question (the safe "no" focused unless ``focus="yes"``); for code below
+        the widgets (``tui/drafts.py``) that must not import them."""
+        from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        self.push_screen(ConfirmDialog(question, yes=yes, no=no, focus=focus), answered)
+
     async def action_quit(self) -> None:
         """Quit, asking first when something typed is not saved (it is kept as a draft)."""
         if self.session is None or not self.unsaved_screens():

@@ -61,9 +61,11 @@ class CaseScreen(TimelineActions, SessionScreen):
         Binding("d", "key_date", "Key date", id="key_date", show=False),
     ]
 
-    def __init__(self, case_id: str) -> None:
+    def __init__(self, case_id: str, *, note_id: str | None = None) -> None:
+        """``note_id``: open on the Notes tab with that note highlighted (from a search)."""
         super().__init__()
         self.case_id = case_id
+        self.open_on_note = note_id
 
     @property
     def case(self) -> Case:
@@ -104,6 +106,11 @@ class CaseScreen(TimelineActions, SessionScreen):
             "On", "How", "With", "Minutes", "Summary"
         )
         self.refresh_all()
+        if self.open_on_note:
+            self.query_one("#tabs", TabbedContent).active = "notes-tab"
+            notes = self.query_one("#notes", Table)
+            notes.put_cursor_on(self.open_on_note)
+            notes.focus()
 
     def on_screen_resume(self) -> None:
         self.refresh_all()
