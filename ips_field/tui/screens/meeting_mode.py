@@ -18,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, Static
 
@@ -126,12 +127,32 @@ class ActionDetails(DialogDraftsMixin, ModalScreen[tuple[str, str] | None]):
         self.finish((owner, due))
 
 
+def key_line() -> Content:
+    """The voice keys, on a line of their own under the voice: the footer keeps the keys
+    of the meeting's steps (stated, summary, lock, help), so every key shows at 80x24."""
+    parts: list[str | tuple[str, str]] = []
+    for _digit, fkey, voice in VOICE_KEYS:
+        parts += [(fkey.upper(), "bold $accent"), f" {SHORT[voice]}  "]
+    parts += [("Esc", "bold $accent"), " leave"]  # Enter saves: the box itself says so
+    return Content.assemble(*parts)
+
+
 class MeetingModeScreen(SessionScreen):
+    # F1 lists the keys in the order a meeting uses them.
+    HELP_ORDER = (
+        "role_stated",
+        *(f"voice('{voice}')" for _d, _f, voice in VOICE_KEYS),
+        "summary",
+        "leave",
+        "lock",
+        "help",
+        "quit",
+    )
     BINDINGS = [
-        Binding("escape", "leave", "Back", id="back", show=False),  # asks first
-        Binding("f7,ctrl+r", "role_stated", "Stated", id="role_stated"),
+        Binding("escape", "leave", "Leave meeting mode (asks)", id="back", show=False),
+        Binding("f7,ctrl+r", "role_stated", "Role stated", id="role_stated"),
         *[
-            Binding(fkey, f"voice('{voice}')", SHORT[voice], id=f"voice_{voice}")
+            Binding(fkey, f"voice('{voice}')", VOICES[voice], id=f"voice_{voice}", show=False)
             for _digit, fkey, voice in VOICE_KEYS
         ],
         *[
@@ -164,6 +185,7 @@ class MeetingModeScreen(SessionScreen):
             yield Static("Read this out first:", classes="hint")
             yield Static(shown(m.role_statement, multiline=True), id="statement", markup=False)
         yield Static("", id="voice", classes="title", markup=False)
+        yield Static(key_line(), id="keys")
         yield Input(
             select_on_focus=False,
             placeholder="Type the note; Enter saves it. F2-F6 change the voice",
