@@ -8,7 +8,6 @@ its bindings, then the app's (lock, help, quit)."""
 from __future__ import annotations
 
 from importlib import resources
-
 from typing import Any
 
 from textual.app import App, ComposeResult
