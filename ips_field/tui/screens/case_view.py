@@ -40,6 +40,12 @@ from ips_field.tui.widgets.table import Table, replacement
 from ips_field.tui.widgets.timeline_actions import TimelineActions
 from ips_field.tui.widgets.timeline_view import TimelineView
 
+CHECK_OUTCOMES = {
+    "clear": "no conflict found",
+    "warn": "possible conflict",
+    "block": "blocked: you cannot take this case",
+}
+
 
 class CaseScreen(TimelineActions, SessionScreen):
     # The footer shows what a volunteer needs most, in this order, so that it fits 80
@@ -166,7 +172,7 @@ class CaseScreen(TimelineActions, SessionScreen):
             why = f" (reason: {check.override_reason})" if check.override_reason else ""
             lines.append(
                 f"Conflict check {show_date(check.checked_at)} ({check.trigger}): "
-                f"{check.outcome}{why}"
+                f"{CHECK_OUTCOMES.get(check.outcome, check.outcome)}{why}"
             )
         for sp in s.repo.for_case(Signposting, case.id):
             lines.append(f"Signposted to {sp.source_name} on {show_date(sp.on)}")
