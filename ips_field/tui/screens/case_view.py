@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -105,16 +106,19 @@ class CaseScreen(TimelineActions, SessionScreen):
         self.query_one("#meetings", DataTable).add_columns(
             "When", "Type", "Your role", "Status", "Prepared"
         )
-        self.query_one("#notes", DataTable).add_columns(
-            "Written", "Voice", "Who", "Wording", "Note"
-        )
+        notes = self.query_one("#notes", Table)
+        # Voice and who share a column, and the note wraps in what the screen leaves, so
+        # that at 80 columns a note is read whole rather than cut after a few words.
+        notes.add_column("Written", width=16)
+        notes.add_column("Voice, who", width=18)
+        notes.add_column("Wording", width=10)
+        notes.add_column("Note", width=max(20, self.app.size.width - 54))
         self.query_one("#contacts", DataTable).add_columns(
             "On", "How", "With", "Minutes", "Summary"
         )
         self.refresh_all()
         if self.open_on_note:
             self.query_one("#tabs", TabbedContent).active = "notes-tab"
-            notes = self.query_one("#notes", Table)
             notes.put_cursor_on(self.open_on_note)
             notes.focus()
 
@@ -235,13 +239,14 @@ class CaseScreen(TimelineActions, SessionScreen):
         for n in notes:
             who = n.speaker or n.owner
             mark = " (corrected)" if n.supersedes else ""
+            voice = VOICES.get(n.voice, n.voice) + mark + (f", {who}" if who else "")
             table.add_row(
                 show_datetime(n.written_at),
-                VOICES.get(n.voice, n.voice) + mark,
-                who,
+                Text(shown(voice), overflow="fold"),
                 flag_mark(n.flags),
-                n.text[:80],
+                Text(shown(n.text, multiline=True), overflow="fold"),  # literal, wrapped
                 key=n.id,
+                height=None,
             )
         table.put_cursor_on(replacement(keep, replaced), fallback=row)
 

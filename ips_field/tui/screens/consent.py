@@ -67,7 +67,7 @@ class ConsentDialog(DialogDraftsMixin, ModalScreen[Consent | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
-            yield Static("Record consent", classes="title")
+            yield Static("Record consent (ctrl+s saves)", classes="title")
             yield Label("Purpose")
             yield Select(
                 [

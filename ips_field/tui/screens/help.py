@@ -24,6 +24,9 @@ def help_text(name: str = "help.md") -> str:
 _KEY_WORDS = {"escape": "Esc", "slash": "/", "enter": "Enter", "space": "Space", "tab": "Tab"}
 
 
+GENERAL = frozenset({"focus_next", "focus_previous", "copy_text", "command_palette"})
+
+
 def key_words(key: str) -> str:
     """``f7,ctrl+r`` → ``F7 or ctrl+r``."""
     parts = []
@@ -54,6 +57,8 @@ def key_rows(screen: Any) -> list[tuple[str, str]]:
         action = entry[0]
         if action in order:
             return (0, order.index(action))
+        if action.split(".")[-1] in GENERAL:
+            return (3, 0)  # Tab, copy, palette: the same everywhere, so last
         return (2 if entry[3] else 1, 0)
 
     return [(" or ".join(k), w) for _a, k, w, _app in sorted(entries, key=rank)]
@@ -75,5 +80,5 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog", id="help"):
             # The keys of the screen in front first: what a volunteer presses F1 to find.
             yield Static("Keys on this screen (Esc closes help)", classes="title")
-            yield Markdown(table)
-            yield Markdown(help_text(self.text_file))
+            yield Markdown(table, id="help-keys")
+            yield Markdown(help_text(self.text_file), id="help-text")

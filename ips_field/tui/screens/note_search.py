@@ -24,6 +24,9 @@ def _snippet(text: str, query: str, room: int) -> str:
     words = query.split()
     at = flat.casefold().find(words[0].casefold()) if words else -1
     start = max(0, at - 15) if at > room - 20 else 0
+    if start:  # from the start of a word
+        space = flat.rfind(" ", 0, start)
+        start = space + 1 if space >= 0 and at - space < room - 5 else start
     piece = flat[start:]
     piece = ("…" if start else "") + piece
     return piece if len(piece) <= room else piece[: room - 1] + "…"
