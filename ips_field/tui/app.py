@@ -187,7 +187,8 @@ class IpsApp(LockableApp):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if self.session is not None:
+        here = {a.binding.action for a in screen.active_bindings.values()}
+        if self.session is not None and "search_notes" not in here:
             yield SystemCommand(
                 "Search notes", "Find words in your notes on every case", self.search_notes
             )

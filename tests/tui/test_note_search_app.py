@@ -51,7 +51,13 @@ async def test_search_is_in_the_palette_and_shows_hostile_text_escaped(repo) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         await _until(pilot, lambda: isinstance(app.screen, DashboardScreen))
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Search notes" in titles
+        assert "Search" in titles  # the dashboard's own key, once
+        app.push_screen(CaseScreen(case.id))
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Search notes" in titles  # from any other screen, through the palette
+        app.pop_screen()
+        await pilot.pause()
         app.push_screen(NoteSearchScreen("quokka"))
         await pilot.pause()
         table = app.screen.query_one("#results", DataTable)

@@ -27,7 +27,7 @@ class DashboardScreen(SessionScreen):
         Binding("u", "open('supervision')", "Supervision", id="supervision"),
         Binding("o", "open('outreach')", "Outreach", show=False, id="outreach"),
         Binding("y", "open('sync')", "Sync", id="sync"),
-        Binding("slash", "search_notes", "Search notes", id="search_notes"),
+        Binding("slash", "search_notes", "Search", id="search_notes"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh"),
     ]
 
