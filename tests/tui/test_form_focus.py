@@ -40,3 +40,40 @@ async def test_a_note_typed_in_the_form_is_saved_with_ctrl_s(repo) -> None:
         assert not isinstance(app.screen, FormDialog)
     texts = [n.text for n in repo.for_case(Note, case.id)]
     assert len(texts) == before + 1 and "Phoned about transport" in texts
+
+
+async def test_typing_the_moment_the_new_case_form_opens_goes_into_the_first_empty_box(
+    repo,
+) -> None:
+    from ips_field.tui.screens.case_form import CaseFormScreen
+    from ips_field.tui.screens.dashboard import DashboardScreen
+
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseFormScreen)
+        await pilot.press(*"oak")
+        assert app.screen.query_one("#school", Input).value == "oak"  # reference has a value
+        await pilot.press("escape")  # typed: asks first instead of dropping it
+        await pilot.pause()
+        from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        assert isinstance(app.screen, ConfirmDialog)
+
+
+async def test_typing_the_moment_the_new_meeting_dialog_opens_goes_into_the_place(repo) -> None:
+    from ips_field.tui.screens.meeting_prep import NewMeetingDialog
+
+    case = next(c for c in repo.all(Case) if c.reference == "DEMO-001")
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CaseScreen(case.id))
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, NewMeetingDialog)
+        await pilot.press(*"school")
+        assert app.screen.query_one("#place", Input).value == "school"

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from ips_field.domain.records import EHCP_STATUSES, REFERRAL_SOURCES, Case, Child, Family
+from ips_field.domain.ukdates import HINT, show_date, to_iso
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 
@@ -35,7 +36,7 @@ FIELDS: list[tuple[str, str, str, str]] = [
     ("parent_language", "Language", "family", "parents.0.language"),
     ("parent_access", "Access needs", "family", "parents.0.access_needs"),
     ("child_name", "Child's name", "child", "name"),
-    ("date_of_birth", "Child's date of birth (YYYY-MM-DD)", "child", "date_of_birth"),
+    ("date_of_birth", f"Child's date of birth ({HINT})", "child", "date_of_birth"),
     ("year_group", "Year group", "child", "year_group"),
     ("needs", "Needs", "child", "needs"),
 ]
@@ -80,6 +81,13 @@ class CaseFormScreen(SessionScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._fill()
+        # Focus where a person starts typing (the first empty box), not the scrolling
+        # form around the boxes, which would swallow what is typed the moment it opens.
+        boxes = [self.query_one(f"#{wid}", Input) for wid, *_ in FIELDS]
+        next((b for b in boxes if not b.value), boxes[0]).focus()
+
+    def _fill(self) -> None:
         if not self.case_id:
             self.query_one("#reference", Input).value = self._next_reference()
             return
@@ -92,7 +100,10 @@ class CaseFormScreen(SessionScreen):
             "child": (self.session.child(case.id) or Child(case_id=case.id)).to_dict(),
         }
         for wid, _, rec, path in FIELDS:
-            self.query_one(f"#{wid}", Input).value = str(_get(records[rec], path) or "")
+            value = str(_get(records[rec], path) or "")
+            self.query_one(f"#{wid}", Input).value = (
+                show_date(value) if wid == "date_of_birth" else value
+            )
         self.query_one("#ehcp", Select).value = records["child"].get("ehcp_status") or "none"
         if case.referral_source in REFERRAL_SOURCES:
             self.query_one("#referral", Select).value = case.referral_source
@@ -115,6 +126,8 @@ class CaseFormScreen(SessionScreen):
             out["case"]["la_contacts"] = []
         if not out["child"].get("date_of_birth"):
             out["child"]["date_of_birth"] = None
+        else:  # typed the UK way or ISO; stored ISO
+            out["child"]["date_of_birth"] = to_iso(out["child"]["date_of_birth"])
         return out
 
     @on(Button.Pressed, "#save")

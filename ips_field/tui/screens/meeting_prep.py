@@ -77,6 +77,10 @@ class NewMeetingDialog(DialogDraftsMixin, ModalScreen[Meeting | None]):
                 yield Button("Create", id="create", variant="primary")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        # The first empty box (the type and time have defaults), not the scrolling form.
+        self.query_one("#place", Input).focus()
+
     @on(Button.Pressed, "#create")
     @on(Input.Submitted)
     def _create(self) -> None:
