@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
+from textual.containers import ScrollableContainer
 from textual.widgets import Input, TextArea
 
 from ips_field.store.drafts import Drafts
@@ -154,6 +156,50 @@ class DraftsMixin:
             yes="Leave without saving",
             no="Keep editing",
         )
+
+    # -- keys typed the instant the screen opened ----------------------------------------
+
+    def typing_target(self) -> Input | TextArea | None:
+        """The box that typing goes into when nothing has the focus yet: the first empty
+        draft field (where the screen puts the focus), else the first."""
+        boxes = []
+        for wid in self.DRAFT_FIELDS:
+            found = self.query(f"#{wid}")  # type: ignore[attr-defined]
+            widget = found.first() if found else None
+            if isinstance(widget, TextArea) or (isinstance(widget, Input) and not widget.password):
+                boxes.append(widget)
+        empty = [b for b in boxes if not (b.text if isinstance(b, TextArea) else b.value)]
+        first = empty or boxes
+        return first[0] if first else None
+
+    def type_key(self, event: events.Key) -> bool:
+        """Put a printable key that no box took into the box that has the focus, or that
+        will have it (see ``typing_target``); True when it was typed. A box never lets a
+        printable key through, so such a key was typed before this screen was in front or
+        before its box had the focus: while a form was opening, or faster than it."""
+        if not self.DRAFT_FIELDS or not event.is_printable or not event.character:
+            return False
+        focused = self.focused  # type: ignore[attr-defined]
+        if isinstance(focused, ScrollableContainer):
+            focused = None  # the form around the boxes, focused before its first box is
+        if focused is not None and not isinstance(focused, Input | TextArea):
+            return False  # a list, a checkbox, a button: its own keys
+        box = focused or self.typing_target()
+        if box is None or (isinstance(box, Input) and box.password) or box.disabled:
+            return False
+        if isinstance(box, Input):
+            box.insert_text_at_cursor(event.character)
+        else:
+            box.insert(event.character)
+        if focused is None:
+            box.focus()
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key sent to this screen before its box had the focus goes into the box."""
+        if self.app.screen is self and self.type_key(event):  # type: ignore[attr-defined]
+            event.stop()
+            event.prevent_default()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in self.DRAFT_FIELDS:

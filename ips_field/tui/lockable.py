@@ -83,6 +83,15 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
             self.touch()
         await super().on_event(event)
 
+    async def _on_key(self, event: events.Key) -> None:
+        """A printable key that reached the app unused was typed while a form was opening
+        (it went to the screen behind, which was still in front): it goes into the form's
+        box instead of being lost, and never fires the form's keys (``tui/drafts.py``)."""
+        type_key = getattr(self.screen, "type_key", None)
+        if type_key is not None and type_key(event):
+            event.stop()
+            event.prevent_default()
+
     def _check_idle(self) -> None:
         if (
             self.session is not None

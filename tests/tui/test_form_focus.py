@@ -77,3 +77,23 @@ async def test_typing_the_moment_the_new_meeting_dialog_opens_goes_into_the_plac
         assert isinstance(app.screen, NewMeetingDialog)
         await pilot.press(*"school")
         assert app.screen.query_one("#place", Input).value == "school"
+
+
+async def test_keys_typed_before_the_note_form_has_mounted_are_not_lost(repo) -> None:
+    """A quick typist (or tmux, or a paste) sends the first letters while the form is still
+    being built: they reach the form's screen before its box has the focus, and go in it."""
+    from textual import events
+
+    case = next(c for c in repo.all(Case) if c.reference == "DEMO-001")
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CaseScreen(case.id))
+        await pilot.pause()
+        for key in ["t", *"rang mum"]:  # all at once, as a terminal delivers them
+            name = "space" if key == " " else key
+            event = events.Key(name, key)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, FormDialog)
+        assert app.screen.query_one("#f-text", Input).value == "rang mum"
