@@ -80,7 +80,8 @@ class DraftsMixin:
         """Take the fields as loaded as the baseline, then offer back a kept draft."""
         if not self.DRAFT_FIELDS:
             return
-        self._draft_base = self.draft_values()
+        if self._draft_base is None:  # else taken already, before a key typed early
+            self._draft_base = self.draft_values()
         drafts = self._drafts()
         kept = drafts.get(self.draft_key) if drafts else None
         if not kept or kept.get("fields") == self._draft_base:
@@ -145,6 +146,9 @@ class DraftsMixin:
 
         def answered(leave: bool | None) -> None:
             if leave:
+                if self._draft_timer is not None:  # a pending save would bring it back
+                    self._draft_timer.stop()
+                    self._draft_timer = None
                 drafts = self._drafts()
                 if drafts is not None:
                     drafts.drop(self.draft_key)
@@ -161,7 +165,14 @@ class DraftsMixin:
 
     def typing_target(self) -> Input | TextArea | None:
         """The box that typing goes into when nothing has the focus yet: the first empty
-        draft field (where the screen puts the focus), else the first."""
+        draft field (where the screen puts the focus), else the first; none when the
+        screen starts on something else (its ``AUTO_FOCUS``, e.g. a checklist)."""
+        auto = getattr(self, "AUTO_FOCUS", None)
+        if auto and auto != "*":
+            found = self.query(auto)  # type: ignore[attr-defined]
+            first = found.first() if found else None
+            if not isinstance(first, Input | TextArea):
+                return None
         boxes = []
         for wid in self.DRAFT_FIELDS:
             found = self.query(f"#{wid}")  # type: ignore[attr-defined]
@@ -187,6 +198,10 @@ class DraftsMixin:
         box = focused or self.typing_target()
         if box is None or (isinstance(box, Input) and box.password) or box.disabled:
             return False
+        if self._draft_base is None:
+            # Typed before the screen took its baseline: take it now, without this key,
+            # so that the unsaved-changes guard and the draft count it as typed.
+            self._draft_base = self.draft_values()
         if isinstance(box, Input):
             box.insert_text_at_cursor(event.character)
         else:

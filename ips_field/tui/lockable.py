@@ -87,6 +87,8 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
         """A printable key that reached the app unused was typed while a form was opening
         (it went to the screen behind, which was still in front): it goes into the form's
         box instead of being lost, and never fires the form's keys (``tui/drafts.py``)."""
+        if not self.screen_stack:
+            return  # closing down
         type_key = getattr(self.screen, "type_key", None)
         if type_key is not None and type_key(event):
             event.stop()

@@ -21,6 +21,11 @@ async def test_typing_the_moment_the_note_form_opens_goes_into_the_note(repo) ->
         assert isinstance(app.screen, FormDialog)
         await pilot.press(*"rang mum")
         assert app.screen.query_one("#f-text", Input).value == "rang mum"
+        await pilot.press("escape")  # and counted as typed: Esc asks, ctrl+q would too
+        await pilot.pause()
+        from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        assert isinstance(app.screen, ConfirmDialog)
 
 
 async def test_a_note_typed_in_the_form_is_saved_with_ctrl_s(repo) -> None:
@@ -96,4 +101,12 @@ async def test_keys_typed_before_the_note_form_has_mounted_are_not_lost(repo) ->
             app._driver.send_message(event)
         await pilot.pause(0.5)
         assert isinstance(app.screen, FormDialog)
+        assert app.screen.query_one("#f-text", Input).value == "rang mum"
+        await pilot.press("escape")  # and counted as typed: Esc asks, ctrl+q would too
+        await pilot.pause()
+        from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")  # Keep editing
+        await pilot.pause(0.3)
         assert app.screen.query_one("#f-text", Input).value == "rang mum"
