@@ -28,6 +28,7 @@ class DraftsMixin:
     DRAFT_LABEL = "a form"
     _draft_base: dict[str, str] | None = None
     _draft_timer: Any = None
+    _typing_into: Any = None  # the box keys typed before the focus landed go into
 
     @property
     def draft_key(self) -> str:
@@ -171,8 +172,7 @@ class DraftsMixin:
         if auto and auto != "*":
             found = self.query(auto)  # type: ignore[attr-defined]
             first = found.first() if found else None
-            if not isinstance(first, Input | TextArea):
-                return None
+            return first if isinstance(first, Input | TextArea) else None
         boxes = []
         for wid in self.DRAFT_FIELDS:
             found = self.query(f"#{wid}")  # type: ignore[attr-defined]
@@ -195,7 +195,9 @@ class DraftsMixin:
             focused = None  # the form around the boxes, focused before its first box is
         if focused is not None and not isinstance(focused, Input | TextArea):
             return False  # a list, a checkbox, a button: its own keys
-        box = focused or self.typing_target()
+        if focused is None and self._typing_into is None:
+            self._typing_into = self.typing_target()  # chosen once: the box fills up
+        box = focused or self._typing_into
         if box is None or (isinstance(box, Input) and box.password) or box.disabled:
             return False
         if self._draft_base is None:

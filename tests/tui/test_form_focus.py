@@ -110,3 +110,27 @@ async def test_keys_typed_before_the_note_form_has_mounted_are_not_lost(repo) ->
         await pilot.press("enter")  # Keep editing
         await pilot.pause(0.3)
         assert app.screen.query_one("#f-text", Input).value == "rang mum"
+
+
+async def test_keys_typed_as_the_new_meeting_dialog_opens_go_into_the_place(repo) -> None:
+    """Not into the meeting type above it (a choice jumps to the option a letter starts)."""
+    from textual import events
+    from textual.widgets import Select
+
+    from ips_field.tui.screens.meeting_prep import NewMeetingDialog
+
+    case = next(c for c in repo.all(Case) if c.reference == "DEMO-001")
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CaseScreen(case.id))
+        await pilot.pause()
+        for key in ["m", *"Willow"]:
+            event = events.Key(key, key)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause(0.5)
+        dialog = app.screen
+        assert isinstance(dialog, NewMeetingDialog)
+        first_type = next(iter(app.templates.meeting_types))
+        assert dialog.query_one("#type", Select).value == first_type
+        assert dialog.query_one("#place", Input).value == "Willow"

@@ -55,6 +55,8 @@ class CaseFormScreen(SessionScreen):
     def __init__(self, case_id: str | None = None) -> None:
         super().__init__()
         self.case_id = case_id
+        if not case_id:  # the reference is filled in: typing starts at the school
+            setattr(self, "AUTO_FOCUS", "#school")  # noqa: B010 - per form, a ClassVar
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -47,6 +47,7 @@ class ConsentDialog(DialogDraftsMixin, ModalScreen[Consent | None]):
     ]
     DRAFT_FIELDS = ("named_party", "given_by", "given_on", "expires_on")
     DRAFT_LABEL = "a consent"
+    AUTO_FOCUS = "#given_by"
 
     def __init__(
         self,

@@ -53,6 +53,7 @@ class NewMeetingDialog(DialogDraftsMixin, ModalScreen[Meeting | None]):
     BINDINGS = [Binding("escape", "leave_form", "Cancel")]
     DRAFT_FIELDS = ("when", "place")
     DRAFT_LABEL = "a new meeting"
+    AUTO_FOCUS = "#place"  # from the first moment: keys typed at once must not pick a type
 
     def __init__(self, case_id: str) -> None:
         super().__init__()

@@ -59,6 +59,10 @@ class FormDialog(DialogDraftsMixin, ModalScreen[dict[str, Any] | None]):
         self.writer = save
         self.dialog_draft_key = f"{title}:{draft_key}"
         self.DRAFT_FIELDS = tuple(f"f-{f.name}" for f in fields if f.kind == "text")
+        first = self._first_box()
+        # Focused from the first moment (a ClassVar in Textual, so set per form), so that
+        # keys typed as the form opens never land in a choice above the box.
+        setattr(self, "AUTO_FOCUS", f"#f-{first.name}" if first else None)  # noqa: B010
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
@@ -93,11 +97,14 @@ class FormDialog(DialogDraftsMixin, ModalScreen[dict[str, Any] | None]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
+    def _first_box(self) -> Field | None:
+        texts = [f for f in self.fields if f.kind in ("text", "password")]
+        return next((f for f in texts if not f.value), texts[0] if texts else None)
+
     def on_mount(self) -> None:
         """Focus where a person starts typing: the first empty text box (a choice that has
         a default needs no typing), so the first key pressed is never lost."""
-        texts = [f for f in self.fields if f.kind in ("text", "password")]
-        first = next((f for f in texts if not f.value), texts[0] if texts else None)
+        first = self._first_box()
         target = first or (self.fields[0] if self.fields else None)
         if target is not None:
             self.query_one(f"#f-{target.name}").focus()
