@@ -41,6 +41,7 @@ class IpsApp(LockableApp):
     CSS_PATH = "app.tcss"
     COMMANDS = LockableApp.COMMANDS | {CaseFinder}
     LOCK_KEEPS_SCREENS = True
+    KEEPS_DRAFTS = True
     TITLE = "ips-field"
     SUB_TITLE = "ctrl+l locks · F1 help"
 

@@ -72,6 +72,8 @@ class DraftsMixin:
     # -- the store side ---------------------------------------------------------------
 
     def _drafts(self) -> Drafts | None:
+        if not getattr(self.app, "KEEPS_DRAFTS", False):  # type: ignore[attr-defined]
+            return None  # the office app: its master record holds no drafts
         session = getattr(self.app, "session", None)  # type: ignore[attr-defined]
         if session is None:
             return None  # locked: nothing is read or written

@@ -52,6 +52,9 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
     # True: the lock screen covers the screens, which come back on unlock (volunteer app).
     # False: the screens are closed first (the office app, which goes home on unlock).
     LOCK_KEEPS_SCREENS: bool = False
+    # True: what is typed is kept as an encrypted draft in the store (volunteer app). The
+    # office app asks before throwing typing away, but keeps no drafts in the master record.
+    KEEPS_DRAFTS: bool = False
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """Run for real: the toolkit's developer switches off first (``devflags``). A
@@ -192,10 +195,14 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
             if quit_now:
                 self.exit()
 
+        kept = (
+            "It is kept as a draft and offered back next time. "
+            if self.KEEPS_DRAFTS
+            else "It will be lost. "
+        )
         self.push_screen(
             ConfirmDialog(
-                "Some text you typed is not saved yet. It is kept as a draft and offered "
-                "back next time. Quit now?",
+                f"Some text you typed is not saved yet. {kept}Quit now?",
                 yes="Quit",
                 no="Stay",
             ),
