@@ -79,6 +79,13 @@ class DraftsMixin:
             return None  # locked: nothing is read or written
         return Drafts(session.store, session.repo.time)
 
+    def draft_baseline(self) -> None:
+        """Take the fields as loaded as the baseline, at once when the screen is mounted:
+        a key typed a moment later (the box has the focus from the start) must count as
+        typed, or Esc and quit would not ask and a lock would drop it."""
+        if self.DRAFT_FIELDS and self._draft_base is None:
+            self._draft_base = self.draft_values()
+
     def draft_start(self) -> None:
         """Take the fields as loaded as the baseline, then offer back a kept draft."""
         if not self.DRAFT_FIELDS:
@@ -250,6 +257,7 @@ class DialogDraftsMixin(DraftsMixin):
 
     def on_mount(self) -> None:
         # After the dialog's own on_mount has filled and focused its fields.
+        self.draft_baseline()
         self.call_after_refresh(self.draft_start)  # type: ignore[attr-defined]
 
     def finish(self, result: Any) -> None:

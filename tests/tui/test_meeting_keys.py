@@ -57,3 +57,34 @@ async def test_f1_lists_the_meeting_keys_in_meeting_order(repo) -> None:
         ] == ["F2", "F3", "F4", "F5", "F6"]
         assert keys.index("F8 or ctrl+o") > 5 and keys.index("Esc") > keys.index("F8 or ctrl+o")
         assert "ctrl+l" in keys and not any("Close help" in r for r in rows)
+
+
+async def test_a_sentence_typed_as_meeting_mode_opens_counts_as_unsaved(repo) -> None:
+    """Typed the instant the screen opens (before it took its baseline): ctrl+q still asks,
+    and the draft is kept (found in tmux: the app quit silently)."""
+    from textual import events
+    from textual.widgets import Input
+
+    from ips_field.store.drafts import Drafts
+    from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+    meeting = _meeting(repo)
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(MeetingModeScreen(meeting.id))
+        for key in "worried":
+            event = events.Key(key, key)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause(0.5)
+        screen = app.screen
+        assert screen.query_one("#note", Input).value == "worried"
+        assert screen.unsaved()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        kept = Drafts(repo.store).get(screen.draft_key)
+        assert kept is not None and kept["fields"]["note"] == "worried"
+        await pilot.press("enter")  # Stay
+        await pilot.pause()
