@@ -15,6 +15,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual.app import SystemCommand
+from textual.screen import Screen
+
 from ips_field.domain.clock import Clock, default_clock
 from ips_field.errors import TemplateError
 from ips_field.store.repository import Repository
@@ -36,6 +39,7 @@ class IpsApp(LockableApp):
     CSS_PATH = "app.tcss"
     COMMANDS = LockableApp.COMMANDS | {CaseFinder}
     LOCK_KEEPS_SCREENS = True
+    KEEPS_DRAFTS = True
     TITLE = "ips-field"
     SUB_TITLE = "ctrl+l locks · F1 help"
 
@@ -173,7 +177,7 @@ class IpsApp(LockableApp):
             if isinstance(self.screen, _refreshable()):
                 self.screen.refresh_all()
 
-        self.push_screen(ConflictDialog(result), answered)
+        self.push_screen(ConflictDialog(result, case_id), answered)
 
     def after_case_closed(self, case_id: str) -> None:
         """Closing a case: prompt to send the evaluation when the parent agreed to be asked."""
@@ -185,6 +189,21 @@ class IpsApp(LockableApp):
         else:
             self.notify(
                 "No consent to contact for evaluation: no evaluation will be sent", timeout=8
+            )
+
+    def search_notes(self) -> None:
+        """The search across the volunteer's own notes (dashboard key and palette)."""
+        from ips_field.tui.screens.note_search import NoteSearchScreen
+
+        if self.session is not None:
+            self.push_screen(NoteSearchScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        here = {a.binding.action for a in screen.active_bindings.values()}
+        if self.session is not None and "search_notes" not in here:
+            yield SystemCommand(
+                "Search notes", "Find words in your notes on every case", self.search_notes
             )
 
     def action_help(self) -> None:

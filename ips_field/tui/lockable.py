@@ -58,6 +58,9 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
     # True: the lock screen covers the screens, which come back on unlock (volunteer app).
     # False: the screens are closed first (the office app, which goes home on unlock).
     LOCK_KEEPS_SCREENS: bool = False
+    # True: what is typed is kept as an encrypted draft in the store (volunteer app). The
+    # office app asks before throwing typing away, but keeps no drafts in the master record.
+    KEEPS_DRAFTS: bool = False
 
     prefs: prefs.Prefs | None = None
 
@@ -113,6 +116,17 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
             self.touch()
         await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A printable key that reached the app unused was typed while a form was opening
+        (it went to the screen behind, which was still in front): it goes into the form's
+        box instead of being lost, and never fires the form's keys (``tui/drafts.py``)."""
+        if not self.screen_stack:
+            return  # closing down
+        type_key = getattr(self.screen, "type_key", None)
+        if type_key is not None and type_key(event):
+            event.stop()
+            event.prevent_default()
 
     def _check_idle(self) -> None:
         if (
@@ -185,6 +199,21 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
             self._return_code = 1
             self.exit(message="ips-field stopped after an unexpected error; nothing was lost.")
 
+    def ask_yes_no(
+        self,
+        question: str,
+        answered: Any,
+        *,
+        yes: str = "Yes",
+        no: str = "Cancel",
+        focus: str = "no",
+    ) -> None:
+        """A yes/no question (the safe "no" focused unless ``focus="yes"``); for code below
+        the widgets (``tui/drafts.py``) that must not import them."""
+        from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+        self.push_screen(ConfirmDialog(question, yes=yes, no=no, focus=focus), answered)
+
     async def action_quit(self) -> None:
         """Quit, asking first when something typed is not saved (it is kept as a draft)."""
         if self.session is None or not self.unsaved_screens():
@@ -197,10 +226,14 @@ class LockableApp(Guarded, NoLocalsOnCrash, App[None]):
             if quit_now:
                 self.exit()
 
+        kept = (
+            "It is kept as a draft and offered back next time. "
+            if self.KEEPS_DRAFTS
+            else "It will be lost. "
+        )
         self.push_screen(
             ConfirmDialog(
-                "Some text you typed is not saved yet. It is kept as a draft and offered "
-                "back next time. Quit now?",
+                f"Some text you typed is not saved yet. {kept}Quit now?",
                 yes="Quit",
                 no="Stay",
             ),

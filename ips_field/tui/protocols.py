@@ -50,3 +50,6 @@ class VolunteerHost(UnlockHost, Protocol):
 
     def after_case_closed(self, case_id: str) -> None:
         """Prompt for the evaluation once a case is closed."""
+
+    def search_notes(self) -> None:
+        """Open the search across the volunteer's own notes."""

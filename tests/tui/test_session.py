@@ -270,7 +270,9 @@ async def test_blocked_case_cannot_get_a_meeting_and_notes_and_contacts_work(rep
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Another call" not in [n.text for n in repo.for_case(Note, case.id)]
-        assert isinstance(app.screen, CaseScreen)  # one line said why; the app goes on
+        # The form stays open with one line saying why, and the typed note is not lost.
+        assert "governor" in str(app.screen.query_one("#e-form").content)
+        assert app.screen.query_one("#f-text", Input).value == "Another call"
 
 
 async def test_withdrawn_represent_consent_rewrites_role_and_statement(repo) -> None:

@@ -430,7 +430,7 @@ async def test_palette_lists_screen_actions_but_no_screenshot(repo) -> None:
         assert "Screenshot" not in titles
         await pilot.press("f1")
         await pilot.pause()
-        assert "state your role" in str(app.screen.query_one("Markdown").source).lower()
+        assert "state your role" in str(app.screen.query_one("#help-text").source).lower()
 
 
 async def test_leaving_meeting_mode_asks_first(repo) -> None:

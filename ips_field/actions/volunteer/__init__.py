@@ -1,1 +1,3 @@
-"""What a volunteer does, once: the command line and the app call the same functions."""
+"""The volunteer's use cases over their own store, one module per concern: conflict
+checks, meeting preparation, note search, signposting, evaluations, CPD, outreach,
+retention. No Textual here: the volunteer app and ``ips-field`` both call these."""

@@ -30,5 +30,7 @@ class SessionScreen(Guarded, DraftsMixin, Screen[None]):
         return session
 
     def on_mount(self) -> None:
-        # After the screen's own on_mount has filled its fields: baseline, then offer a draft.
+        # After the screen's own on_mount has filled its fields: the baseline at once, then
+        # (after a refresh) offer back a kept draft.
+        self.draft_baseline()
         self.call_after_refresh(self.draft_start)

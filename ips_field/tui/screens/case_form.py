@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from ips_field.domain.records import EHCP_STATUSES, REFERRAL_SOURCES, Case, Child, Family
 from ips_field.domain.references import provisional_reference
-from ips_field.domain.ukdates import show_date, to_iso
+from ips_field.domain.ukdates import HINT, show_date, to_iso
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 
@@ -37,7 +37,7 @@ FIELDS: list[tuple[str, str, str, str]] = [
     ("parent_language", "Language", "family", "parents.0.language"),
     ("parent_access", "Access needs", "family", "parents.0.access_needs"),
     ("child_name", "Child's name", "child", "name"),
-    ("date_of_birth", "Child's date of birth (DD/MM/YYYY)", "child", "date_of_birth"),
+    ("date_of_birth", f"Child's date of birth ({HINT})", "child", "date_of_birth"),
     ("year_group", "Year group", "child", "year_group"),
     ("needs", "Needs", "child", "needs"),
 ]
@@ -56,6 +56,8 @@ class CaseFormScreen(SessionScreen):
     def __init__(self, case_id: str | None = None) -> None:
         super().__init__()
         self.case_id = case_id
+        if not case_id:  # the reference is filled in: typing starts at the school
+            setattr(self, "AUTO_FOCUS", "#school")  # noqa: B010 - per form, a ClassVar
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,13 +85,10 @@ class CaseFormScreen(SessionScreen):
 
     def on_mount(self) -> None:
         self._fill()
-        # The focus starts in the first empty box (not on the scrolling form), so what is
-        # typed the moment the form opens is kept (found in tmux: a school typed at once
-        # was lost).
-        boxes = list(self.query(Input))
-        first = next((box for box in boxes if not box.value), boxes[0] if boxes else None)
-        if first is not None:
-            first.focus()
+        # Focus where a person starts typing (the first empty box), not the scrolling
+        # form around the boxes, which would swallow what is typed the moment it opens.
+        boxes = [self.query_one(f"#{wid}", Input) for wid, *_ in FIELDS]
+        next((b for b in boxes if not b.value), boxes[0]).focus()
 
     def _fill(self) -> None:
         if not self.case_id:
@@ -129,8 +128,10 @@ class CaseFormScreen(SessionScreen):
         out["case"]["referral_source"] = "" if referral.is_blank() else str(referral.value)
         if not any(out["case"].get("la_contacts", [{}])[0].values()):
             out["case"]["la_contacts"] = []
-        typed = out["child"].get("date_of_birth")
-        out["child"]["date_of_birth"] = to_iso(typed) if typed else None  # 01/03/2019 too
+        if not out["child"].get("date_of_birth"):
+            out["child"]["date_of_birth"] = None
+        else:  # typed the UK way or ISO; stored ISO
+            out["child"]["date_of_birth"] = to_iso(out["child"]["date_of_birth"])
         return out
 
     @on(Button.Pressed, "#save")

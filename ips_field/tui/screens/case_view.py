@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,10 +35,17 @@ from ips_field.errors import ValidationError
 from ips_field.templates.schema import Source
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.screens.case_work import CaseHost, add_note, log_contact, reopen_case
+from ips_field.tui.screens.consent import how_given_words
 from ips_field.tui.widgets.dialogs import AskDialog
-from ips_field.tui.widgets.table import Table
+from ips_field.tui.widgets.table import Table, replacement
 from ips_field.tui.widgets.timeline_actions import TimelineActions
 from ips_field.tui.widgets.timeline_view import TimelineView
+
+CHECK_OUTCOMES = {
+    "clear": "no conflict found",
+    "warn": "possible conflict",
+    "block": "blocked: you cannot take this case",
+}
 
 
 class CaseScreen(TimelineActions, SessionScreen):
@@ -60,9 +68,11 @@ class CaseScreen(TimelineActions, SessionScreen):
         Binding("d", "key_date", "Key date", id="key_date", show=False),
     ]
 
-    def __init__(self, case_id: str) -> None:
+    def __init__(self, case_id: str, *, note_id: str | None = None) -> None:
+        """``note_id``: open on the Notes tab with that note highlighted (from a search)."""
         super().__init__()
         self.case_id = case_id
+        self.open_on_note = note_id
 
     @property
     def case(self) -> Case:
@@ -96,13 +106,21 @@ class CaseScreen(TimelineActions, SessionScreen):
         self.query_one("#meetings", DataTable).add_columns(
             "When", "Type", "Your role", "Status", "Prepared"
         )
-        self.query_one("#notes", DataTable).add_columns(
-            "Written", "Voice", "Who", "Wording", "Note"
-        )
+        notes = self.query_one("#notes", Table)
+        # Voice and who share a column, and the note wraps in what the screen leaves, so
+        # that at 80 columns a note is read whole rather than cut after a few words.
+        notes.add_column("Written", width=16)
+        notes.add_column("Voice, who", width=18)
+        notes.add_column("Wording", width=10)
+        notes.add_column("Note", width=max(20, self.app.size.width - 54))
         self.query_one("#contacts", DataTable).add_columns(
             "On", "How", "With", "Minutes", "Summary"
         )
         self.refresh_all()
+        if self.open_on_note:
+            self.query_one("#tabs", TabbedContent).active = "notes-tab"
+            notes.put_cursor_on(self.open_on_note)
+            notes.focus()
 
     def on_screen_resume(self) -> None:
         self.refresh_all()
@@ -162,7 +180,7 @@ class CaseScreen(TimelineActions, SessionScreen):
             why = f" (reason: {check.override_reason})" if check.override_reason else ""
             lines.append(
                 f"Conflict check {show_date(check.checked_at)} ({check.trigger}): "
-                f"{check.outcome}{why}"
+                f"{CHECK_OUTCOMES.get(check.outcome, check.outcome)}{why}"
             )
         for sp in s.repo.for_case(Signposting, case.id):
             lines.append(f"Signposted to {sp.source_name} on {show_date(sp.on)}")
@@ -174,7 +192,8 @@ class CaseScreen(TimelineActions, SessionScreen):
         self._fill_timelines()
 
     def _fill_consents(self) -> None:
-        table = self.query_one("#consents", DataTable)
+        table = self.query_one("#consents", Table)
+        keep, row = table.cursor_key(), table.cursor_row
         table.clear()
         today = self.session.today()
         for c in sorted(
@@ -185,14 +204,16 @@ class CaseScreen(TimelineActions, SessionScreen):
                 c.state_on(today),
                 c.given_by,
                 show_date(c.given_on),
-                c.how_given,
+                how_given_words(c.how_given),
                 show_date(c.expires_on),
                 show_date(c.withdrawn_on),
                 key=c.id,
             )
+        table.put_cursor_on(keep, fallback=row)
 
     def _fill_meetings(self) -> None:
-        table = self.query_one("#meetings", DataTable)
+        table = self.query_one("#meetings", Table)
+        keep, row = table.cursor_key(), table.cursor_row
         table.clear()
         types = self.ips.templates.meeting_types
         for m in sorted(
@@ -209,27 +230,47 @@ class CaseScreen(TimelineActions, SessionScreen):
                 f"{done}/{total}",
                 key=m.id,
             )
+        table.put_cursor_on(keep, fallback=row)
 
     def _fill_notes(self) -> None:
-        table = self.query_one("#notes", DataTable)
+        """The current notes; the cursor stays on the note it was on, or on the correction
+        that replaced it, so that History and Correct act on the note the volunteer chose."""
+        table = self.query_one("#notes", Table)
+        keep, row = table.cursor_key(), table.cursor_row
         table.clear()
-        for n in self.session.repo.current_notes(self.case_id):
+        notes = self.session.repo.current_notes(self.case_id)
+        replaced = {n.supersedes: n.id for n in notes if n.supersedes}
+        for n in notes:
             who = n.speaker or n.owner
             mark = " (corrected)" if n.supersedes else ""
+            voice = VOICES.get(n.voice, n.voice) + mark + (f", {who}" if who else "")
             table.add_row(
                 show_datetime(n.written_at),
-                VOICES.get(n.voice, n.voice) + mark,
-                who,
+                Text(shown(voice), overflow="fold"),
                 flag_mark(n.flags),
-                n.text[:80],
+                Text(shown(n.text, multiline=True), overflow="fold"),  # literal, wrapped
                 key=n.id,
+                height=None,
             )
+        table.put_cursor_on(replacement(keep, replaced), fallback=row)
 
     def _fill_contacts(self) -> None:
-        table = self.query_one("#contacts", DataTable)
+        from ips_field.tui.screens.case_work import CONTACT_TYPES
+
+        how = {key: words for words, key in CONTACT_TYPES}
+        table = self.query_one("#contacts", Table)
+        keep, row = table.cursor_key(), table.cursor_row
         table.clear()
         for c in sorted(self.session.repo.for_case(Contact, self.case_id), key=lambda c: c.on):
-            table.add_row(c.on, c.method, c.with_whom, str(c.minutes), c.summary[:60], key=c.id)
+            table.add_row(
+                show_date(c.on),
+                how.get(c.method, c.method),
+                c.with_whom,
+                str(c.minutes),
+                c.summary[:60],
+                key=c.id,
+            )
+        table.put_cursor_on(keep, fallback=row)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -242,8 +283,7 @@ class CaseScreen(TimelineActions, SessionScreen):
         from ips_field.tui.screens.consent import ConsentDialog
 
         def done(consent: Consent | None) -> None:
-            if consent is not None:
-                self.session.repo.save(consent)
+            if consent is not None:  # written by the dialog, through the repository's rules
                 self.notify(f"Consent recorded: {CONSENT_PURPOSES[consent.purpose]}")
                 self.refresh_all()
 
@@ -252,34 +292,53 @@ class CaseScreen(TimelineActions, SessionScreen):
                 self.case_id,
                 self.session.today().isoformat(),
                 given_by=self.session.parent_names(self.case_id),
+                save=self.session.repo.save,
             ),
             done,
         )
 
     def action_withdraw(self) -> None:
-        table = self.query_one("#consents", DataTable)
+        """Withdraw the consent on the highlighted row of the Consent tab. The tab opens
+        with the table focused (so the cursor shows), the cursor moves off a withdrawn row
+        onto a current one, and the question names the consent it will withdraw."""
+        table = self.query_one("#consents", Table)
         self.query_one("#tabs", TabbedContent).active = "consent-tab"
+        table.focus()
         if table.row_count == 0:
             self.notify("No consent to withdraw", severity="warning")
             return
-        consent_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        consent = self.session.repo.get(Consent, consent_id)
+        repo = self.session.repo
+        consent = repo.get(Consent, table.cursor_key() or "")
         if consent is None or consent.withdrawn_on:
-            self.notify("That consent is already withdrawn", severity="warning")
-            return
+            current = [c for c in repo.for_case(Consent, self.case_id) if not c.withdrawn_on]
+            if not current:
+                self.notify("Every consent here is already withdrawn", severity="warning")
+                return
+            table.put_cursor_on(*(c.id for c in sorted(current, key=lambda c: c.given_on)))
+            consent = repo.get(Consent, table.cursor_key() or "")
+            if consent is None:
+                return
+        chosen = consent
+        purpose = CONSENT_PURPOSES.get(chosen.purpose, chosen.purpose)
+        given = f"given by {chosen.given_by}, " if chosen.given_by else ""
 
         def done(reason: str | None) -> None:
             if reason:
-                self.session.repo.save(
-                    consent.replace(
+                repo.save(
+                    chosen.replace(
                         withdrawn_on=self.session.today().isoformat(), withdrawal_reason=reason
                     )
                 )
-                self.notify(f"Consent withdrawn: {CONSENT_PURPOSES[consent.purpose]}")
+                self.notify(f"Consent withdrawn: {purpose}")
                 self.refresh_all()
 
         self.app.push_screen(
-            AskDialog(f"Withdraw consent to: {CONSENT_PURPOSES[consent.purpose]}. Reason?"), done
+            AskDialog(
+                f"Withdraw consent to: {purpose} ({given}{show_date(chosen.given_on)}). "
+                "Why is it withdrawn? (Esc: keep it)",
+                draft_key=f"withdraw:{chosen.id}",
+            ),
+            done,
         )
 
     def action_new_meeting(self) -> None:
@@ -389,7 +448,10 @@ class CaseScreen(TimelineActions, SessionScreen):
             self.refresh_all()
             self.ips.after_case_closed(self.case_id)
 
-        self.app.push_screen(AskDialog("Close this case. What was the outcome?"), done)
+        self.app.push_screen(
+            AskDialog("Close this case. What was the outcome?", draft_key=f"close:{case.id}"),
+            done,
+        )
 
 
 if TYPE_CHECKING:

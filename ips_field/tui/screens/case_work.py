@@ -73,19 +73,21 @@ def add_note(screen: CaseHost) -> None:
     def check(values: dict[str, Any]) -> None:
         build(values).validate()
 
-    def done(values: dict[str, Any] | None) -> None:
-        if values is None:
-            return
+    def write(values: dict[str, Any]) -> None:
+        """Written before the form closes: a note the rules refuse stays in the form."""
         from ips_field.services.impartiality import note_flags
 
         note = build(values)
         note = note.replace(flags=note_flags(note.text, screen.ips.templates.language))
-        try:
-            repo.add_note(note)
-        except ValidationError as err:
-            screen.notify(err.plain, severity="error", timeout=10)
+        repo.add_note(note)
+        saved.append(note)
+
+    saved: list[Note] = []
+
+    def done(values: dict[str, Any] | None) -> None:
+        if values is None or not saved:
             return
-        screen.notify("Note saved" + (" (wording flagged)" if note.flags else ""))
+        screen.notify("Note saved" + (" (wording flagged)" if saved[-1].flags else ""))
         screen.refresh_all()
 
     screen.app.push_screen(
@@ -96,6 +98,8 @@ def add_note(screen: CaseHost) -> None:
                 Field("text", "The note"),
             ],
             check,
+            save=write,
+            draft_key=screen.case_id,
         ),
         done,
     )
@@ -118,13 +122,11 @@ def log_contact(screen: CaseHost) -> None:
     def check(values: dict[str, Any]) -> None:
         build(values).validate()
 
+    def write(values: dict[str, Any]) -> None:
+        s.repo.save(build(values))
+
     def done(values: dict[str, Any] | None) -> None:
         if values is None:
-            return
-        try:
-            s.repo.save(build(values))
-        except ValidationError as err:
-            screen.notify(err.plain, severity="error", timeout=10)
             return
         screen.notify("Contact logged")
         screen.refresh_all()
@@ -140,6 +142,8 @@ def log_contact(screen: CaseHost) -> None:
                 Field("summary", "What it was about"),
             ],
             check,
+            save=write,
+            draft_key=screen.case_id,
         ),
         done,
     )
@@ -167,4 +171,6 @@ def reopen_case(screen: CaseHost) -> None:
         screen.notify("Case reopened")
         screen.refresh_all()
 
-    screen.app.push_screen(AskDialog("Reopen this case. Why is it reopened?"), done)
+    screen.app.push_screen(
+        AskDialog("Reopen this case. Why is it reopened?", draft_key=f"reopen:{case.id}"), done
+    )

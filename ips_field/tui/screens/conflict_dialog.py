@@ -10,16 +10,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ips_field.domain.conflicts import ConflictResult
+from ips_field.tui.drafts import DialogDraftsMixin
 
 
-class ConflictDialog(ModalScreen[str | None]):
-    """Returns the recorded reason for a warning; ``None`` when blocked or cancelled."""
+class ConflictDialog(DialogDraftsMixin, ModalScreen[str | None]):
+    """Returns the recorded reason for a warning; ``None`` when blocked or cancelled. A
+    reason being typed is kept as a draft, and Esc asks before throwing it away."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS = [Binding("escape", "leave_form", "Close")]
+    DRAFT_FIELDS = ("reason",)
+    DRAFT_LABEL = "a conflict reason"
 
-    def __init__(self, result: ConflictResult) -> None:
+    def __init__(self, result: ConflictResult, case_id: str = "") -> None:
         super().__init__()
         self.result = result
+        self.dialog_draft_key = case_id
 
     def compose(self) -> ComposeResult:
         blocked = self.result.outcome == "block"
@@ -52,7 +57,7 @@ class ConflictDialog(ModalScreen[str | None]):
     @on(Button.Pressed, "#ok")
     @on(Button.Pressed, "#cancel")
     def _close(self) -> None:
-        self.dismiss(None)
+        self.action_leave_form()
 
     @on(Button.Pressed, "#continue")
     @on(Input.Submitted, "#reason")
@@ -61,4 +66,4 @@ class ConflictDialog(ModalScreen[str | None]):
         if not reason:
             self.query_one("#problem", Static).update("A reason is needed to continue.")
             return
-        self.dismiss(reason)
+        self.finish(reason)

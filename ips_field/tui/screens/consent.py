@@ -1,6 +1,12 @@
-"""Record or renew consent for one purpose (typed dialog returning the new Consent)."""
+"""Record or renew consent for one purpose (typed dialog returning the new Consent).
+
+What is typed is kept as a draft (``tui/drafts.py``); Esc with unsaved text asks first.
+With ``save`` the consent is written before the dialog closes, so that a refusal shows
+in the dialog and nothing typed is lost."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,26 +24,51 @@ from ips_field.domain.records import (
 )
 from ips_field.domain.ukdates import HINT, show_date, to_iso
 from ips_field.errors import ValidationError
+from ips_field.tui.drafts import DialogDraftsMixin
+
+# How consent was given, in words (the stored values are CONSENT_HOW).
+HOW_WORDS = {
+    "verbal": "Said so in person",
+    "written": "In writing (signed)",
+    "email": "By email",
+    "phone": "On the phone",
+    "text message": "By text message",
+}
 
 
-class ConsentDialog(ModalScreen[Consent | None]):
+def how_given_words(how: str) -> str:
+    return HOW_WORDS.get(how, how)
+
+
+class ConsentDialog(DialogDraftsMixin, ModalScreen[Consent | None]):
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("escape", "leave_form", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
     ]
+    DRAFT_FIELDS = ("named_party", "given_by", "given_on", "expires_on")
+    DRAFT_LABEL = "a consent"
+    AUTO_FOCUS = "#given_by"
 
     def __init__(
-        self, case_id: str, today: str, *, purpose: str = "record", given_by: str = ""
+        self,
+        case_id: str,
+        today: str,
+        *,
+        purpose: str = "record",
+        given_by: str = "",
+        save: Callable[[Consent], object] | None = None,
     ) -> None:
         super().__init__()
         self.case_id = case_id
         self.today = today
         self.purpose = purpose
         self.given_by = given_by
+        self.writer = save
+        self.dialog_draft_key = case_id
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
-            yield Static("Record consent", classes="title")
+            yield Static("Record consent (ctrl+s saves)", classes="title")
             yield Label("Purpose")
             yield Select(
                 [
@@ -57,7 +88,12 @@ class ConsentDialog(ModalScreen[Consent | None]):
             yield Label(f"Given on ({HINT})")
             yield Input(select_on_focus=False, value=show_date(self.today), id="given_on")
             yield Label("How given")
-            yield Select([(h, h) for h in CONSENT_HOW], value="verbal", allow_blank=False, id="how")
+            yield Select(
+                [(how_given_words(h), h) for h in CONSENT_HOW],
+                value="verbal",
+                allow_blank=False,
+                id="how",
+            )
             yield Label(f"Expires on ({HINT}, optional)")
             yield Input(select_on_focus=False, id="expires_on")
             yield Static("", id="problem", classes="field-error", markup=False)
@@ -94,13 +130,15 @@ class ConsentDialog(ModalScreen[Consent | None]):
         )
         try:
             consent.validate()
+            if self.writer is not None:
+                self.writer(consent)
         except ValidationError as err:
             self.query_one("#problem", Static).update(
                 "\n".join(f"{k.replace('_', ' ')}: {v}" for k, v in err.errors.items())
             )
             return
-        self.dismiss(consent)
+        self.finish(consent)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.action_leave_form()

@@ -6,6 +6,7 @@ from typing import Any
 
 from ips_field.domain.due import cpd_refreshers_due
 from ips_field.domain.records import CPD_TOPICS, CpdEntry
+from ips_field.domain.ukdates import HINT, show_date, to_iso
 from ips_field.services.impartiality import cpd_totals
 from ips_field.tui.screens.record_list import RecordListScreen
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
@@ -25,12 +26,12 @@ class CpdScreen(RecordListScreen):
 
     def row(self, e: CpdEntry) -> tuple[str, ...]:
         return (
-            e.on,
+            show_date(e.on),
             e.title,
             e.provider,
             "yes" if e.independent else "",
             f"{e.hours:g}",
-            ", ".join(e.topics),
+            ", ".join(t.replace("_", " ") for t in e.topics),
         )
 
     def summary(self) -> str:
@@ -47,7 +48,7 @@ class CpdScreen(RecordListScreen):
 
     def _make(self, v: dict[str, Any]) -> CpdEntry:
         return CpdEntry(
-            on=v["on"],
+            on=to_iso(v["on"]),
             title=v["title"],
             provider=v["provider"],
             independent=bool(v["independent"]),
@@ -58,7 +59,7 @@ class CpdScreen(RecordListScreen):
 
     def action_add(self) -> None:
         fields = [
-            Field("on", "Date (YYYY-MM-DD)", value=self.session.today().isoformat()),
+            Field("on", f"Date ({HINT})", value=show_date(self.session.today().isoformat())),
             Field("title", "Title"),
             Field("provider", "Provider"),
             Field("independent", "Independent / external provider", "bool"),

@@ -27,6 +27,7 @@ class DashboardScreen(SessionScreen):
         Binding("u", "open('supervision')", "Supervision", id="supervision"),
         Binding("o", "open('outreach')", "Outreach", show=False, id="outreach"),
         Binding("y", "open('sync')", "Sync", id="sync"),
+        Binding("slash", "search_notes", "Search", id="search_notes"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh"),
     ]
 
@@ -90,6 +91,9 @@ class DashboardScreen(SessionScreen):
         from ips_field.tui.screens.cases import CasesScreen
 
         self.app.push_screen(CasesScreen())
+
+    def action_search_notes(self) -> None:
+        self.ips.search_notes()
 
     def action_new_case(self) -> None:
         from ips_field.tui.screens.case_form import CaseFormScreen

@@ -7,6 +7,7 @@ from typing import Any
 from textual.binding import Binding
 
 from ips_field.domain.records import INTEREST_TYPES, Interest
+from ips_field.domain.ukdates import show_date
 from ips_field.services.impartiality import recheck_open_cases
 from ips_field.tui.screens.record_list import RecordListScreen
 from ips_field.tui.widgets.dialogs import ConfirmDialog
@@ -29,7 +30,12 @@ class InterestsScreen(RecordListScreen):
 
     def row(self, i: Interest) -> tuple[str, ...]:
         what = i.organisation or i.person or i.area
-        return (INTEREST_TYPES[i.interest_type], what, i.declared_on, i.ended_on or "")
+        return (
+            INTEREST_TYPES[i.interest_type],
+            what,
+            show_date(i.declared_on),
+            show_date(i.ended_on),
+        )
 
     def summary(self) -> str:
         active = [i for i in self.session.repo.all(Interest) if i.active]

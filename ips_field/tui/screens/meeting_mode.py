@@ -18,13 +18,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, Static
 
+from ips_field.domain.dates import uk_date
 from ips_field.domain.language import check_text, flag_lines, flags_as_dicts
 from ips_field.domain.records import VOICES, Meeting, Note
 from ips_field.domain.shown import shown
+from ips_field.domain.ukdates import HINT, parse_date, show_date
 from ips_field.errors import ValidationError
+from ips_field.tui.drafts import DialogDraftsMixin
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.table import Table
 
@@ -85,22 +89,25 @@ class WhoSaidIt(ModalScreen[tuple[str, str] | None]):
             self.dismiss((name.strip(), role.rstrip(")").strip()))
 
 
-class ActionDetails(ModalScreen[tuple[str, str] | None]):
-    """Who will do the agreed action, and by when."""
+class ActionDetails(DialogDraftsMixin, ModalScreen[tuple[str, str] | None]):
+    """Who will do the agreed action, and by when (a UK or ISO date; returned as ISO)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "leave_form", "Cancel")]
+    DRAFT_FIELDS = ("owner", "due")
+    DRAFT_LABEL = "an agreed action"
 
-    def __init__(self, default_due: str) -> None:
+    def __init__(self, default_due: str, meeting_id: str = "") -> None:
         super().__init__()
         self.default_due = default_due
+        self.dialog_draft_key = meeting_id
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
             yield Static("Agreed action", classes="title")
             yield Label("Who will do it")
             yield Input(select_on_focus=False, id="owner")
-            yield Label("Due on (YYYY-MM-DD)")
-            yield Input(select_on_focus=False, value=self.default_due, id="due")
+            yield Label(f"Due on ({HINT})")
+            yield Input(select_on_focus=False, value=show_date(self.default_due), id="due")
             yield Static("", id="problem", classes="field-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")
@@ -109,24 +116,43 @@ class ActionDetails(ModalScreen[tuple[str, str] | None]):
     @on(Input.Submitted)
     def _ok(self) -> None:
         owner = self.query_one("#owner", Input).value.strip()
-        due = self.query_one("#due", Input).value.strip()
         try:
-            dt.date.fromisoformat(due)
+            due = parse_date(self.query_one("#due", Input).value).isoformat()
         except ValueError:
-            self.query_one("#problem", Static).update("Give the due date like 2026-03-31")
+            self.query_one("#problem", Static).update("Give the due date like 31/03/2027")
             return
         if not owner:
             self.query_one("#problem", Static).update("Say who will do it")
             return
-        self.dismiss((owner, due))
+        self.finish((owner, due))
+
+
+def key_line() -> Content:
+    """The voice keys, on a line of their own under the voice: the footer keeps the keys
+    of the meeting's steps (stated, summary, lock, help), so every key shows at 80x24."""
+    parts: list[str | tuple[str, str]] = []
+    for _digit, fkey, voice in VOICE_KEYS:
+        parts += [(fkey.upper(), "bold $accent"), f" {SHORT[voice]}  "]
+    parts += [("Esc", "bold $accent"), " leave"]  # Enter saves: the box itself says so
+    return Content.assemble(*parts)
 
 
 class MeetingModeScreen(SessionScreen):
+    # F1 lists the keys in the order a meeting uses them.
+    HELP_ORDER = (
+        "role_stated",
+        *(f"voice('{voice}')" for _d, _f, voice in VOICE_KEYS),
+        "summary",
+        "leave",
+        "lock",
+        "help",
+        "quit",
+    )
     BINDINGS = [
-        Binding("escape", "leave", "Back", id="back", show=False),  # asks first
-        Binding("f7,ctrl+r", "role_stated", "Stated", id="role_stated"),
+        Binding("escape", "leave", "Leave meeting mode (asks)", id="back", show=False),
+        Binding("f7,ctrl+r", "role_stated", "Role stated", id="role_stated"),
         *[
-            Binding(fkey, f"voice('{voice}')", SHORT[voice], id=f"voice_{voice}")
+            Binding(fkey, f"voice('{voice}')", VOICES[voice], id=f"voice_{voice}", show=False)
             for _digit, fkey, voice in VOICE_KEYS
         ],
         *[
@@ -159,6 +185,7 @@ class MeetingModeScreen(SessionScreen):
             yield Static("Read this out first:", classes="hint")
             yield Static(shown(m.role_statement, multiline=True), id="statement", markup=False)
         yield Static("", id="voice", classes="title", markup=False)
+        yield Static(key_line(), id="keys")
         yield Input(
             select_on_focus=False,
             placeholder="Type the note; Enter saves it. F2-F6 change the voice",
@@ -216,7 +243,7 @@ class MeetingModeScreen(SessionScreen):
         if self.voice == "professional_view" and self.speaker[0]:
             extra = f" — {self.speaker[0]} ({self.speaker[1]})"
         if self.voice == "agreed_action" and self.action_owner[0]:
-            extra = f" — {self.action_owner[0]} by {self.action_owner[1]}"
+            extra = f" — {self.action_owner[0]} by {uk_date(self.action_owner[1])}"
         stated = (
             " · role stated"
             if self.meeting.role_stated_at
@@ -276,7 +303,7 @@ class MeetingModeScreen(SessionScreen):
             self.app.push_screen(WhoSaidIt(self.meeting.attendees), self._got_speaker)
         elif voice == "agreed_action":
             due = (self.session.today() + dt.timedelta(days=14)).isoformat()
-            self.app.push_screen(ActionDetails(due), self._got_owner)
+            self.app.push_screen(ActionDetails(due, self.meeting_id), self._got_owner)
         self._show_voice()
         self.query_one("#note", Input).focus()
 

@@ -35,6 +35,7 @@ from ips_field.domain.shown import shown
 from ips_field.domain.statutory import checklist_suffix
 from ips_field.domain.ukdates import show_date, show_datetime, to_iso
 from ips_field.errors import ValidationError
+from ips_field.tui.drafts import DialogDraftsMixin
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.checklist import Checklist
 
@@ -46,18 +47,21 @@ PARTY_NAMES = {
 }
 
 
-class NewMeetingDialog(ModalScreen[Meeting | None]):
-    """Pick the meeting type, when and where. Opens with the focus in Place (the one empty
-    box), so what is typed at once lands there; ctrl+s or Enter creates, as in every form."""
+class NewMeetingDialog(DialogDraftsMixin, ModalScreen[Meeting | None]):
+    """Pick the meeting type, when and where (typing kept as a draft; Esc asks)."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("escape", "leave_form", "Cancel"),
         Binding("ctrl+s", "create", "Create", priority=True),
     ]
+    DRAFT_FIELDS = ("when", "place")
+    DRAFT_LABEL = "a new meeting"
+    AUTO_FOCUS = "#place"  # from the first moment: keys typed at once must not pick a type
 
     def __init__(self, case_id: str) -> None:
         super().__init__()
         self.case_id = case_id
+        self.dialog_draft_key = case_id
 
     def compose(self) -> ComposeResult:
         types = self.app.templates.meeting_types  # type: ignore[attr-defined]
@@ -76,8 +80,6 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Create", id="create", variant="primary")
                 yield Button("Cancel", id="cancel")
-
-    AUTO_FOCUS = "#place"  # not focus() in on_mount: the screen's own auto-focus came later
 
     def action_create(self) -> None:
         self._create()
@@ -101,11 +103,11 @@ class NewMeetingDialog(ModalScreen[Meeting | None]):
                 messages["starts_at"] = "Give the date and time like 24/11/2026 10:00"
             self.query_one("#problem", Static).update("; ".join(messages.values()))
             return
-        self.dismiss(meeting)
+        self.finish(meeting)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.action_leave_form()
 
 
 def parse_attendees(text: str) -> list[dict[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ips_field.domain.records import Outreach
+from ips_field.domain.ukdates import HINT, show_date, to_iso
 from ips_field.services.impartiality import consultation_list
 from ips_field.tui.screens.record_list import RecordListScreen
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
@@ -23,7 +24,7 @@ class OutreachScreen(RecordListScreen):
     COLUMNS = ("Date", "Organisation", "Type", "Hours", "Notes")
 
     def row(self, o: Outreach) -> tuple[str, ...]:
-        return (o.on, o.organisation, o.audience, f"{o.hours:g}", o.notes)
+        return (show_date(o.on), o.organisation, o.audience, f"{o.hours:g}", o.notes)
 
     def summary(self) -> str:
         willing = consultation_list(self.session.repo, self.session.today())
@@ -37,7 +38,7 @@ class OutreachScreen(RecordListScreen):
         except ValueError:
             hours = 0.0
         return Outreach(
-            on=v["on"],
+            on=to_iso(v["on"]),
             organisation=v["organisation"],
             audience=str(v["audience"]),
             hours=hours,
@@ -46,7 +47,7 @@ class OutreachScreen(RecordListScreen):
 
     def action_add(self) -> None:
         fields = [
-            Field("on", "Date (YYYY-MM-DD)", value=self.session.today().isoformat()),
+            Field("on", f"Date ({HINT})", value=show_date(self.session.today().isoformat())),
             Field("organisation", "Organisation"),
             Field("audience", "Type", "select", AUDIENCES),
             Field("hours", "Hours", value="1"),

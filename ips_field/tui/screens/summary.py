@@ -15,8 +15,9 @@ from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.notes import VOICE_ORDER, attribution
 from ips_field.domain.records import VOICES, Case, Meeting, Note
 from ips_field.domain.shown import shown
-from ips_field.domain.ukdates import show_date
+from ips_field.domain.ukdates import show_date, show_datetime
 from ips_field.errors import ValidationError
+from ips_field.tui.drafts import DialogDraftsMixin
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.screens.export_dialogs import (
     ASK_NAME,
@@ -25,7 +26,7 @@ from ips_field.tui.screens.export_dialogs import (
     write_export,
 )
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
-from ips_field.tui.widgets.table import Table
+from ips_field.tui.widgets.table import Table, replacement
 
 
 def summary_markdown(title: str, notes: list[Note], *, marks: bool = False) -> str:
@@ -96,19 +97,20 @@ class SummaryScreen(SessionScreen):
         self.query_one("#summary", Static).update(
             shown(summary_markdown(self._title(), notes, marks=True), multiline=True)
         )
-        table = self.query_one("#notes", DataTable)
+        table = self.query_one("#notes", Table)
+        keep, row = table.cursor_key(), table.cursor_row
         table.clear()
         for n in notes:
             mark = " (corrected)" if n.supersedes else ""
             table.add_row(
                 VOICES[n.voice] + mark, attribution(n), flag_mark(n.flags), n.text, key=n.id
             )
+        # The cursor stays on the note acted upon (or its correction), not the first row.
+        replaced = {n.supersedes: n.id for n in notes if n.supersedes}
+        table.put_cursor_on(replacement(keep, replaced), fallback=row)
 
     def _selected(self) -> str | None:
-        table = self.query_one("#notes", DataTable)
-        if table.row_count == 0:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return self.query_one("#notes", Table).cursor_key()
 
     def action_correct(self) -> None:
         note_id = self._selected()
@@ -167,14 +169,22 @@ class SummaryScreen(SessionScreen):
         return render(doc, fmt)
 
 
-class CorrectNoteDialog(ModalScreen[bool]):
-    """A correction is a new note that supersedes the old one, with a reason."""
+class CorrectNoteDialog(DialogDraftsMixin, ModalScreen[bool]):
+    """A correction is a new note that supersedes the old one, with a reason. What is
+    typed is kept as a draft; Esc with unsaved text asks first."""
 
-    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+    BINDINGS = [Binding("escape", "leave_form", "Cancel")]
+    DRAFT_FIELDS = ("text", "reason")
+    DRAFT_LABEL = "a correction"
+    CANCEL_RESULT = False
 
     def __init__(self, note_id: str) -> None:
         super().__init__()
         self.note_id = note_id
+        self.dialog_draft_key = note_id
+
+    def on_mount(self) -> None:
+        self.query_one("#text", Input).focus()
 
     def compose(self) -> ComposeResult:
         note = self.app.session.repo.get(Note, self.note_id)  # type: ignore[attr-defined]
@@ -212,11 +222,11 @@ class CorrectNoteDialog(ModalScreen[bool]):
         except ValidationError as err:
             self.query_one("#problem", Static).update("; ".join(err.errors.values()))
             return
-        self.dismiss(True)
+        self.finish(True)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(False)
+        self.action_leave_form()
 
 
 class NoteHistoryScreen(ModalScreen[None]):
@@ -235,7 +245,7 @@ class NoteHistoryScreen(ModalScreen[None]):
         chain = self.app.session.repo.note_history(self.note_id)  # type: ignore[attr-defined]
         lines = []
         for i, n in enumerate(chain):
-            head = f"Version {i + 1}, {n.written_at.replace('T', ' ')}, {VOICES[n.voice]}"
+            head = f"Version {i + 1}, {show_datetime(n.written_at)}, {VOICES[n.voice]}"
             if n.reason:
                 head += f" — corrected because: {n.reason}"
             lines += [head, f"  {n.text}"]

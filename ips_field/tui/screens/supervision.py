@@ -8,6 +8,7 @@ from textual.binding import Binding
 
 from ips_field.domain.due import supervision_due
 from ips_field.domain.records import Case, SupervisionEntry
+from ips_field.domain.ukdates import HINT, show_date, to_iso
 from ips_field.services.impartiality import flagged_notes
 from ips_field.tui.screens.record_list import RecordListScreen
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
@@ -33,13 +34,13 @@ class SupervisionScreen(RecordListScreen):
     def row(self, e: SupervisionEntry) -> tuple[str, ...]:
         refs = {c.id: c.reference for c in self.session.repo.all(Case)}
         return (
-            e.on,
+            show_date(e.on),
             e.supervisor,
             ", ".join(refs.get(i, "?") for i in e.case_ids),
             "yes" if e.impartiality_concern else "",
             e.coaching,
-            e.follow_up_on or "",
-            e.followed_up_on or "",
+            show_date(e.follow_up_on),
+            show_date(e.followed_up_on),
         )
 
     def summary(self) -> str:
@@ -50,19 +51,19 @@ class SupervisionScreen(RecordListScreen):
         flagged = len(flagged_notes(s.repo))
         due_text = f"next due {due[0].due_on:%d %b %Y} ({due[0].severity})" if due else "up to date"
         return (
-            f"Last supervision: {last or 'none recorded'}; {due_text}. "
+            f"Last supervision: {show_date(last) or 'none recorded'}; {due_text}. "
             f"{flagged} notes flagged by the neutral-language check to discuss."
         )
 
     def _make(self, v: dict[str, Any]) -> SupervisionEntry:
         return SupervisionEntry(
-            on=v["on"],
+            on=to_iso(v["on"]),
             supervisor=v["supervisor"],
             case_ids=list(v["case_ids"]),
             concerns=v["concerns"],
             impartiality_concern=bool(v["impartiality_concern"]),
             coaching=v["coaching"],
-            follow_up_on=v["follow_up_on"] or None,
+            follow_up_on=to_iso(v["follow_up_on"]) or None,
         )
 
     def action_add(self) -> None:
@@ -71,13 +72,13 @@ class SupervisionScreen(RecordListScreen):
             for c in sorted(self.session.repo.open_cases(), key=lambda c: c.reference)
         ]
         fields = [
-            Field("on", "Date (YYYY-MM-DD)", value=self.session.today().isoformat()),
+            Field("on", f"Date ({HINT})", value=show_date(self.session.today().isoformat())),
             Field("supervisor", "Supervisor"),
             Field("case_ids", "Cases discussed", "multi", cases),
             Field("concerns", "Concerns raised"),
             Field("impartiality_concern", "An impartiality concern was raised", "bool"),
             Field("coaching", "Coaching agreed"),
-            Field("follow_up_on", "Follow-up date (YYYY-MM-DD)"),
+            Field("follow_up_on", f"Follow-up date ({HINT}, optional)"),
         ]
 
         def done(values: dict[str, Any] | None) -> None:

@@ -1,4 +1,5 @@
-"""Small typed dialogs: confirm, ask for text. Every one binds escape."""
+"""Small typed dialogs: confirm, ask for text. Every one binds escape; the text one keeps
+what is typed as a draft and asks before Esc throws it away (``tui/drafts.py``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ips_field.domain.shown import shown
+from ips_field.tui.drafts import DialogDraftsMixin
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -57,16 +59,21 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class AskDialog(ModalScreen[str | None]):
+class AskDialog(DialogDraftsMixin, ModalScreen[str | None]):
     """One line of text (a reason, an outcome); empty is refused with a message."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "leave_form", "Cancel")]
+    DRAFT_FIELDS = ("answer",)
+    DRAFT_LABEL = "an answer"
 
-    def __init__(self, question: str, *, placeholder: str = "", value: str = "") -> None:
+    def __init__(
+        self, question: str, *, placeholder: str = "", value: str = "", draft_key: str = ""
+    ) -> None:
         super().__init__()
         self.question = question
         self.placeholder = placeholder
         self.value = value
+        self.dialog_draft_key = draft_key or question
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -86,8 +93,8 @@ class AskDialog(ModalScreen[str | None]):
         if not text:
             self.query_one("#problem", Label).update("Please write something first.")
             return
-        self.dismiss(text)
+        self.finish(text)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.action_leave_form()

@@ -1,4 +1,11 @@
-"""A small typed form dialog built from field specs; returns the values or None."""
+"""A small typed form dialog built from field specs; returns the values or None.
+
+What is typed in its text fields is kept as an encrypted draft (``tui/drafts.py``): Esc or
+Cancel with unsaved text asks first, a lock or a quit keeps it, and the form offers it back
+when it opens again for the same thing (``draft_key``: the caller says what, e.g. a case).
+With ``save`` the record is written before the form closes, so that a write the rules
+refuse shows its one line in the form and nothing typed is lost.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 
 from ips_field.domain.shown import shown
 from ips_field.errors import ValidationError
+from ips_field.tui.drafts import DialogDraftsMixin
 
 
 @dataclass(frozen=True)
@@ -25,19 +33,36 @@ class Field:
     value: Any = ""
 
 
-class FormDialog(ModalScreen[dict[str, Any] | None]):
-    """Ask for several values; ``check`` may raise ValidationError to show field messages."""
+class FormDialog(DialogDraftsMixin, ModalScreen[dict[str, Any] | None]):
+    """Ask for several values; ``check`` may raise ValidationError to show field messages;
+    ``save`` (optional) writes the record and may raise it too."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("escape", "leave_form", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
     ]
+    DRAFT_LABEL = "a form"
 
-    def __init__(self, title: str, fields: list[Field], check: Any = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: list[Field],
+        check: Any = None,
+        *,
+        save: Any = None,
+        draft_key: str = "",
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.fields = fields
         self.check = check
+        self.writer = save
+        self.dialog_draft_key = f"{title}:{draft_key}"
+        self.DRAFT_FIELDS = tuple(f"f-{f.name}" for f in fields if f.kind == "text")
+        first = self._first_box()
+        # Focused from the first moment (a ClassVar in Textual, so set per form), so that
+        # keys typed as the form opens never land in a choice above the box.
+        setattr(self, "AUTO_FOCUS", f"#f-{first.name}" if first else None)  # noqa: B010
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
@@ -72,11 +97,14 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
+    def _first_box(self) -> Field | None:
+        texts = [f for f in self.fields if f.kind in ("text", "password")]
+        return next((f for f in texts if not f.value), texts[0] if texts else None)
+
     def on_mount(self) -> None:
         """Focus where a person starts typing: the first empty text box (a choice that has
         a default needs no typing), so the first key pressed is never lost."""
-        texts = [f for f in self.fields if f.kind in ("text", "password")]
-        first = next((f for f in texts if not f.value), texts[0] if texts else None)
+        first = self._first_box()
         target = first or (self.fields[0] if self.fields else None)
         if target is not None:
             self.query_one(f"#f-{target.name}").focus()
@@ -99,21 +127,27 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.action_leave_form()
+
+    def _show_errors(self, err: ValidationError) -> None:
+        names = {f.name for f in self.fields if f.kind != "bool"}
+        for key, message in err.errors.items():
+            target = key.split(".")[0]
+            wid = f"#e-{target}" if target in names else "#e-form"
+            self.query_one(wid, Static).update(message)
 
     def action_save(self) -> None:
         for f in self.fields:
             if f.kind != "bool":
                 self.query_one(f"#e-{f.name}", Static).update("")
+        self.query_one("#e-form", Static).update("")
         values = self.values()
-        if self.check is not None:
-            try:
+        try:
+            if self.check is not None:
                 self.check(values)
-            except ValidationError as err:
-                names = {f.name for f in self.fields if f.kind != "bool"}
-                for key, message in err.errors.items():
-                    target = key.split(".")[0]
-                    wid = f"#e-{target}" if target in names else "#e-form"
-                    self.query_one(wid, Static).update(message)
-                return
-        self.dismiss(values)
+            if self.writer is not None:
+                self.writer(values)
+        except ValidationError as err:
+            self._show_errors(err)
+            return
+        self.finish(values)

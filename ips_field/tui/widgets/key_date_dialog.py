@@ -7,6 +7,7 @@ from typing import Any
 
 from ips_field.domain.records import KEY_DATES, KeyDate
 from ips_field.domain.statutory import build_key_date
+from ips_field.domain.ukdates import HINT, show_date
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 
 
@@ -18,14 +19,14 @@ class KeyDateDialog(FormDialog):
         names = [k for k in KEY_DATES if not only or k in only]
         fields = [
             Field("which", "Which date", "select", [(KEY_DATES[k], k) for k in names]),
-            Field("on", "Date (YYYY-MM-DD or DD/MM/YYYY)", value=today.isoformat()),
+            Field("on", f"Date ({HINT})", value=show_date(today.isoformat())),
         ]
         if "phase_transfer_year" in names:
             fields += [
                 Field("year", "Year of transfer (phase transfer only, e.g. 2027)"),
                 Field("post_16", "Moving from school to post-16 (phase transfer only)", "bool"),
             ]
-        super().__init__("Record a key date", fields, check=self._build)
+        super().__init__("Record a key date", fields, check=self._build, draft_key=case_id)
 
     def _build(self, values: dict[str, Any]) -> KeyDate:
         return build_key_date(

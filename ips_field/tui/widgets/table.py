@@ -17,7 +17,7 @@ from rich.console import Console, ConsoleOptions
 from rich.measure import Measurement
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets._data_table import CellType, RowKey
+from textual.widgets._data_table import CellType, RowDoesNotExist, RowKey
 
 from ips_field.domain.shown import shown
 
@@ -55,3 +55,34 @@ class Table(DataTable[Any]):
             key=key,
             label=cast("str | Text | None", literal(label)),
         )
+
+    def cursor_key(self) -> str | None:
+        """The key of the highlighted row (what an action on "this row" acts on)."""
+        if self.row_count == 0:
+            return None
+        return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+
+    def put_cursor_on(self, *keys: str | None, fallback: int = 0) -> None:
+        """After a refill, put the cursor back on the first of ``keys`` still shown (the
+        row acted upon, or the record that replaced it), else on row ``fallback``."""
+        for key in keys:
+            if key is None:
+                continue
+            try:
+                row = self.get_row_index(key)
+            except RowDoesNotExist:
+                continue
+            self.move_cursor(row=row, animate=False)
+            return
+        if self.row_count:
+            self.move_cursor(row=max(0, min(fallback, self.row_count - 1)), animate=False)
+
+
+def replacement(old: str | None, supersedes: dict[str, str]) -> str | None:
+    """The current note that replaced ``old`` through a chain of corrections
+    (``supersedes`` maps a replaced note's id to the id of the note replacing it)."""
+    seen: set[str] = set()
+    while old is not None and old in supersedes and old not in seen:
+        seen.add(old)
+        old = supersedes[old]
+    return old
