@@ -16,6 +16,7 @@ from ips_field.tui.screens.case_view import CaseScreen
 from ips_field.tui.screens.cases import CasesScreen
 from ips_field.tui.screens.meeting_mode import MeetingModeScreen
 from ips_field.tui.screens.meeting_prep import MeetingPrepScreen
+from ips_field.tui.widgets.form_dialog import FormDialog
 
 GOVERNOR = "Governor at St Brannoc's: you cannot take this case. Ask the office to reassign it."
 CLAIM = "permission to represent"
@@ -122,8 +123,14 @@ async def test_a_note_on_a_blocked_case_is_refused_from_the_case_screen(repo) ->
             box.text = "A phone call with the parent"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        [said] = [m for m in _messages(app) if "blocked" in m]
-        assert "case_id" not in said and "\n" not in said  # one plain line, no field name
+        # The form stays open with the reason in it (what was typed is not lost), in one
+        # plain line with no field name.
+        assert isinstance(app.screen, FormDialog)
+        shown_errors = [
+            str(w.render()) for w in app.screen.query(Static) if (w.id or "").startswith("e-")
+        ]
+        [said] = [m for m in shown_errors if "blocked" in m]
+        assert "case_id" not in said and "\n" not in said
     assert _stored(repo) == before
 
 
