@@ -27,9 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.office_bench import build, timed
+from ips_field.actions.office.monitoring import build_monitoring
 from ips_field.documents import render
 from ips_field.documents.monitoring import monitoring_document
-from ips_field.services.monitoring import build_monitoring
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 

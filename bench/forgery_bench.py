@@ -34,9 +34,9 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("IPS_BENCH_ROOT", str(Path(__file__).resolve().parent.parent)))
 
+from ips_field.actions import office as off
 from ips_field.domain.records import Case, Consent, Note
 from ips_field.store.store import KdfParams, Store
-from sync import office as off
 from sync.exchange import export_bundle, import_bundle
 from sync.node import SyncNode
 

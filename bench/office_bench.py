@@ -28,9 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ips_field.actions.office.report_figures import build_report
+from ips_field.actions.office.search import CaseIndex
 from ips_field.domain.records import KINDS
-from ips_field.services.office_search import CaseIndex
-from ips_field.services.reports import build_report
 from ips_field.store.repository import Repository
 from ips_field.store.table import MemoryStore
 

@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ips_field.actions import office as off
 from ips_field.domain.records import Case, Consent, Note
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store
-from sync import office as off
 from sync.bundle import open_bundle, seal_bundle
 from sync.exchange import export_bundle, import_bundle, outgoing_ops
 from sync.node import SyncNode

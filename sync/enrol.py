@@ -30,10 +30,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ips_field.store.repository import Repository
+from ips_field.store.store import Store
 from sync.bundle import SUITE
 from sync.canonical import canonical_json, parse_limited
 from sync.errors import EnrolmentError
-from sync.keys import NodeIdentity, PublicIdentity, b64d, b64e, fingerprint_bytes
+from sync.keys import NodeIdentity, PublicIdentity, b64d, b64e, fingerprint, fingerprint_bytes
+from sync.node import SyncNode, claim_unassigned_cases, rename_node, unb64
 
 __all__ = [
     "CODE_DIGITS",
@@ -233,3 +236,33 @@ def read_reply(
     except Exception:
         raise EnrolmentError("enrolment reply signature does not verify") from None
     return volunteer
+
+
+PENDING = "sync_pending"
+
+
+def read_enrolment_reply(node: SyncNode, data: bytes) -> PublicIdentity:
+    pending = {p["id"]: (unb64(p["nonce"]), p["code"]) for p in node.store.table(PENDING).all()}
+    return read_reply(data, node.identity, pending)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def volunteer_enrol(store: Store, invitation: bytes, code: str) -> tuple[bytes, str, str]:
+    """Volunteer side: the reply file bytes, our fingerprint and the office's fingerprint."""
+    invite = read_invitation(invitation)
+    invite.check_code(code)
+    old = Repository(store).node_id  # makes the node record if the store is new
+    if old != invite.volunteer_id:
+        if store.table("sync_state").get_id("self"):
+            raise EnrolmentError("this store is already enrolled with an office")
+        rename_node(store, old, invite.volunteer_id)
+    claim_unassigned_cases(store, invite.volunteer_id)
+    node = SyncNode.create(store, "volunteer", node_id=invite.volunteer_id)
+    identity = node.identity
+    reply = make_reply(invite, code, identity)
+    with store.transaction():
+        node.save_state(office=invite.office.to_dict(), roster_version=0)
+    return reply, identity.fingerprint(), fingerprint(invite.office)

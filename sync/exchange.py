@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ips_field.domain.words import count
-from ips_field.errors import StoreError, SyncError
+from ips_field.errors import StoreError, SyncError, ValidationError
 from ips_field.store import osdeps
 from sync.authorise import authorise_office_ops, authorise_volunteer_ops
 from sync.bundle import (
@@ -363,3 +363,36 @@ def wipe_store(store: Any) -> None:
 
 
 __all__ = ["FEED", "ImportResult", "b64", "export_bundle", "import_bundle"]
+
+
+def export_for(node: SyncNode, volunteer_id: str, out_dir: Path) -> Path:
+    """A bundle for one volunteer with the roster, recovery key and any wipe instruction."""
+    from sync import audit
+
+    extra: dict[str, Any] = {
+        "roster": node.state["roster"],
+        "recovery_public": node.state.get("recovery_public"),
+        "audit_head": audit.head(node),  # anchored on the laptop (sync/audit.py)
+    }
+    if volunteer_id in node.state.get("wipe", []):
+        extra["wipe"] = True
+    return export_bundle(node, volunteer_id, out_dir, extra)
+
+
+def export_targets(node: SyncNode, only: str | None = None) -> list[str]:
+    """The volunteers an export writes to: active ones, and revoked ones owed a wipe."""
+    roster = node.roster
+    assert roster is not None
+    targets = [only] if only else list(roster.volunteers)
+    out = []
+    for vid in targets:
+        entry = roster.volunteers.get(vid)
+        if entry is None:
+            raise ValidationError({"volunteer": "No such volunteer on the roster"})
+        if entry.active or vid in node.state.get("wipe", []):
+            out.append(vid)
+    return out
+
+
+def export_all(node: SyncNode, out_dir: Path, only: str | None = None) -> list[Path]:
+    return [export_for(node, vid, out_dir) for vid in export_targets(node, only)]

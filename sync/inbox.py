@@ -30,10 +30,18 @@ from ips_field.domain.shown import shown
 from ips_field.domain.words import count
 from ips_field.errors import IpsError, SyncError
 from sync import audit
-from sync.exchange import ImportResult, export_bundle, import_bundle, pending_count, wipe_store
+from sync.enrol import read_enrolment_reply
+from sync.exchange import (
+    ImportResult,
+    export_bundle,
+    export_for,
+    export_targets,
+    import_bundle,
+    pending_count,
+    wipe_store,
+)
 from sync.keys import PublicIdentity
-from sync.node import SyncNode
-from sync.office import export_for, export_targets, read_enrolment_reply, volunteer_name
+from sync.node import SyncNode, volunteer_name
 from sync.safefile import Candidate, move_into, read_checked, remove_read_file, sniff
 
 __all__ = ["SUFFIXES", "InboxReport", "candidates", "export_files", "import_paths"]

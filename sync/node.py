@@ -189,3 +189,11 @@ def claim_unassigned_cases(store: Any, node_id: str) -> None:
         ]
         if ops:
             store.table(OUTBOX).put_many(ops)
+
+
+NAMES = "volunteer_names"
+
+
+def volunteer_name(node: SyncNode, volunteer_id: str) -> str:
+    doc = node.store.table(NAMES).get_id(volunteer_id)
+    return doc["name"] if doc else volunteer_id[:8]

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ips_field.actions import office as off
+from ips_field.actions.office import record_returned_evaluation
 from ips_field.domain.clock import default_clock
 from ips_field.domain.records import (
     KINDS,
@@ -36,11 +38,9 @@ from ips_field.domain.records import (
 )
 from ips_field.store.table import MemoryStore
 from ips_field.store.values import json_copy
-from sync import office as off
 from sync.bundle import FORMAT_VERSION, encrypt_frame, make_frame, seal_bundle
 from sync.exchange import ImportResult, export_bundle, import_bundle
 from sync.node import SyncNode, b64
-from sync.oversight import record_returned_evaluation
 from sync.roster import Roster, sign_roster
 
 FLAG = {"phrase": "you should", "alternative": "one option is", "why": "directive", "at": "0"}
@@ -381,10 +381,10 @@ def everyday(node: SyncNode) -> None:
     """The office functions a poisoned value broke before: they must all still run."""
     import datetime as dt
 
+    from ips_field.actions.office import conflicts_for_review, oversight
+    from ips_field.actions.office.report_figures import build_report, to_csv, to_markdown
+    from ips_field.actions.office.search import CaseIndex
     from ips_field.domain.values import check_record
-    from ips_field.services.office_search import CaseIndex
-    from ips_field.services.reports import build_report, to_csv, to_markdown
-    from sync.oversight import conflicts_for_review, oversight
 
     for kind in KINDS:
         for doc in node.repo.table(kind).all():

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ips_field.actions import office as off
 from ips_field.domain.clock import FixedClock
 from ips_field.domain.records import (
     Case,
@@ -24,7 +25,6 @@ from ips_field.domain.records import (
     SupervisionEntry,
 )
 from ips_field.store.store import KdfParams, Store
-from sync import office as off
 from sync.exchange import export_bundle, import_bundle
 from sync.node import SyncNode
 

@@ -17,10 +17,11 @@ import pytest
 
 from ips_field.domain.records import Case
 from ips_field.tui.office.app import OfficeApp
-from ips_field.tui.office.cases import CaseReviewScreen, ConflictsScreen
-from ips_field.tui.office.home import InboxScreen
-from ips_field.tui.office.people import VolunteersScreen
+from ips_field.tui.office.case_review import CaseReviewScreen
+from ips_field.tui.office.conflicts import ConflictsScreen
+from ips_field.tui.office.inbox import InboxScreen
 from ips_field.tui.office.reports import ReportsScreen
+from ips_field.tui.office.volunteers import VolunteersScreen
 from sync import keys
 from sync.exchange import export_bundle, import_bundle
 from sync.node import SyncNode
@@ -38,7 +39,7 @@ def pinned(monkeypatch: pytest.MonkeyPatch) -> None:
 def shown(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
     """The world, with fingerprints pinned once enrolment (which compares them) is done."""
     monkeypatch.setattr(
-        "ips_field.tui.office.people.fingerprint", lambda public: "4711-0815-2342-1234"
+        "ips_field.tui.office.volunteers.fingerprint", lambda public: "4711-0815-2342-1234"
     )
     monkeypatch.setattr(keys.NodeIdentity, "fingerprint", lambda self: "1111-2222-3333-4444")
     names = {world.a: "A1A1A1", world.b: "B2B2B2"}  # ids are random: short codes by name
@@ -121,8 +122,8 @@ def test_case_review_120x40_flag_reviewed(snap_compare, shown: World) -> None:
 
 
 def _evaluations(world: World) -> None:
+    from ips_field.actions import office as ov
     from ips_field.domain.records import Evaluation
-    from sync import oversight as ov
 
     world.office.repo.save(
         Evaluation(case_id=world.case_id, respondent="professional", sent_on="2026-11-01")
@@ -140,7 +141,7 @@ def _evaluations(world: World) -> None:
 
 
 def test_evaluations_80x24(snap_compare, shown: World) -> None:
-    from ips_field.tui.office.reports import EvaluationsScreen
+    from ips_field.tui.office.evaluations import EvaluationsScreen
 
     _evaluations(shown)
     app = OfficeApp(node=shown.office)
@@ -150,7 +151,7 @@ def test_evaluations_80x24(snap_compare, shown: World) -> None:
 
 
 def test_evaluations_120x40(snap_compare, shown: World) -> None:
-    from ips_field.tui.office.reports import EvaluationsScreen
+    from ips_field.tui.office.evaluations import EvaluationsScreen
 
     _evaluations(shown)
     app = OfficeApp(node=shown.office)

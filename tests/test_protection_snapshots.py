@@ -9,7 +9,7 @@ import pytest
 
 from ips_field.actions.office import protection as dp
 from ips_field.tui.office.app import OfficeApp
-from ips_field.tui.office.protection import DataProtectionScreen
+from ips_field.tui.office.data_protection import DataProtectionScreen
 from sync.node import SyncNode
 from tests.office_world import World
 

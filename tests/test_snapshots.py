@@ -126,8 +126,8 @@ def test_interests_register(snap_compare) -> None:
 
 
 def test_blocked_case(snap_compare) -> None:
+    from ips_field.actions.volunteer.conflict_checks import run_conflict_check
     from ips_field.domain.records import Interest
-    from ips_field.services.impartiality import run_conflict_check
 
     app, repo = demo_app()
     repo.save(

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ips_field.actions import office as off
 from ips_field.actions.office import enrolment
 from ips_field.actions.office.revocation import revoke_volunteer
 from ips_field.actions.office.volunteers import find_volunteer
@@ -36,7 +37,6 @@ from ips_field.domain.passphrase import check as check_passphrase
 from ips_field.domain.shown import shown
 from ips_field.errors import IpsError, ValidationError
 from ips_field.store.osdeps import default_store_path
-from sync import office as off
 from sync.keys import PublicIdentity
 
 PROG = "ips-office"
@@ -60,7 +60,7 @@ def resolve(store_path: Path | None) -> Path:
 
 
 def open_node(store_path: Path | None) -> Any:
-    from sync.office import open_office
+    from ips_field.actions.office import open_office
 
     return open_office(
         resolve(store_path), ask_passphrase("IPS_OFFICE_PASSPHRASE", "Office passphrase")
@@ -104,7 +104,7 @@ def launch(store_path: Path, unlock_hint: str = "") -> None:
 @one_line_errors(PROG)
 def init(store_path: Path | None, recovery_out: Path | None) -> None:
     """Create the master record and the offline recovery key pair."""
-    from sync.office import init_office
+    from ips_field.actions.office import init_office
 
     path = resolve(store_path)
     if path.exists():
@@ -292,7 +292,7 @@ def decide(reference: str, to: str, reason: str, store_path: Path | None) -> Non
 @one_line_errors(PROG)
 def recover(volunteer_store: Path, key_file: Path) -> None:
     """Passphrase recovery for a volunteer's store with the offline recovery key."""
-    from sync.office import recover_volunteer_store
+    from ips_field.actions.office import recover_volunteer_store
 
     key_pass = os.environ.get("IPS_OFFICE_RECOVERY_PASSPHRASE") or click.prompt(
         "Recovery key passphrase", hide_input=True, err=True

@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from ips_field.actions.office.intake import FIELDS, Referral
-from ips_field.domain.records import REFERRAL_SOURCES
+from ips_field.domain.vocabulary import REFERRAL_SOURCES
 
 PROMPTS = [
     (name, f"{label} ({', '.join(REFERRAL_SOURCES)})" if name == "source" else label)
@@ -110,7 +110,7 @@ def register(main: click.Group) -> None:
         from ips_field.actions.office.intake import check_for, open_referral, records_for
         from ips_field.actions.office.volunteers import find_volunteer
         from ips_field.domain.shown import shown
-        from sync.office import volunteer_name
+        from sync.node import volunteer_name
 
         node = open_node(store_path)
         try:
@@ -157,7 +157,7 @@ def register(main: click.Group) -> None:
         from ips_field.actions.office.volunteers import find_volunteer
         from ips_field.domain.shown import shown
         from ips_field.errors import ValidationError
-        from sync.office import volunteer_name
+        from sync.node import volunteer_name
 
         node = open_node(store_path)
         try:

@@ -24,7 +24,7 @@ def enrol(invite: Path, out_dir: Path, code: str | None, store_path: Path | None
     """Answer an office invitation: writes an enrolment reply to take back to the office."""
     from ips_field.domain.shown import shown
     from sync.bundle import bundle_filename
-    from sync.office import volunteer_enrol
+    from sync.enrol import volunteer_enrol
     from sync.safefile import create_exclusive, read_regular
 
     code = code or click.prompt("One-time code from the office", err=True)

@@ -30,6 +30,8 @@ from typing import Any
 
 import click
 
+from ips_field.actions import office as off
+from ips_field.actions.office import record_returned_evaluation
 from ips_field.cli.common import explicit_store_first, kdf_choice, one_line_errors
 from ips_field.demo.office_history import (
     DELACOURT,
@@ -56,10 +58,8 @@ from ips_field.store import osdeps
 from ips_field.store.store import KdfParams, Store
 from ips_field.templates import Templates, load_templates
 from sync import audit, routing
-from sync import office as off
 from sync.exchange import export_bundle, import_bundle
 from sync.node import SyncNode
-from sync.oversight import record_returned_evaluation
 
 DEMO_PASSPHRASE = "demo"  # noqa: S105 - public by design, printed on screen
 RECOVERY_FILE = "office-recovery.key"

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Required, TypedDict
 
+from ips_field.actions.note_flags import note_flags
+from ips_field.actions.volunteer.conflict_checks import run_conflict_check
 from ips_field.demo.volunteer import FAMILIES, MEETING_TYPES, NEEDS
 from ips_field.domain.clock import FixedClock
 from ips_field.domain.records import (
@@ -31,7 +33,6 @@ from ips_field.domain.records import (
     SupervisionEntry,
     VolunteerProfile,
 )
-from ips_field.services.impartiality import note_flags, run_conflict_check
 from ips_field.store.repository import Repository
 from ips_field.templates import Templates
 

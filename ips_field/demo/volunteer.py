@@ -393,7 +393,7 @@ def build_demo(repo: Repository, *, today: dt.date, seed: int = 7) -> None:
 
 def check_demo_cases(repo: Repository) -> None:
     """Run the conflict check on every demo case, as the app does when a case is opened."""
-    from ips_field.services.impartiality import run_conflict_check
+    from ips_field.actions.volunteer.conflict_checks import run_conflict_check
 
     for case in repo.all(Case):
         outcome = run_conflict_check(repo, case.id, trigger="case created")

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 from ips_field.documents.model import Bullets, Document, Heading, Paragraph, Table
 from ips_field.domain.dates import uk_date, uk_time
-from ips_field.domain.records import APPROVAL_HOW, VOLUNTEER_ROLES, Meeting, Note
+from ips_field.domain.records import Meeting, Note
+from ips_field.domain.vocabulary import APPROVAL_HOW, VOLUNTEER_ROLES
 
 
 def _when(meeting: Meeting) -> str:
@@ -160,7 +161,7 @@ def meeting_record_document(
 
 def notes_document(title: str, notes: list[Note], order: Sequence[str]) -> Document:
     """Every current note of a case by voice, each attributed (the volunteer's own copy)."""
-    from ips_field.domain.records import VOICES
+    from ips_field.domain.vocabulary import VOICES
 
     doc = Document(title)
     for name in order:

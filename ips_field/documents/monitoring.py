@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ips_field.actions.office.monitoring import RESPONDENTS, Figures, Monitoring
+from ips_field.actions.office.report_figures import SCORES, Section
 from ips_field.documents.model import Bullets, Chart, Document, Heading, Paragraph, Table
 from ips_field.domain.dates import uk_date
-from ips_field.services.monitoring import RESPONDENTS, Figures, Monitoring
-from ips_field.services.reports import SCORES, Section
 
 CHARTED = {
     "Cases": "Cases: this period and a year earlier",

@@ -1,7 +1,8 @@
 """The subject access pack for one family: everything held, readable, by section, each
 record dated and with who recorded it; the raw JSON as an annex on request.
 
-It is built from ``sync.oversight.subject_access`` (the same data as the JSON export), so
+It is built from ``ips_field.actions.office.data_protection.subject_access``
+(the same data as the JSON export), so
 the pack and the JSON cannot disagree about what is held.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from ips_field.documents.model import Document, Heading, Paragraph, Table
 from ips_field.domain.dates import uk_date, uk_time
-from ips_field.domain.records import (
+from ips_field.domain.vocabulary import (
     APPROVAL_HOW,
     CONSENT_PURPOSES,
     INTEREST_TYPES,

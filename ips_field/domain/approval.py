@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ips_field.domain.dates import uk_date
-from ips_field.domain.records import APPROVAL_HOW, Meeting
+from ips_field.domain.records import Meeting
+from ips_field.domain.vocabulary import APPROVAL_HOW
 from ips_field.errors import ValidationError
 
 WORDING = ("parent_views", "parent_wishes", "questions")

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ips_field.domain.postcode_areas import PLACE_DISTRICTS
-from ips_field.domain.records import INTEREST_TYPES, Interest
+from ips_field.domain.records import Interest
+from ips_field.domain.vocabulary import INTEREST_TYPES
 
 Outcome = Literal["clear", "warn", "block"]
 

@@ -21,7 +21,6 @@ from typing import Literal, Protocol, TypeVar
 from ips_field.domain import notes as notes_rules
 from ips_field.domain import statutory
 from ips_field.domain.records import (
-    CONSENT_PURPOSES,
     Case,
     Consent,
     CpdEntry,
@@ -33,6 +32,7 @@ from ips_field.domain.records import (
     parse_date,
 )
 from ips_field.domain.timelines import TimelineKind
+from ips_field.domain.vocabulary import CONSENT_PURPOSES
 
 Severity = Literal["overdue", "due", "soon"]
 MEETING_WINDOW_DAYS = 14

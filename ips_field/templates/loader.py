@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import yaml
 
-from ips_field.domain.records import CPD_TOPICS
+from ips_field.domain.vocabulary import CPD_TOPICS
 from ips_field.errors import TemplateError
 from ips_field.templates.language_loader import language_rules, merge_language, parse_language
 from ips_field.templates.nodes import Reader, compose

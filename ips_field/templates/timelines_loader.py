@@ -13,8 +13,8 @@ import re
 import yaml
 
 from ips_field.domain import calendar as cal
-from ips_field.domain.records import KEY_DATES
 from ips_field.domain.timelines import COUNTING, WHO, MilestoneRule, Period, TimelineKind
+from ips_field.domain.vocabulary import KEY_DATES
 from ips_field.templates.nodes import Reader
 
 TIMELINES = "timelines.yaml"

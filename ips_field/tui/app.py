@@ -152,7 +152,7 @@ class IpsApp(LockableApp):
 
     def after_case_saved(self, case_id: str, *, created: bool, recheck: bool = True) -> None:
         """Open a new case, and check it against the declared interests (DESIGN.md §7)."""
-        from ips_field.services.impartiality import run_conflict_check
+        from ips_field.actions.volunteer.conflict_checks import run_conflict_check
 
         if created:
             from ips_field.tui.screens.case_view import CaseScreen
@@ -165,7 +165,7 @@ class IpsApp(LockableApp):
                 self.show_conflict(case_id, outcome.result, trigger)
 
     def show_conflict(self, case_id: str, result: Any, trigger: str) -> None:
-        from ips_field.services.impartiality import run_conflict_check
+        from ips_field.actions.volunteer.conflict_checks import run_conflict_check
         from ips_field.tui.screens.conflict_dialog import ConflictDialog
 
         def answered(reason: str | None) -> None:
@@ -181,7 +181,7 @@ class IpsApp(LockableApp):
 
     def after_case_closed(self, case_id: str) -> None:
         """Closing a case: prompt to send the evaluation when the parent agreed to be asked."""
-        from ips_field.services.impartiality import may_contact_for_evaluation
+        from ips_field.actions.volunteer.evaluations import may_contact_for_evaluation
         from ips_field.tui.screens.evaluations import EvaluationSentDialog
 
         if self.session and may_contact_for_evaluation(self.session.repo, case_id, self.today()):

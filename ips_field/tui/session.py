@@ -8,7 +8,6 @@ from typing import cast
 
 from ips_field.domain import due, statutory
 from ips_field.domain.records import (
-    RETIRED_PURPOSES,
     Case,
     Child,
     Consent,
@@ -23,6 +22,7 @@ from ips_field.domain.records import (
 from ips_field.domain.shown import shown
 from ips_field.domain.timelines import CaseMilestone
 from ips_field.domain.ukdates import show_date
+from ips_field.domain.vocabulary import RETIRED_PURPOSES
 from ips_field.store.repository import Repository
 from ips_field.templates import ServiceProfile, Templates
 

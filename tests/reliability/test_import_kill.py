@@ -17,15 +17,15 @@ from pathlib import Path
 
 import pytest
 
+from ips_field.actions import office as off
 from sync import audit
-from sync import office as off
 from sync.exchange import IMPORTED
 from tests.office_world import OFFICE_PASS, World
 
 IMPORTER = r"""
 import sys
 from pathlib import Path
-from sync.office import open_office
+from ips_field.actions.office import open_office
 from sync.inbox import import_paths
 node = open_office(Path(sys.argv[1]), sys.argv[2])
 print("ready", flush=True)

@@ -8,8 +8,8 @@ import datetime as dt
 from textual.widgets import Input
 
 from ips_field.tui.office.app import OfficeApp
-from ips_field.tui.office.protection import DataProtectionScreen
-from ips_field.tui.office.report_screen import ReportsScreen
+from ips_field.tui.office.data_protection import DataProtectionScreen
+from ips_field.tui.office.reports import ReportsScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from sync import audit
 from tests.office_world import World

@@ -10,7 +10,7 @@ import docx
 from textual.widgets import Input, Static
 from textual_plotext import PlotextPlot
 
-from ips_field.tui.office.cases import CaseReviewScreen
+from ips_field.tui.office.case_review import CaseReviewScreen
 from ips_field.tui.office.reports import ReportsScreen
 from tests.office_world import World
 from tests.tui.test_office_app import app_for

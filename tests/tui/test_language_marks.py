@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
+from ips_field.actions.note_flags import note_flags
 from ips_field.domain.records import Case, Meeting, Note
-from ips_field.services.impartiality import note_flags
 from ips_field.tui.app import make_app
 from ips_field.tui.screens.case_view import CaseScreen
 from ips_field.tui.screens.meeting_mode import MeetingModeScreen

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
+from ips_field.actions import office as off
 from ips_field.domain.records import (
     Case,
     Evaluation,
@@ -15,22 +16,22 @@ from ips_field.domain.records import (
 )
 from ips_field.store.store import Store
 from ips_field.tui.office.app import OfficeApp
-from ips_field.tui.office.cases import (
-    AssignDialog,
-    CaseReviewScreen,
-    ConflictsScreen,
-    DecideDialog,
-    OfficeCasesScreen,
-)
-from ips_field.tui.office.home import HomeScreen, InboxScreen
-from ips_field.tui.office.people import OversightScreen, VolunteersScreen
-from ips_field.tui.office.protection import AuditScreen, DataProtectionScreen
-from ips_field.tui.office.reports import EvaluationsScreen, ReportsScreen
+from ips_field.tui.office.assign_dialog import AssignDialog
+from ips_field.tui.office.audit_log import AuditScreen
+from ips_field.tui.office.case_review import CaseReviewScreen
+from ips_field.tui.office.cases import OfficeCasesScreen
+from ips_field.tui.office.conflicts import ConflictsScreen, DecideDialog
+from ips_field.tui.office.data_protection import DataProtectionScreen
+from ips_field.tui.office.evaluations import EvaluationsScreen
+from ips_field.tui.office.home import HomeScreen
+from ips_field.tui.office.inbox import InboxScreen
+from ips_field.tui.office.oversight import OversightScreen
+from ips_field.tui.office.reports import ReportsScreen
+from ips_field.tui.office.volunteers import VolunteersScreen
 from ips_field.tui.screens.unlock import UnlockScreen
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
 from ips_field.tui.widgets.form_dialog import FormDialog
 from sync import audit
-from sync import office as off
 from sync.exchange import export_bundle, import_bundle
 from tests.office_world import OFFICE_PASS, K, World
 
@@ -295,7 +296,7 @@ async def test_quick_lock_and_audit_log_verify(world: World) -> None:
 
 
 async def test_invite_then_revoke_with_reassignment(world: World, tmp_path: Path) -> None:
-    from sync.office import PENDING
+    from sync.enrol import PENDING
 
     app = app_for(world)
     async with app.run_test(size=(120, 40)) as pilot:

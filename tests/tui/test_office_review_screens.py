@@ -10,10 +10,10 @@ from textual.widgets import DataTable, Input, Select, Static
 from ips_field.actions.office.revocation import revoke_volunteer
 from ips_field.domain.records import Case, Evaluation, Note
 from ips_field.tui.office.app import OfficeApp
-from ips_field.tui.office.cases import CaseReviewScreen
+from ips_field.tui.office.case_review import CaseReviewScreen
 from ips_field.tui.office.decisions import DecisionsScreen
+from ips_field.tui.office.evaluations import EvaluationsScreen
 from ips_field.tui.office.home import HomeScreen
-from ips_field.tui.office.reports import EvaluationsScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.form_dialog import FormDialog
 from sync import audit
@@ -153,9 +153,9 @@ async def test_evaluations_kept_apart_edited_deleted_and_chased(world: World) ->
 async def test_hostile_text_in_reviews_evaluations_and_decisions_is_escaped(world: World) -> None:
     """A volunteer's hostile interest (the blocked reason), a review note, coaching and an
     evaluation's comments: no raw control or bidi character reaches the terminal."""
+    from ips_field.actions import office as ov
     from ips_field.actions.office import review
     from ips_field.domain.records import Interest
-    from sync import oversight as ov
     from sync.exchange import export_bundle, import_bundle
     from tests.tui.test_shown_text import HOSTILE, raw_in
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
+from ips_field.actions.office.report_figures import build_report
 from ips_field.domain.records import KeyDate
-from ips_field.services.reports import build_report
 from ips_field.tui.office.home import HomeScreen
 from sync.exchange import export_bundle, import_bundle
 from tests.office_world import World
@@ -56,7 +56,7 @@ async def test_the_office_records_a_subject_access_request_and_sees_it_missed(
 ) -> None:
     from textual.widgets import Input, Select
 
-    from ips_field.tui.office.cases import CaseReviewScreen
+    from ips_field.tui.office.case_review import CaseReviewScreen
     from sync import audit
 
     app = app_for(world)

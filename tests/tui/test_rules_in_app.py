@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Static, TextArea
 
+from ips_field.actions.volunteer.conflict_checks import WARN_PENDING
 from ips_field.domain.records import Case, Child, Consent, Meeting, Note
 from ips_field.errors import ValidationError
-from ips_field.services.impartiality import WARN_PENDING
 from ips_field.store.repository import Repository
 from ips_field.tui.app import make_app
 from ips_field.tui.screens.case_view import CaseScreen

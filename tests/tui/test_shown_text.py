@@ -113,7 +113,7 @@ async def test_volunteer_screens_show_no_raw_control_or_bidi_characters(repo) ->
 
 async def test_office_screens_show_no_raw_control_or_bidi_characters(world) -> None:
     from ips_field.tui.office.app import OfficeApp
-    from ips_field.tui.office.cases import CaseReviewScreen
+    from ips_field.tui.office.case_review import CaseReviewScreen
     from sync.exchange import export_bundle, import_bundle
 
     office, anna = world.office, world.anna

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
+from ips_field.actions import office as off
 from ips_field.domain.records import Case, Consent, Note
 from ips_field.store.store import KdfParams, Store
 from ips_field.tui.app import make_app
 from ips_field.tui.screens.sync_screen import SyncScreen
-from sync import office as off
 from sync.exchange import import_bundle
 from sync.node import SyncNode
 

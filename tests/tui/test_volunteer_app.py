@@ -458,7 +458,7 @@ async def test_leaving_meeting_mode_asks_first(repo) -> None:
 
 
 async def test_the_office_master_record_is_not_opened_here(tmp_path: Path) -> None:
-    from sync.office import init_office
+    from ips_field.actions.office import init_office
 
     path = tmp_path / "office.ipsf"
     node = init_office(

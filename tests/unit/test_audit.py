@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ips_field.actions import office as off
 from ips_field.store.store import KdfParams
 from sync import audit
-from sync import office as off
 from sync.node import SyncNode
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ips_field.actions import office as off
 from ips_field.cli.office import main as office_cli
 from sync import audit
-from sync import office as off
 from sync.exchange import import_bundle
 from sync.node import SyncNode
 from tests.office_world import OFFICE_PASS, World

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ips_field.actions import office as off
 from ips_field.actions.office import protection as dp
 from ips_field.cli.office import main as office_cli
 from ips_field.domain.clock import FixedClock
@@ -19,7 +20,6 @@ from ips_field.domain.timelines import Inputs, compute
 from ips_field.errors import ValidationError
 from ips_field.templates import load_templates
 from sync import audit
-from sync import office as off
 from tests.office_world import OFFICE_PASS, World
 
 D = dt.date.fromisoformat

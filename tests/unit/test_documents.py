@@ -13,6 +13,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
+from ips_field.actions.office.monitoring import build_monitoring
 from ips_field.documents import Bullets, Chart, Document, Heading, Paragraph, Table, render
 from ips_field.documents.meeting import (
     flagged_notes,
@@ -24,7 +25,6 @@ from ips_field.documents.render import write_document
 from ips_field.domain.approval import approval_text, approve, revised
 from ips_field.domain.records import Case, Child, Evaluation, Family, Meeting, Note
 from ips_field.errors import IpsError, ValidationError
-from ips_field.services.monitoring import build_monitoring
 from tests.unit.test_reports import END, NAMES, START, TYPES, master  # noqa: F401
 
 SECRETS = ("Quillfeather", "Ada", "Tobias", "Larkspur", "C1")
@@ -168,7 +168,7 @@ def test_titles_and_the_year_earlier_of_29_february(master) -> None:  # noqa: F8
 
 
 def test_anonymiser_takes_names_in_any_punctuation(master) -> None:  # noqa: F811
-    from ips_field.services.monitoring import anonymiser
+    from ips_field.actions.office.monitoring import anonymiser
 
     c1 = master.all(Case)[0]
     master.save(Family(case_id=c1.id, family_name="O'Brien", parents=[{"name": "Jo O'Brien"}]))
@@ -371,7 +371,7 @@ def test_the_document_layer_needs_no_ui_and_no_pyplot() -> None:
 import sys
 from ips_field.documents import Chart, Document, render
 import ips_field.documents.meeting, ips_field.documents.monitoring
-import ips_field.documents.subject_access, ips_field.services.approval
+import ips_field.documents.subject_access, ips_field.actions.volunteer.preparation
 doc = Document("T", blocks=[Chart("c", ["a"], {"s": [1.0]})])
 assert render(doc, "pdf").startswith(b"%PDF") and render(doc, "docx")[:2] == b"PK"
 bad = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich"))

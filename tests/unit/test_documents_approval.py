@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
+from ips_field.actions.volunteer.preparation import save_preparation
 from ips_field.domain.due import meetings_soon
 from ips_field.domain.records import Consent, Meeting
 from ips_field.errors import ValidationError
-from ips_field.services.approval import save_preparation
 from ips_field.store.repository import Repository
 from ips_field.store.table import MemoryStore
 

@@ -17,7 +17,7 @@ PASS = "office words here"
 
 @pytest.fixture
 def store(office_store: Path) -> Path:  # noqa: F811
-    from sync.office import open_office
+    from ips_field.actions.office import open_office
 
     node = open_office(office_store, PASS)
     try:
@@ -48,8 +48,8 @@ def test_report_as_word_and_pdf(store: Path, tmp_path: Path, fmt: str, read) -> 
 
 
 def test_subject_access_pack_docx_pdf_json(store: Path, tmp_path: Path) -> None:
+    from ips_field.actions.office import open_office
     from sync import audit
-    from sync.office import open_office
 
     for fmt, extra in (("docx", ["--annex"]), ("pdf", []), ("json", [])):
         out = tmp_path / f"sar.{fmt}"

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from ips_field.actions import office as off
+from ips_field.actions.office import data_protection
 from ips_field.domain.records import Case, Family, Note
 from ips_field.store.store import KdfParams, Store
 from sync import erasure
-from sync import office as off
 from sync.exchange import export_bundle, import_bundle
 from sync.node import SyncNode
 from tests import hostile_kit as hk
@@ -78,7 +79,7 @@ def test_the_erasure_and_its_pending_scrub_are_one_write(world: hk.World, monkey
     def crash(store):
         raise SystemExit("power cut")
 
-    monkeypatch.setattr(off, "finish_scrub", crash)
+    monkeypatch.setattr(data_protection, "finish_scrub", crash)
     with pytest.raises(SystemExit):
         off.erase_family(world.office, cid)
     store = world.office.store

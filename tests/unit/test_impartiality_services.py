@@ -8,6 +8,20 @@ from pathlib import Path
 
 import pytest
 
+from ips_field.actions.note_flags import flagged_notes, note_flags
+from ips_field.actions.volunteer.conflict_checks import (
+    WARN_PENDING,
+    checks_for,
+    recheck_open_cases,
+    run_conflict_check,
+)
+from ips_field.actions.volunteer.cpd import cpd_totals
+from ips_field.actions.volunteer.evaluations import (
+    may_contact_for_evaluation,
+    record_evaluation_sent,
+)
+from ips_field.actions.volunteer.outreach import consultation_list
+from ips_field.actions.volunteer.retention import purge_cases, purge_due
 from ips_field.domain.records import (
     Case,
     Child,
@@ -19,8 +33,6 @@ from ips_field.domain.records import (
     Interest,
     Note,
 )
-from ips_field.services import impartiality as imp
-from ips_field.services.retention import purge_cases, purge_due
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store
 from ips_field.store.table import MemoryStore
@@ -55,7 +67,7 @@ def test_governor_blocks_and_result_is_stored(repo: Repository) -> None:
         )
     )
     case = new_case(repo, "Saint Marys CE Primary")
-    outcome = imp.run_conflict_check(repo, case.id, trigger="case created")
+    outcome = run_conflict_check(repo, case.id, trigger="case created")
     assert outcome.result.outcome == "block"
     stored = repo.for_case(ConflictCheck, case.id)
     assert [c.outcome for c in stored] == ["block"] and stored[0].trigger == "case created"
@@ -67,11 +79,11 @@ def test_governor_blocks_and_result_is_stored(repo: Repository) -> None:
 def test_neighbourhood_warning_needs_a_reason(repo: Repository) -> None:
     repo.save(Interest(interest_type="home_area", area="Fenwick", declared_on="2026-01-01"))
     case = new_case(repo, "Willowbrook Primary", area="fenwick")
-    outcome = imp.run_conflict_check(repo, case.id, trigger="case created")
+    outcome = run_conflict_check(repo, case.id, trigger="case created")
     assert outcome.result.outcome == "warn" and outcome.check is None
     assert repo.for_case(ConflictCheck, case.id) == []
-    assert repo.get(Case, case.id).blocked_reason == imp.WARN_PENDING
-    outcome = imp.run_conflict_check(
+    assert repo.get(Case, case.id).blocked_reason == WARN_PENDING
+    outcome = run_conflict_check(
         repo, case.id, trigger="case created", override_reason="Other side of a large estate"
     )
     [check] = repo.for_case(ConflictCheck, case.id)
@@ -81,14 +93,14 @@ def test_neighbourhood_warning_needs_a_reason(repo: Repository) -> None:
 
 def test_declaring_an_interest_rechecks_open_cases(repo: Repository) -> None:
     case = new_case(repo, "Oakfield Primary School", parent="Sam Friend")
-    assert imp.run_conflict_check(repo, case.id, trigger="case created").result.outcome == "clear"
+    assert run_conflict_check(repo, case.id, trigger="case created").result.outcome == "clear"
     repo.save(Interest(interest_type="friend", person="Sam Friend", declared_on="2026-11-20"))
-    [outcome] = imp.recheck_open_cases(repo, trigger="interest declared")
+    [outcome] = recheck_open_cases(repo, trigger="interest declared")
     assert outcome.result.outcome == "block"
-    assert [c.outcome for c in imp.checks_for(repo, case.id)] == ["clear", "block"]
+    assert [c.outcome for c in checks_for(repo, case.id)] == ["clear", "block"]
     interest = repo.all(Interest)[0]
     repo.save(interest.replace(ended_on="2026-11-21"))
-    imp.recheck_open_cases(repo, trigger="interest ended")
+    recheck_open_cases(repo, trigger="interest ended")
     assert repo.get(Case, case.id).blocked_reason == ""
 
 
@@ -96,32 +108,32 @@ def test_cpd_totals_and_flagged_notes(repo: Repository) -> None:
     repo.save(CpdEntry(on="2026-02-01", title="A", hours=2, topics=["impartiality", "sen_law"]))
     repo.save(CpdEntry(on="2026-05-01", title="B", hours=1.5, topics=["sen_law"]))
     repo.save(CpdEntry(on="2025-05-01", title="C", hours=3, topics=[]))
-    totals = imp.cpd_totals(repo)
+    totals = cpd_totals(repo)
     assert totals[2026] == {"all": 3.5, "impartiality": 2, "sen_law": 3.5}
     assert totals[2025] == {"all": 3, "other": 3}
     case = new_case(repo, "S")
     rules = (
         __import__("ips_field.templates", fromlist=["load_templates"]).load_templates()[0].language
     )
-    flags = imp.note_flags("I think you should ask for a review", rules)
+    flags = note_flags("I think you should ask for a review", rules)
     assert flags and flags[0]["alternative"]
     flagged = repo.add_note(Note(case_id=case.id, text="you should ask", flags=flags))
     repo.add_note(Note(case_id=case.id, text="neutral wording"))
-    assert [n.id for n in imp.flagged_notes(repo)] == [flagged.id]
+    assert [n.id for n in flagged_notes(repo)] == [flagged.id]
     repo.correct_note(flagged.id, "one option is to ask", "neutral wording")
-    assert imp.flagged_notes(repo) == []
+    assert flagged_notes(repo) == []
 
 
 def test_evaluation_and_consultation(repo: Repository) -> None:
     case = new_case(repo, "S")
-    assert not imp.may_contact_for_evaluation(repo, case.id, TODAY)
+    assert not may_contact_for_evaluation(repo, case.id, TODAY)
     repo.save(Consent(case_id=case.id, purpose="contact_evaluation", given_on="2026-11-01"))
     repo.save(Consent(case_id=case.id, purpose="willing_consulted", given_on="2026-11-01"))
-    assert imp.may_contact_for_evaluation(repo, case.id, TODAY)
-    imp.record_evaluation_sent(repo, case.id, stage="closing", how="email", on=TODAY)
+    assert may_contact_for_evaluation(repo, case.id, TODAY)
+    record_evaluation_sent(repo, case.id, stage="closing", how="email", on=TODAY)
     [ev] = repo.for_case(Evaluation, case.id)
     assert ev.sent_on == "2026-11-22" and ev.sent_how == "email"
-    assert imp.consultation_list(repo, TODAY) == [(case.reference, "Pat Parent")]
+    assert consultation_list(repo, TODAY) == [(case.reference, "Pat Parent")]
 
 
 def test_purge_due_rule() -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from ips_field.actions import office as off
 from ips_field.domain.records import Note
 from ips_field.store.store import Store
 from sync import audit
-from sync import office as off
 from sync.inbox import import_paths
 from tests.office_world import OFFICE_PASS, World
 

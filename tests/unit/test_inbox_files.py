@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from ips_field.actions import office as off
 from ips_field.domain.records import Case, Consent, Note
 from ips_field.store.store import KdfParams, Store
 from sync import audit
-from sync import office as off
 from sync.bundle import MAGIC
 from sync.exchange import IMPORTED, export_bundle
 from sync.inbox import import_paths

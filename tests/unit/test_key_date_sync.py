@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ips_field.actions import office as off
 from ips_field.domain.records import Case, KeyDate
-from sync import office as off
 from sync.node import SyncNode
 from tests.unit.test_sync_e2e import K, carry, volunteer
 

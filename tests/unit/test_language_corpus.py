@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from ips_field.domain.language import check_text
-from ips_field.domain.records import VOICES
+from ips_field.domain.vocabulary import VOICES
 from ips_field.templates.loader import load_templates
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -21,9 +21,8 @@ from ips_field.store.drafts import Drafts
 from ips_field.store.repository import OUTBOX
 from ips_field.store.store import Store
 from sync.erasure import scrub_pending
-from sync.exchange import export_bundle, import_bundle
+from sync.exchange import export_bundle, export_for, import_bundle
 from sync.node import SyncNode
-from sync.office import export_for
 from tests.office_world import VOLUNTEER_PASS, World
 
 DAYS = 30
@@ -176,8 +175,8 @@ def test_the_command_line_import_purges_and_says_so(
 def test_a_late_change_from_the_office_to_a_case_that_left_is_removed_too(
     world: World, clock: FixedClock, tmp_path: Path
 ) -> None:
+    from ips_field.actions.office import record_returned_evaluation
     from ips_field.domain.records import Evaluation
-    from sync.oversight import record_returned_evaluation
 
     w = world
     gone = closed_case(w.anna, "R-LEFT")

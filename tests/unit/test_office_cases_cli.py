@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from ips_field.actions import office as off
 from ips_field.cli.office import main
 from ips_field.domain.records import Case, Family
 from ips_field.domain.references import short_code
 from ips_field.store.store import Store
 from sync import audit
-from sync import office as off
 from tests.office_world import OFFICE_PASS, World
 
 REFERRAL_YAML = """\

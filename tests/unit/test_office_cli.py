@@ -7,13 +7,14 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from ips_field.actions.office import open_office
 from ips_field.cli.office import main
 from ips_field.domain.records import Case
 from ips_field.store.store import KdfParams, Store
 from sync import audit
+from sync.enrol import volunteer_enrol
 from sync.exchange import export_bundle
 from sync.node import SyncNode
-from sync.office import open_office, volunteer_enrol
 
 ENV = {
     "IPS_FIELD_TEST_KDF": "1",
@@ -88,9 +89,9 @@ def test_a_volunteer_store_is_refused_and_left_untouched(tmp_path: Path) -> None
 def test_revoke_reassign_to_by_name_prints_what_it_did(world) -> None:
     """Anna's two cases: A-002 goes to Ben; A-001 is blocked (Ben governs Hill School) and
     waits for a decision. A bad target is one line, exit 1, and nothing changes."""
+    from ips_field.actions.office import office_node
     from ips_field.actions.office.revocation import needs_decision
     from sync.exchange import import_bundle
-    from sync.office import office_node
     from tests.office_world import OFFICE_PASS
 
     dale = world.anna.repo.save(

@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ips_field.actions import office as off
+from ips_field.actions.note_flags import flagged_notes
+from ips_field.actions.office import inbox_files
 from ips_field.cli.office import main
 from ips_field.demo import office as office_demo
 from ips_field.demo.office import FAMILY_LIST, OfficeDemo, create_office_demo
 from ips_field.domain.records import Case, CpdEntry, Evaluation, Note, SupervisionEntry
 from ips_field.errors import IpsError, WrongPassphrase
-from ips_field.services.impartiality import flagged_notes
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store
-from sync import office as off
 from sync.exchange import import_bundle
 from sync.merge import open_conflicts
-from sync.oversight import inbox_files
 
 TODAY = dt.date(2026, 3, 15)
 

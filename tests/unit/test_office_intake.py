@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from ips_field.actions import office as off
 from ips_field.actions.office.intake import Referral, open_referral
 from ips_field.actions.office.volunteers import find_volunteer, volunteer_rows
 from ips_field.domain.records import Case, Child, Family, Interest
 from ips_field.domain.references import is_provisional, provisional_reference, short_code
 from ips_field.errors import ValidationError
 from sync import audit
-from sync import office as off
 from sync.exchange import export_bundle, import_bundle
 from sync.references import SERVICE_REFS
 from tests.office_world import World

@@ -7,13 +7,13 @@ import datetime as dt
 
 import pytest
 
+from ips_field.actions import office as ov
 from ips_field.actions.office import protection, review
 from ips_field.actions.office.assignment import assign
 from ips_field.actions.office.documents import monitoring_for
 from ips_field.domain.records import Case, Evaluation, Note, SupervisionEntry
 from ips_field.errors import ValidationError
 from sync import audit
-from sync import oversight as ov
 from sync.exchange import export_bundle, import_bundle
 from sync.reviews import COACHING, FLAG_REVIEWS
 from tests.office_world import World
@@ -185,7 +185,7 @@ def test_chasing_list_holds_unreturned_forms_with_their_age(world: World) -> Non
 
 def test_edited_and_deleted_evaluation_reaches_the_volunteer(world: World) -> None:
     """The office's evaluation edits are allowed by the volunteer's authorisation rules."""
-    from sync import office as off
+    from ips_field.actions import office as off
 
     e = returned(world)
     ov.edit_evaluation(world.office, e.id, comments="Fair in the end")

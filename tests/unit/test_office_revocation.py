@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from ips_field.actions import office as off
+from ips_field.actions import office as ov
 from ips_field.actions.office.revocation import decide, needs_decision, revoke_volunteer
 from ips_field.domain.records import Case
 from ips_field.errors import ValidationError
 from sync import audit
-from sync import office as off
-from sync import oversight as ov
 from sync.exchange import export_bundle, import_bundle
 from tests.office_world import World
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ips_field.actions.office.search import CaseIndex
 from ips_field.domain.records import Case, Child, Consent, Family, Note
-from ips_field.services.office_search import CaseIndex
 from ips_field.store.repository import Repository
 from ips_field.store.table import MemoryStore
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from ips_field.actions import office as ov
 from ips_field.actions.office.documents import write_subject_access
 from ips_field.actions.office.protection import erase
 from ips_field.domain.records import Case, Child, CpdEntry, Evaluation, Family, Note
 from ips_field.errors import IpsError
 from sync import audit
-from sync import oversight as ov
 from sync.exchange import export_bundle, import_bundle
 from tests.office_world import World
 

@@ -39,8 +39,11 @@ from pathlib import Path
 
 import pytest
 
+from ips_field.actions.office import record_returned_evaluation
 from ips_field.actions.office.assignment import assign
 from ips_field.actions.office.documents import monitoring_for, report_bytes
+from ips_field.actions.office.report_figures import CPD_RULE
+from ips_field.actions.volunteer.conflict_checks import run_conflict_check
 from ips_field.domain.records import (
     Case,
     Consent,
@@ -53,10 +56,7 @@ from ips_field.domain.records import (
     SupervisionEntry,
 )
 from ips_field.errors import ValidationError
-from ips_field.services.impartiality import run_conflict_check
-from ips_field.services.reports import CPD_RULE
 from sync.exchange import export_bundle, import_bundle
-from sync.oversight import record_returned_evaluation
 from tests.office_world import World
 
 NOVEMBER = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
@@ -320,7 +320,7 @@ def test_a_volunteer_is_sent_only_the_conflict_checks_about_themselves(
     master: World, tmp_path: Path
 ) -> None:
     from ips_field.domain.records import ConflictCheck
-    from sync.office import export_for
+    from sync.exchange import export_for
 
     w = master
     for node, vid in ((w.ben, w.b), (w.anna, w.a)):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ips_field.actions.office.report_figures import build_report, to_csv, to_markdown
 from ips_field.domain.records import (
     Case,
     ConflictCheck,
@@ -27,7 +28,6 @@ from ips_field.domain.records import (
     Signposting,
     SupervisionEntry,
 )
-from ips_field.services.reports import build_report, to_csv, to_markdown
 from ips_field.store.repository import OUTBOX, Repository
 from ips_field.store.table import MemoryStore
 
@@ -290,8 +290,8 @@ def test_markdown_and_csv_hold_the_same_figures(report) -> None:
 
 @pytest.fixture
 def office_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from ips_field.actions.office import init_office
     from ips_field.store.store import KdfParams
-    from sync.office import init_office
 
     path = tmp_path / "office.ipsf"
     node = init_office(
@@ -310,8 +310,8 @@ def run(*args: str):
 
 
 def test_report_command_writes_the_file(office_store: Path, tmp_path: Path) -> None:
+    from ips_field.actions.office import open_office
     from sync import audit
-    from sync.office import open_office
 
     out = tmp_path / "oct.csv"
     result = run(

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ips_field.actions import office as off
 from ips_field.domain.records import Case, Consent, Note
 from ips_field.store.store import KdfParams, Store
-from sync import office as off
 from sync.inbox import export_files, import_paths
 from sync.node import SyncNode
 

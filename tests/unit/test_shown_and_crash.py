@@ -93,10 +93,10 @@ def test_crash_file_never_follows_a_planted_link(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fault", ["write", "fsync"])
 def test_export_to_a_full_stick_leaves_no_partial_bundle(tmp_path: Path, monkeypatch, fault):
+    from ips_field.actions import office as off
     from ips_field.domain.records import Case
     from ips_field.errors import SyncError
     from ips_field.store.store import KdfParams, Store
-    from sync import office as off
     from sync.exchange import export_bundle
     from sync.node import SyncNode
 

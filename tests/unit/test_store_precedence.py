@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ips_field.actions.office import init_office, open_office
 from ips_field.cli.office import main as office_main
 from ips_field.cli.volunteer import main as field_main
 from ips_field.domain.records import Case
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store
-from sync.office import init_office, open_office
 
 FIELD_PASS = "volunteer pass words"
 OFFICE_PASS = "office pass words here"

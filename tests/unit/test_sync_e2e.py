@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from ips_field.actions import office as off
 from ips_field.domain.records import Case, Consent, Family, Interest, Note
 from ips_field.errors import ValidationError
 from ips_field.store.repository import Repository
 from ips_field.store.store import KdfParams, Store
-from sync import office as off
 from sync import routing
 from sync.exchange import export_bundle, import_bundle, wipe_store
 from sync.merge import open_conflicts, resolve_conflict

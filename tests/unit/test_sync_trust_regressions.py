@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from ips_field.actions import office as off
+from ips_field.actions.note_flags import flagged_notes
 from ips_field.domain.records import Case, Consent, CpdEntry, Family, Interest, Note
 from ips_field.errors import SyncError
-from ips_field.services.impartiality import flagged_notes
-from sync import office as off
 from sync import routing
 from sync.errors import InvalidOperation, Unauthorised
 from sync.ops import MAX_COUNTER

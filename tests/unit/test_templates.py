@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ips_field.domain.records import CPD_TOPICS, VOLUNTEER_ROLES
+from ips_field.domain.vocabulary import CPD_TOPICS, VOLUNTEER_ROLES
 from ips_field.errors import IpsError, TemplateError
 from ips_field.templates.loader import PACKAGE_DIR, load_templates
 from ips_field.templates.schema import CHECKLIST_SECTIONS, PARTIES, Templates

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from ips_field.actions.office import read_recovery_key, write_recovery_key
 from ips_field.store import osdeps
 from ips_field.store.crypto import KdfParams
 from ips_field.store.store import Store
-from sync.office import read_recovery_key, write_recovery_key
 from tests import windows_double
 
 PASS = "windows double passphrase"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from ips_field.domain.records import Case
+from ips_field.domain.conflicts import check_conflicts
+from ips_field.domain.records import Case, ConflictCheck, Family, Interest
+from ips_field.errors import ValidationError
+from ips_field.store.repository import OUTBOX
 from sync import audit
-from sync import office as off
-from sync.node import SyncNode
+from sync.node import SyncNode, volunteer_name
+from sync.routing import route
 
 
 def assign(
@@ -19,23 +22,93 @@ def assign(
     an audit entry, in one write of their own."""
     try:
         return _assign(node, case_id, volunteer_id, reason=reason, why=why)
-    except off.AssignmentBlocked as blocked:
+    except AssignmentBlocked as blocked:
         with node.store.transaction():
-            off.record_check(node, blocked.check)
+            record_check(node, blocked.check)
             case = node.repo.get(Case, case_id)
             ref = case.reference if case else case_id
-            name = off.volunteer_name(node, volunteer_id)
+            name = volunteer_name(node, volunteer_id)
             audit.append(node, "assign", f"{ref} to {name} blocked", case_id=case_id)
         raise
 
 
 def _assign(node: SyncNode, case_id: str, volunteer_id: str, *, reason: str, why: str) -> Case:
     with node.store.transaction():
-        case = off.assign_case(node, case_id, volunteer_id, reason=reason)
-        detail = f"{case.reference} to {off.volunteer_name(node, volunteer_id)}"
+        case = assign_case(node, case_id, volunteer_id, reason=reason)
+        detail = f"{case.reference} to {volunteer_name(node, volunteer_id)}"
         said = [why] if why else []
         said += [f"reason: {reason}"] if reason else []
         if said:  # a warning's override reason is audited even when ``why`` is given
             detail += f" ({'; '.join(said)})"
         audit.append(node, "assign", detail, case_id=case_id)
+    return case
+
+
+def volunteer_interests(node: SyncNode, volunteer_id: str) -> list[Interest]:
+    return [i for i in node.repo.all(Interest) if i.origin == volunteer_id]
+
+
+OFFICE_CHECK = "assignment at the office"  # ConflictCheck.trigger of the office's own checks
+
+
+class AssignmentBlocked(ValidationError):
+    """The conflict check blocked an assignment; ``check`` is the check to keep (unsaved)."""
+
+    def __init__(self, errors: dict[str, str], check: ConflictCheck) -> None:
+        super().__init__(errors)
+        self.check = check
+
+
+def record_check(node: SyncNode, check: ConflictCheck) -> ConflictCheck:
+    """Keep a check made at the office on the case (its origin is the office), so that the
+    reports count it beside the checks made on laptops."""
+    return node.repo.save(check)
+
+
+def assign_case(node: SyncNode, case_id: str, volunteer_id: str, *, reason: str = "") -> Case:
+    """Assign (or reassign) after checking the volunteer's declared interests.
+
+    The check is kept as a ``ConflictCheck`` made at the office, in the same write as the
+    assignment; a block raises :class:`AssignmentBlocked` carrying the check (the caller
+    keeps it in a write of its own, since the refusal rolls back this one)."""
+    case = node.repo.get(Case, case_id)
+    if case is None:
+        raise ValidationError({"case": "No such case"})
+    roster = node.roster
+    if (
+        roster is None
+        or volunteer_id not in roster.volunteers
+        or not roster.volunteers[volunteer_id].active
+    ):
+        raise ValidationError({"volunteer": "That volunteer is not active on the roster"})
+    families = node.repo.for_case(Family, case_id)
+    people = [p.get("name", "") for f in families for p in f.parents]
+    result = check_conflicts(
+        volunteer_interests(node, volunteer_id),
+        school=case.school,
+        people=people,
+        area=families[0].area if families else "",
+    )
+    check = ConflictCheck(
+        case_id=case_id,
+        volunteer_id=volunteer_id,
+        checked_at=node.repo.now().isoformat(timespec="seconds"),
+        trigger=OFFICE_CHECK,
+        outcome=result.outcome,
+        reasons=list(result.reasons),
+        override_reason=reason if result.outcome == "warn" else "",
+    )
+    if result.outcome == "block":
+        raise AssignmentBlocked({"volunteer": "Blocked: " + "; ".join(result.reasons)}, check)
+    if result.outcome == "warn" and not reason:
+        raise ValidationError(
+            {"reason": "Warning: " + "; ".join(result.reasons) + " (give a reason)"}
+        )
+    previous = case.assigned_to
+    with node.store.transaction():
+        record_check(node, check)
+        case = node.repo.save(case.replace(assigned_to=volunteer_id, blocked_reason=""))
+        last = node.repo.outbox()[-1]
+        node.repo.table(OUTBOX).put({**last, "previous_assignee": previous})
+        route(node)
     return case

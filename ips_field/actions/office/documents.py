@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ips_field.actions.office.monitoring import Monitoring, build_monitoring
 from ips_field.documents.render import render
 from ips_field.errors import IpsError, ValidationError
-from ips_field.services.monitoring import Monitoring, build_monitoring
 from ips_field.store.files import write_new_file
 
 REPORT_FORMATS = ("md", "csv", "docx", "pdf")
@@ -27,7 +27,7 @@ def monitoring_for(
     """The figures for a period from the master record (names and serving from the roster,
     the supervision interval and service name from the office's service profile)."""
     from ips_field.templates import load_templates
-    from sync.office import volunteer_name
+    from sync.node import volunteer_name
 
     templates = templates or load_templates()[0]
     profile = templates.profile(node.state.get("profile", "generic"))
@@ -82,7 +82,7 @@ def monitoring_csv(mon: Monitoring, audit_head: str = "") -> str:
     import csv
     import io
 
-    from ips_field.services.reports import _shown
+    from ips_field.actions.office.report_figures import _shown
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -140,8 +140,8 @@ def write_subject_access(
 ) -> Path:
     """The subject access pack (docx or pdf, optionally with the raw JSON as an annex) or the
     raw JSON alone; audited as a subject access export of that case."""
+    from ips_field.actions.office.family_data import subject_access
     from sync import audit
-    from sync.oversight import subject_access
 
     if fmt not in SAR_FORMATS:
         raise IpsError(f"the format is docx, pdf or json, not {fmt!r}")
@@ -154,7 +154,7 @@ def write_subject_access(
     else:
         from ips_field.documents.subject_access import subject_access_document
         from ips_field.templates import load_templates
-        from sync.office import volunteer_name
+        from sync.node import volunteer_name
 
         types = {k: t.name for k, t in load_templates()[0].meeting_types.items()}
         doc = subject_access_document(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from ips_field.errors import IpsError, ValidationError
 from sync import audit
-from sync import office as off
+from sync.enrol import PENDING, _digits, make_invitation, read_enrolment_reply, read_invitation
+from sync.errors import EnrolmentError
 from sync.keys import PublicIdentity, fingerprint
-from sync.node import SyncNode
-from sync.roster import Roster
+from sync.node import NAMES, SyncNode, b64, volunteer_name
+from sync.roster import Roster, sign_roster
 from sync.safefile import create_exclusive
 
 
@@ -35,7 +37,7 @@ def invite(node: SyncNode, name: str, out: Path) -> Invitation:
     if not name:
         raise ValidationError({"name": "Give the volunteer's name"})
     with node.store.transaction():  # the invitation, its audit entry and the file, or none
-        data, code, volunteer_id = off.enrol(node, name)
+        data, code, volunteer_id = enrol(node, name)
         audit.append(node, "enrol", f"invited {name}")
         path = Path(out)
         try:
@@ -49,14 +51,14 @@ def invite(node: SyncNode, name: str, out: Path) -> Invitation:
 
 def read_reply(node: SyncNode, data: bytes) -> Reply:
     """What to compare in person before the volunteer is added."""
-    return reply_for(node, off.read_enrolment_reply(node, data))
+    return reply_for(node, read_enrolment_reply(node, data))
 
 
 def reply_for(node: SyncNode, public: PublicIdentity) -> Reply:
     """The names and fingerprints to compare for a reply already read and checked."""
     return Reply(
         public,
-        off.volunteer_name(node, public.node_id),
+        volunteer_name(node, public.node_id),
         fingerprint(public),
         node.identity.fingerprint(),
     )
@@ -65,6 +67,32 @@ def reply_for(node: SyncNode, public: PublicIdentity) -> Reply:
 def confirm(node: SyncNode, reply: Reply, read_out: str) -> Roster:
     """Add the volunteer once the fingerprint they read out matches; audited."""
     with node.store.transaction():
-        roster = off.confirm_enrolment(node, reply.volunteer, read_out)
+        roster = confirm_enrolment(node, reply.volunteer, read_out)
         audit.append(node, "enrol", f"added {reply.name}")
     return roster
+
+
+def enrol(node: SyncNode, display_name: str) -> tuple[bytes, str, str]:
+    """Invitation bytes, one-time code, new volunteer id; the pending entry is kept encrypted."""
+    volunteer_id = str(uuid.uuid4())
+    roster = node.roster
+    assert roster is not None
+    data, code = make_invitation(node.identity, roster.version, volunteer_id, display_name)
+    nonce = read_invitation(data).nonce
+    with node.store.transaction():
+        node.store.table(PENDING).put({"id": volunteer_id, "nonce": b64(nonce), "code": code})
+        node.store.table(NAMES).put({"id": volunteer_id, "name": display_name})
+    return data, code, volunteer_id
+
+
+def confirm_enrolment(node: SyncNode, volunteer: PublicIdentity, confirm: str) -> Roster:
+    """Add the volunteer once the fingerprint read out in person matches."""
+    if _digits(confirm) != _digits(fingerprint(volunteer)):
+        raise EnrolmentError("fingerprint does not match; the volunteer was not added")
+    roster = node.roster
+    assert roster is not None
+    new = roster.with_volunteer(volunteer, clock=node.repo.time)
+    with node.store.transaction():
+        node.save_state(roster=b64(sign_roster(new, node.identity)), roster_version=new.version)
+        node.store.table(PENDING).delete_ids([volunteer.node_id])
+    return new

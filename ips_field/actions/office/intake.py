@@ -19,12 +19,13 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any
 
+from ips_field.actions import office as off
 from ips_field.domain.calendar import parse_user_date
 from ips_field.domain.conflicts import ConflictResult, check_conflicts
-from ips_field.domain.records import REFERRAL_SOURCES, Case, Child, Family
+from ips_field.domain.records import Case, Child, Family
+from ips_field.domain.vocabulary import REFERRAL_SOURCES
 from ips_field.errors import ValidationError
 from sync import audit, references
-from sync import office as off
 from sync.node import SyncNode
 
 MAX_TEXT = 2000

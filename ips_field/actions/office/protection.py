@@ -13,12 +13,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from ips_field.actions import office as off
+from ips_field.actions import office as ov
 from ips_field.domain import dp_requests as dp
 from ips_field.domain.dp_requests import DpRequest
 from ips_field.errors import ValidationError
 from sync import audit
-from sync import office as off
-from sync import oversight as ov
 from sync.erasure import finish_scrub
 from sync.node import SyncNode
 

@@ -20,10 +20,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from ips_field.actions import office as off
 from ips_field.domain.records import Case, Note, SupervisionEntry
 from ips_field.errors import ValidationError
 from sync import audit
-from sync import office as off
 from sync.node import SyncNode
 from sync.reviews import COACHING, FLAG_REVIEWS, coaching, flag_reviews
 

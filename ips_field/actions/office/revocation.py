@@ -16,10 +16,9 @@ from ips_field.actions.office.assignment import assign
 from ips_field.domain.records import Case
 from ips_field.errors import ValidationError
 from sync import audit
-from sync import office as off
-from sync.node import SyncNode
+from sync.node import SyncNode, b64, volunteer_name
 from sync.reviews import DECISIONS, decisions
-from sync.roster import Roster
+from sync.roster import Roster, sign_roster
 
 
 @dataclass(frozen=True)
@@ -88,9 +87,9 @@ def revoke_volunteer(
             raise ValidationError({"volunteer": "Choose another volunteer to take the cases"})
         if roster is None or not (e := roster.volunteers.get(reassign_to)) or not e.active:
             raise ValidationError({"volunteer": "That volunteer is not active on the roster"})
-    name = off.volunteer_name(node, volunteer_id)
+    name = volunteer_name(node, volunteer_id)
     with node.store.transaction():
-        new_roster = off.revoke(node, volunteer_id)
+        new_roster = revoke(node, volunteer_id)
         audit.append(node, "revoke", name)
         moved, waiting = [], []
         for case in held_open(node, volunteer_id):
@@ -158,3 +157,20 @@ def decide(node: SyncNode, case_id: str, volunteer_id: str, *, reason: str = "")
         case = assign(node, case_id, volunteer_id, reason=reason, why="revoked volunteer's case")
         node.store.table(DECISIONS).delete_ids([case_id])
     return case
+
+
+def revoke(node: SyncNode, volunteer_id: str) -> Roster:
+    """Refuse the volunteer's later bundles; queue a signed wipe instruction for them."""
+    roster = node.roster
+    assert roster is not None
+    if volunteer_id not in roster.volunteers:
+        raise ValidationError({"volunteer": "No such volunteer on the roster"})
+    seen = node.peer(volunteer_id)["seen_seq"]
+    new = roster.with_revoked(volunteer_id, seen, clock=node.repo.time)
+    with node.store.transaction():
+        node.save_state(
+            roster=b64(sign_roster(new, node.identity)),
+            roster_version=new.version,
+            wipe=[*node.state.get("wipe", []), volunteer_id],
+        )
+    return new

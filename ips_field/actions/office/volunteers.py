@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ips_field.actions import office as off
 from ips_field.domain.records import Case
 from ips_field.domain.references import CODE_LENGTH, short_code
 from ips_field.errors import ValidationError
-from sync import office as off
 from sync.node import SyncNode
 
 MIN_PREFIX = 4  # a shorter beginning of an id would too easily match by accident

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ips_field.actions.office import office_node
 from ips_field.domain.clock import Clock, default_clock
 from ips_field.domain.shown import shown
 from ips_field.errors import IpsError
@@ -18,7 +19,6 @@ from ips_field.templates import Templates, load_templates
 from ips_field.tui.lockable import LockableApp
 from ips_field.tui.office.session import OfficeHost, OfficeSession
 from sync.node import SyncNode
-from sync.office import office_node
 
 if TYPE_CHECKING:
     from ips_field.tui.protocols import UnlockHost

@@ -13,12 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ips_field.actions import office as off
 from ips_field.actions.office.revocation import decide, needs_decision
 from ips_field.domain.shown import shown
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 from ips_field.tui.widgets.table import Table
-from sync import office as off
 
 
 class DecisionsScreen(OfficeScreen):

@@ -15,8 +15,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from ips_field.actions.office.intake import FIELDS, Referral, check_for, open_referral
-from ips_field.domain.records import REFERRAL_SOURCES
 from ips_field.domain.shown import shown
+from ips_field.domain.vocabulary import REFERRAL_SOURCES
 from ips_field.errors import IpsError, ValidationError
 from ips_field.tui.office.base import OfficeScreen
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ips_field.domain.records import KEY_DATES, KeyDate
+from ips_field.domain.records import KeyDate
+from ips_field.domain.vocabulary import KEY_DATES
 from ips_field.tui.widgets.key_date_dialog import KeyDateDialog
 
 OFFICE_KEY_DATES = ("sar_received", "sar_extended", "sar_responded")

@@ -1,280 +1,203 @@
-"""Evaluations (returned ones typed in, ones due) and the monthly and annual reports."""
+"""The reports screen: monthly monitoring or the annual report for any dates, every figure
+beside the same period a year earlier, the same charts as the Word and PDF files drawn in
+the terminal (textual-plotext), and exports to Markdown, CSV, Word and PDF."""
 
 from __future__ import annotations
 
-from typing import Any
+import calendar
+import datetime as dt
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual_plotext import PlotextPlot
 
-from ips_field.domain import due
-from ips_field.domain.records import Case, Consent, Evaluation
-from ips_field.domain.shown import shown
-from ips_field.services.reports import SCORES
+from ips_field.actions.office.monitoring import Monitoring
+from ips_field.documents.model import Chart
+from ips_field.domain.dates import uk_date
+from ips_field.errors import IpsError
 from ips_field.tui.office.base import OfficeScreen
-from ips_field.tui.widgets.dialogs import ConfirmDialog
-from ips_field.tui.widgets.form_dialog import Field, FormDialog
-from ips_field.tui.widgets.table import Table
-from sync import oversight as ov
+from ips_field.tui.widgets.dialogs import AskDialog
 
 BAR_WIDTH = 40
+FORMAT_NAMES = {"md": "Markdown", "csv": "CSV", "docx": "Word", "pdf": "PDF"}
 
 
-RESPONDENTS = {"parent": "Parents' forms", "professional": "School professionals' forms"}
+def month_bounds(day: dt.date, back: int = 0) -> tuple[dt.date, dt.date]:
+    year, month = day.year, day.month - back
+    while month < 1:
+        year, month = year - 1, month + 12
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-class EvaluationsScreen(OfficeScreen):
-    """Returned evaluations, parents' and school professionals' forms apart (f switches),
-    with their comments; the forms sent and not yet back, to chase; what is due to send."""
+def bar(value: float, top: float) -> str:
+    """A bar of block characters proportional to ``value`` (text, so it prints anywhere)."""
+    if top <= 0 or value <= 0:
+        return ""
+    eighths = round(value / top * BAR_WIDTH * 8)
+    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
 
+
+def chart_text(report, earlier=None) -> str:  # type: ignore[no-untyped-def]
+    """Each section's figures with a text bar, and the same period a year earlier."""
+    before = {s.title: dict(s.rows) for s in earlier.sections} if earlier else {}
+    lines: list[str] = []
+    for section in report.sections:
+        lines.append(section.title)
+        numbers = [float(v) for _, v in section.rows if isinstance(v, int | float)]
+        top = max(numbers, default=0)
+        width = max((len(label) for label, _ in section.rows), default=0)
+        then = before.get(section.title, {})
+        for label, value in section.rows:
+            shown = f"{value:g}" if isinstance(value, float) else str(value)
+            chart = bar(float(value), top) if isinstance(value, int | float) else ""
+            old = then.get(label)
+            prior = f"  (a year earlier {old:g})" if earlier is not None and old is not None else ""
+            line = f"  {label.ljust(width)}  {shown:>7} {section.unit}  {chart}{prior}"
+            lines.append(line.rstrip())
+        if not section.rows:
+            lines.append("  (none)")
+        elif section.note:
+            lines.append(f"  {section.note}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def draw(widget: PlotextPlot, chart: Chart) -> None:
+    """The document's chart as grouped terminal bars, with its title and legend."""
+    plt = widget.plt
+    plt.clear_data()
+    plt.clear_figure()
+    labels = [x if len(x) <= 16 else x[:15] + "…" for x in chart.labels]
+    # textual-plotext's stub names it label=; plotext's multiple_bar takes labels=.
+    plt.multiple_bar(labels, list(chart.series.values()), labels=list(chart.series))  # type: ignore[call-arg]
+    plt.title(chart.title)
+    widget.refresh()
+
+
+class ReportsScreen(OfficeScreen):
+    AUTO_FOCUS = "#report-box"  # letter keys pick the period; Tab reaches the dates
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("a", "add", "Returned form", id="add"),
-        Binding("f", "switch", "Parents/professionals", id="switch"),
-        Binding("ctrl+e", "edit", "Edit", id="edit"),
-        Binding("delete", "delete", "Delete", id="delete"),
+        Binding("m", "period('this_month')", "This month", id="this_month"),
+        Binding("l", "period('last_month')", "Last month", id="last_month"),
+        Binding("y", "period('year')", "Year to date", id="year"),
+        Binding("ctrl+e", "export('md')", "Export Markdown", id="export_md", priority=True),
+        Binding("ctrl+t", "export('csv')", "Export CSV", id="export_csv", priority=True),
+        Binding("w", "export('docx')", "Word", id="export_docx"),
+        Binding("p", "export('pdf')", "PDF", id="export_pdf"),
     ]
-
-    respondent = "parent"
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="eval-title", classes="title", markup=False)
-        yield Table(id="evaluations", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="eval-detail", classes="hint", markup=False)
-        yield Static("Sent, not returned: to chase", classes="hint")
-        yield Table(id="chase", cursor_type="row")
-        yield Static("To send", classes="hint")
-        yield Table(id="due", cursor_type="row")
+        with Horizontal(id="period"):
+            yield Label("From")
+            yield Input(id="from", placeholder="YYYY-MM-DD")
+            yield Label("to")
+            yield Input(id="to", placeholder="YYYY-MM-DD")
+            yield Select(
+                [("Monthly monitoring", "monthly"), ("Annual report", "annual")],
+                value="monthly",
+                allow_blank=False,
+                id="kind",
+            )
+        yield Static("", id="problem", classes="field-error", markup=False)
+        with VerticalScroll(id="report-box"):
+            yield Static("", id="report", markup=False)
+            yield Vertical(id="charts")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#evaluations", DataTable).add_columns(
-            "Case", "Stage", "Sent", "Returned", "Impartial", "Average", "Comments"
-        )
-        self.query_one("#chase", DataTable).add_columns(
-            "Sent", "How long ago", "From", "Case", "Volunteer"
-        )
-        self.query_one("#due", DataTable).add_columns("When", "What", "Case", "Volunteer")
-        self.refresh_list()
+        self.monitoring: Monitoring | None = None
+        self.action_period("this_month")
 
-    def refresh_list(self) -> None:
-        s = self.session
-        cases = {c.id: c for c in s.repo.all(Case)}
-        names = s.names()
-        evaluations = s.repo.all(Evaluation)
-        mine = [e for e in evaluations if e.respondent == self.respondent and e.returned_on]
-        self.shown_evaluations = {e.id: e for e in mine}
-        sums: dict[str, list[int]] = {}
-        for e in mine:
-            for k, v in e.scores.items():
-                sums.setdefault(k, []).append(v)
-        averages = ", ".join(
-            f"{SCORES[k].lower()} {sum(sums[k]) / len(sums[k]):.1f}" for k in SCORES if k in sums
-        )
-        other = "professionals" if self.respondent == "parent" else "parents"
-        self.query_one("#eval-title", Static).update(
-            f"Evaluations: {RESPONDENTS[self.respondent]} returned ({len(mine)}; f for {other})"
-            + (f". Averages: {averages}" if averages else "")
-        )
-        table = self.query_one("#evaluations", DataTable)
-        table.clear()
-        for e in sorted(mine, key=lambda e: e.returned_on or "", reverse=True):
-            scores = list(e.scores.values())
-            table.add_row(
-                cases[e.case_id].reference if e.case_id in cases else "",
-                e.stage,
-                e.sent_on or "",
-                e.returned_on or "",
-                {True: "yes", False: "NO", None: ""}[e.impartial],
-                f"{sum(scores) / len(scores):.1f}" if scores else "",
-                shown(short(" ".join(e.comments.split()), 40)),
-                key=e.id,
-            )
-        self._detail(
-            next(iter(sorted(mine, key=lambda e: e.returned_on or "", reverse=True)), None)
-        )
-        today = s.today()
-        chase = self.query_one("#chase", DataTable)
-        chase.clear()
-        for u in ov.unreturned(s.node, today):
-            chase.add_row(
-                u.sent_on,
-                f"{u.days_ago} days",
-                "parent" if u.respondent == "parent" else "school professional",
-                u.reference,
-                shown(names.get(u.holder, "")),
-                key=u.evaluation_id,
-            )
-        items = due.evaluations_due(
-            cases.values(),
-            s.repo.all(Consent),
-            evaluations,
-            today,
-            midway_evaluation_days=s.profile.midway_evaluation_days,
-        )
-        pending = self.query_one("#due", DataTable)
-        pending.clear()
-        for item in items:
-            case = cases.get(item.case_id or "")
-            pending.add_row(
-                item.due_on.isoformat(),
-                item.title,
-                case.reference if case else "",
-                shown(names.get(case.assigned_to, "")) if case else "",
-            )
+    def action_period(self, which: str) -> None:
+        today = self.session.today()
+        if which == "this_month":
+            start, end = month_bounds(today)
+        elif which == "last_month":
+            start, end = month_bounds(today, 1)
+        else:
+            start, end = dt.date(today.year, 1, 1), today
+        self.query_one("#kind", Select).value = "annual" if which == "year" else "monthly"
+        self.query_one("#from", Input).value = start.isoformat()
+        self.query_one("#to", Input).value = end.isoformat()
+        self.show_report()
 
-    @on(DataTable.RowHighlighted, "#evaluations")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._detail(self.shown_evaluations.get(str(event.row_key.value)))
+    @on(Select.Changed, "#kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        # Select posts Changed on mount and whenever a period key sets the kind: those
+        # reports are already shown (and their view logged). Only a kind the supervisor
+        # picked, different from the one on screen, is a new view.
+        if self.monitoring is None or event.value != self.monitoring.current.kind:
+            self.show_report()
 
-    def _detail(self, e: Evaluation | None) -> None:
-        text = ""
-        if e is not None:
-            scores = ", ".join(f"{SCORES.get(k, k)} {v}" for k, v in e.scores.items())
-            text = f"Scores: {scores or 'none'}. Comments: {e.comments or '(none)'}"
-        self.query_one("#eval-detail", Static).update(shown(text, multiline=True))
+    @on(Input.Submitted)
+    def show_report(self) -> None:
+        """Show the report for the dates and kind given: one view, one audit entry."""
+        from ips_field.actions.office.documents import view_report
+        from ips_field.documents.monitoring import monitoring_document
 
-    def _selected(self) -> Evaluation | None:
-        table = self.query_one("#evaluations", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.shown_evaluations.get(str(key))
-
-    def action_switch(self) -> None:
-        self.respondent = "professional" if self.respondent == "parent" else "parent"
-        self.refresh_list()
-
-    def _fields(self, e: Evaluation | None) -> list[Field]:
-        s = self.session
-        score_choices = [("not answered", "")] + [(str(n), str(n)) for n in range(1, 6)]
-        impartial = {True: "yes", False: "no", None: ""}[e.impartial] if e else ""
-        fields = [
-            Field(
-                "respondent",
-                "From",
-                kind="select",
-                choices=[("Parent", "parent"), ("School professional", "professional")],
-                value=e.respondent if e else self.respondent,
-            ),
-            Field(
-                "stage",
-                "Stage",
-                kind="select",
-                choices=[("At closing", "closing"), ("Midway", "midway")],
-                value=e.stage if e else "closing",
-            ),
-            Field(
-                "returned_on",
-                "Returned on (YYYY-MM-DD)",
-                value=(e.returned_on if e else None) or s.today().isoformat(),
-            ),
-            *[
-                Field(
-                    name,
-                    f"{label} (1 poor, 5 excellent)",
-                    kind="select",
-                    choices=score_choices,
-                    value=str(e.scores.get(name, "")) if e else "",
-                )
-                for name, label in SCORES.items()
-            ],
-            Field(
-                "impartial",
-                "Did the volunteer stay impartial?",
-                kind="select",
-                choices=[("not answered", ""), ("Yes", "yes"), ("No", "no")],
-                value=impartial,
-            ),
-            Field("comments", "Comments", value=e.comments if e else ""),
-        ]
-        return fields
-
-    def action_add(self) -> None:
-        s = self.session
-        cases = sorted((c.reference, c.id) for c in s.repo.all(Case))
-        if not cases:
-            self.notify("No cases yet")
+        problem = self.query_one("#problem", Static)
+        try:
+            start = dt.date.fromisoformat(self.query_one("#from", Input).value.strip())
+            end = dt.date.fromisoformat(self.query_one("#to", Input).value.strip())
+        except ValueError:
+            problem.update("Dates look like 2026-11-01")
             return
-        fields = [Field("case", "Case", kind="select", choices=cases), *self._fields(None)]
-
-        def check(v: dict[str, Any]) -> None:
-            Evaluation(case_id=v["case"], **parse(v)).validate()
-            ov.record_returned_evaluation(s.node, v["case"], **parse(v))
-
-        def done(v: dict[str, Any] | None) -> None:
-            if v:
-                self.notify("Evaluation recorded")
-                self.refresh_list()
-
-        self.app.push_screen(FormDialog("A returned evaluation", fields, check), done)
-
-    def action_edit(self) -> None:
-        e = self._selected()
-        if e is None:
-            self.notify("Highlight a returned evaluation first")
+        if start > end:
+            problem.update("The period ends before it starts")
             return
+        problem.update("")
         s = self.session
+        kind = str(self.query_one("#kind", Select).value)
+        mon = view_report(s.node, start, end, kind=kind, templates=s.templates)
+        self.monitoring = mon
+        now = mon.current
+        then = mon.earlier
+        heading = (
+            f"{mon.title}\n{now.service}: {uk_date(start)} to {uk_date(end)}\n"
+            f"Beside each figure: the same period a year earlier "
+            f"({uk_date(then.start)} to {uk_date(then.end)}).\n\n"
+        )
+        comments = "\n".join(f"  {who}: {text}" for who, text in now.comments)
+        self.query_one("#report", Static).update(
+            heading
+            + chart_text(now, mon.earlier)
+            + "Comments from evaluations (anonymised)\n"
+            + (comments or "  (none)")
+        )
+        box = self.query_one("#charts", Vertical)
+        box.remove_children()
+        charts = [b for b in monitoring_document(mon).blocks if isinstance(b, Chart)]
+        plots = [PlotextPlot(classes="chart") for _ in charts]
+        box.mount_all(plots)
+        for plot, chart in zip(plots, charts, strict=True):
+            draw(plot, chart)
 
-        def check(v: dict[str, Any]) -> None:
-            Evaluation(case_id=e.case_id, **parse(v)).validate()
-            ov.edit_evaluation(s.node, e.id, **parse(v))
-
-        def done(v: dict[str, Any] | None) -> None:
-            if v:
-                self.notify("Evaluation corrected")
-                self.refresh_list()
-
-        self.app.push_screen(FormDialog("Correct this evaluation", self._fields(e), check), done)
-
-    def action_delete(self) -> None:
-        e = self._selected()
-        if e is None:
-            self.notify("Highlight a returned evaluation first")
+    def action_export(self, fmt: str) -> None:
+        mon = self.monitoring
+        if mon is None:
             return
-        s = self.session
+        start, end = mon.current.start, mon.current.end
+        default = Path.home() / f"ips-report-{start}-{end}.{fmt}"
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                ov.delete_evaluation(s.node, e.id)
-                self.notify("Evaluation deleted")
-                self.refresh_list()
+        def chosen(value: str | None) -> None:
+            from ips_field.actions.office.documents import export_report
+
+            if not value:
+                return
+            out = Path(value).expanduser()
+            try:
+                export_report(self.session.node, mon, fmt, out)
+            except IpsError as err:
+                self.notify(str(err), severity="error")
+                return
+            self.notify(f"Report written to {out} (figures only, no family names)")
 
         self.app.push_screen(
-            ConfirmDialog(
-                "Delete this evaluation? The audit log keeps a note of it.",
-                yes="Delete",
-                warning=True,
-            ),
-            confirmed,
+            AskDialog(f"Write the report as {FORMAT_NAMES[fmt]} to", value=str(default)), chosen
         )
-
-
-def parse(v: dict[str, Any]) -> dict[str, Any]:
-    """An evaluation form's values as the action takes them."""
-    return {
-        "respondent": v["respondent"],
-        "stage": v["stage"],
-        "returned_on": v["returned_on"] or None,
-        "scores": {n: int(v[n]) for n in SCORES if v[n]},
-        "impartial": {"yes": True, "no": False}.get(v["impartial"]),
-        "comments": v["comments"],
-    }
-
-
-def short(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
-
-
-# The reports screen lives in its own module; these names stay importable from here.
-from ips_field.tui.office.report_screen import (  # noqa: E402
-    ReportsScreen,
-    bar,
-    chart_text,
-    month_bounds,
-)
-
-__all__ = ["EvaluationsScreen", "ReportsScreen", "bar", "chart_text", "month_bounds"]

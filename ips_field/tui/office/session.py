@@ -13,8 +13,7 @@ from typing import Any, Protocol
 from ips_field.templates import Templates
 from ips_field.templates.schema import ServiceProfile
 from sync import audit
-from sync.node import SyncNode
-from sync.office import volunteer_name
+from sync.node import SyncNode, volunteer_name
 
 
 @dataclass

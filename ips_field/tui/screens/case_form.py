@@ -14,9 +14,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
-from ips_field.domain.records import EHCP_STATUSES, REFERRAL_SOURCES, Case, Child, Family
+from ips_field.domain.records import Case, Child, Family
 from ips_field.domain.references import provisional_reference
 from ips_field.domain.ukdates import HINT, show_date, to_iso
+from ips_field.domain.vocabulary import EHCP_STATUSES, REFERRAL_SOURCES
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
 

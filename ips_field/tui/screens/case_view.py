@@ -20,17 +20,10 @@ from textual.widgets import (
 )
 
 from ips_field.domain.language import flag_mark
-from ips_field.domain.records import (
-    CONSENT_PURPOSES,
-    VOICES,
-    VOLUNTEER_ROLES,
-    Case,
-    Consent,
-    Contact,
-    Meeting,
-)
+from ips_field.domain.records import Case, Consent, Contact, Meeting
 from ips_field.domain.shown import shown
 from ips_field.domain.ukdates import show_date, show_datetime
+from ips_field.domain.vocabulary import CONSENT_PURPOSES, VOICES, VOLUNTEER_ROLES
 from ips_field.errors import ValidationError
 from ips_field.templates.schema import Source
 from ips_field.tui.screens.base import SessionScreen
@@ -173,8 +166,8 @@ class CaseScreen(TimelineActions, SessionScreen):
             age = child.year_group or child.date_of_birth
             lines.append(f"Child: {child.name}, {age}, EHC plan: {child.ehcp_status}")
             lines.append(f"  Needs: {child.needs}")
+        from ips_field.actions.volunteer.conflict_checks import checks_for
         from ips_field.domain.records import Signposting
-        from ips_field.services.impartiality import checks_for
 
         for check in checks_for(s.repo, case.id)[-3:]:
             why = f" (reason: {check.override_reason})" if check.override_reason else ""
@@ -389,7 +382,7 @@ class CaseScreen(TimelineActions, SessionScreen):
         reopen_case(self)
 
     def action_signpost(self) -> None:
-        from ips_field.services.impartiality import is_stale, record_signposting
+        from ips_field.actions.volunteer.signposting import is_stale, record_signposting
         from ips_field.tui.screens.signposting import SignpostDialog
 
         s = self.session
@@ -405,7 +398,7 @@ class CaseScreen(TimelineActions, SessionScreen):
         self.app.push_screen(SignpostDialog(sources, stale), picked)
 
     def action_evaluation(self) -> None:
-        from ips_field.services.impartiality import may_contact_for_evaluation
+        from ips_field.actions.volunteer.evaluations import may_contact_for_evaluation
         from ips_field.tui.screens.evaluations import EvaluationSentDialog
 
         s = self.session
@@ -421,7 +414,7 @@ class CaseScreen(TimelineActions, SessionScreen):
         )
 
     def action_conflict(self) -> None:
-        from ips_field.services.impartiality import assess_case, run_conflict_check
+        from ips_field.actions.volunteer.conflict_checks import assess_case, run_conflict_check
 
         result = assess_case(self.session.repo, self.case_id)
         if result.outcome == "clear":

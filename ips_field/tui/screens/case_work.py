@@ -75,7 +75,7 @@ def add_note(screen: CaseHost) -> None:
 
     def write(values: dict[str, Any]) -> None:
         """Written before the form closes: a note the rules refuse stays in the form."""
-        from ips_field.services.impartiality import note_flags
+        from ips_field.actions.note_flags import note_flags
 
         note = build(values)
         note = note.replace(flags=note_flags(note.text, screen.ips.templates.language))

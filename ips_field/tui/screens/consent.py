@@ -15,14 +15,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from ips_field.domain.records import (
+from ips_field.domain.records import Consent
+from ips_field.domain.ukdates import HINT, show_date, to_iso
+from ips_field.domain.vocabulary import (
     CONSENT_HOW,
     CONSENT_PURPOSES,
     CONSENT_WORDING,
     RETIRED_PURPOSES,
-    Consent,
 )
-from ips_field.domain.ukdates import HINT, show_date, to_iso
 from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ips_field.actions.volunteer.cpd import cpd_totals
 from ips_field.domain.due import cpd_refreshers_due
-from ips_field.domain.records import CPD_TOPICS, CpdEntry
+from ips_field.domain.records import CpdEntry
 from ips_field.domain.ukdates import HINT, show_date, to_iso
-from ips_field.services.impartiality import cpd_totals
+from ips_field.domain.vocabulary import CPD_TOPICS
 from ips_field.tui.screens.record_list import RecordListScreen
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 

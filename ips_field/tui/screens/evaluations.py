@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
-from ips_field.services.impartiality import record_evaluation_sent
+from ips_field.actions.volunteer.evaluations import record_evaluation_sent
 
 HOW = [
     ("By email", "email"),

@@ -14,8 +14,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
-from ips_field.domain.records import VOICES, Note
+from ips_field.domain.records import Note
 from ips_field.domain.shown import shown
+from ips_field.domain.vocabulary import VOICES
 from ips_field.errors import IpsError
 from ips_field.store.files import shared_folder_warning, write_new_file
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog

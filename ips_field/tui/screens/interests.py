@@ -6,9 +6,10 @@ from typing import Any
 
 from textual.binding import Binding
 
-from ips_field.domain.records import INTEREST_TYPES, Interest
+from ips_field.actions.volunteer.conflict_checks import recheck_open_cases
+from ips_field.domain.records import Interest
 from ips_field.domain.ukdates import show_date
-from ips_field.services.impartiality import recheck_open_cases
+from ips_field.domain.vocabulary import INTEREST_TYPES
 from ips_field.tui.screens.record_list import RecordListScreen
 from ips_field.tui.widgets.dialogs import ConfirmDialog
 from ips_field.tui.widgets.form_dialog import Field, FormDialog

@@ -24,9 +24,10 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Opt
 
 from ips_field.domain.dates import uk_date
 from ips_field.domain.language import check_text, flag_lines, flags_as_dicts
-from ips_field.domain.records import VOICES, Meeting, Note
+from ips_field.domain.records import Meeting, Note
 from ips_field.domain.shown import shown
 from ips_field.domain.ukdates import HINT, parse_date, show_date
+from ips_field.domain.vocabulary import VOICES
 from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
 from ips_field.tui.screens.base import SessionScreen

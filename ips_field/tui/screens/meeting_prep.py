@@ -30,10 +30,11 @@ from textual.widgets import (
 )
 
 from ips_field.domain.approval import approval_text
-from ips_field.domain.records import APPROVAL_HOW, VOLUNTEER_ROLES, Meeting
+from ips_field.domain.records import Meeting
 from ips_field.domain.shown import shown
 from ips_field.domain.statutory import checklist_suffix
 from ips_field.domain.ukdates import show_date, show_datetime, to_iso
+from ips_field.domain.vocabulary import APPROVAL_HOW, VOLUNTEER_ROLES
 from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
 from ips_field.tui.screens.base import SessionScreen
@@ -364,7 +365,7 @@ class MeetingPrepScreen(SessionScreen):
                 "Represent needs current consent to represent the parent's views", severity="error"
             )
             return False
-        from ips_field.services.approval import save_preparation
+        from ips_field.actions.volunteer.preparation import save_preparation
 
         how = self.query_one("#approved-how", Select)
         try:

@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from ips_field.actions.volunteer.notes import NoteHit, search_notes
-from ips_field.domain.records import VOICES
 from ips_field.domain.shown import shown
 from ips_field.domain.ukdates import show_date
+from ips_field.domain.vocabulary import VOICES
 from ips_field.domain.words import count
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.table import Table

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ips_field.actions.volunteer.outreach import consultation_list
 from ips_field.domain.records import Outreach
 from ips_field.domain.ukdates import HINT, show_date, to_iso
-from ips_field.services.impartiality import consultation_list
 from ips_field.tui.screens.record_list import RecordListScreen
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 

@@ -13,9 +13,10 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.notes import VOICE_ORDER, attribution
-from ips_field.domain.records import VOICES, Case, Meeting, Note
+from ips_field.domain.records import Case, Meeting, Note
 from ips_field.domain.shown import shown
 from ips_field.domain.ukdates import show_date, show_datetime
+from ips_field.domain.vocabulary import VOICES
 from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
 from ips_field.tui.screens.base import SessionScreen
@@ -203,7 +204,7 @@ class CorrectNoteDialog(DialogDraftsMixin, ModalScreen[bool]):
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)
     def _ok(self) -> None:
-        from ips_field.services.impartiality import note_flags
+        from ips_field.actions.note_flags import note_flags
 
         repo = self.app.session.repo  # type: ignore[attr-defined]
         text = self.query_one("#text", Input).value.strip()

@@ -6,10 +6,10 @@ from typing import Any
 
 from textual.binding import Binding
 
+from ips_field.actions.note_flags import flagged_notes
 from ips_field.domain.due import supervision_due
 from ips_field.domain.records import Case, SupervisionEntry
 from ips_field.domain.ukdates import HINT, show_date, to_iso
-from ips_field.services.impartiality import flagged_notes
 from ips_field.tui.screens.record_list import RecordListScreen
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ips_field.domain.records import KEY_DATES, KeyDate
+from ips_field.domain.records import KeyDate
 from ips_field.domain.statutory import build_key_date
 from ips_field.domain.ukdates import HINT, show_date
+from ips_field.domain.vocabulary import KEY_DATES
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 
 

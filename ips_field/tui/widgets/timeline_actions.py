@@ -8,7 +8,8 @@ from typing import Any
 
 from textual.widgets import TabbedContent
 
-from ips_field.domain.records import KEY_DATES, KeyDate
+from ips_field.domain.records import KeyDate
+from ips_field.domain.vocabulary import KEY_DATES
 from ips_field.tui.widgets.dialogs import ConfirmDialog
 from ips_field.tui.widgets.key_date_dialog import KeyDateDialog
 from ips_field.tui.widgets.timeline_view import TimelineView

@@ -15,10 +15,11 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from ips_field.domain.records import KEY_DATES, KeyDate
+from ips_field.domain.records import KeyDate
 from ips_field.domain.shown import shown
 from ips_field.domain.statutory import title
 from ips_field.domain.timelines import CaseMilestone, TimelineKind
+from ips_field.domain.vocabulary import KEY_DATES
 from ips_field.tui.widgets.table import Table
 
 STATUS = {

@@ -13,15 +13,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ips_field.actions import office as ov
 from ips_field.actions.office import protection as dp
 from ips_field.domain.calendar import parse_user_date
 from ips_field.domain.dp_requests import KINDS
 from ips_field.errors import IpsError, ValidationError
+from ips_field.tui.office.audit_log import AuditScreen
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
 from sync import audit
-from sync import oversight as ov
 
 
 class DataProtectionScreen(OfficeScreen):
@@ -115,7 +116,7 @@ class DataProtectionScreen(OfficeScreen):
 
     @on(DataTable.RowSelected, "#schedule")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from ips_field.tui.office.cases import CaseReviewScreen
+        from ips_field.tui.office.case_review import CaseReviewScreen
 
         self.app.push_screen(CaseReviewScreen(str(event.row_key.value)))
 
@@ -222,34 +223,3 @@ def _line(err: Exception) -> str:
     if isinstance(err, ValidationError):
         return "; ".join(err.errors.values())
     return str(err)
-
-
-class AuditScreen(OfficeScreen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Audit log (newest first)", classes="title")
-        yield Static("", id="verdict", markup=False)
-        yield Table(id="log", cursor_type="row", zebra_stripes=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        s = self.session
-        check = audit.verify(s.node)
-        head = audit.anchor_text(audit.head(s.node))
-        self.query_one("#verdict", Static).update(
-            f"{check.entries} entries; the hash chain and its signed head "
-            + ("verify." if check.ok else f"do NOT verify: {check.problem}")
-            + f"\nHead {head}: reports print it and every bundle carries it to the "
-            "volunteers' laptops; check an older copy with `ips-office audit verify --against`."
-        )
-        table = self.query_one("#log", DataTable)
-        table.add_columns("#", "When", "Action", "Detail")
-        for entry in reversed(audit.entries(s.node)):
-            table.add_row(
-                str(entry["n"]),
-                entry["at"][:19].replace("T", " "),
-                entry["action"],
-                entry["detail"],
-            )

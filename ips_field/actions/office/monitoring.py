@@ -27,18 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ips_field.domain.records import (
-    CONSENT_PURPOSES,
-    REFERRAL_SOURCES,
-    Case,
-    Child,
-    ConflictCheck,
-    Consent,
-    Evaluation,
-    Family,
-    Meeting,
-)
-from ips_field.services.reports import (
+from ips_field.actions.office.report_figures import (
     RETURN_RULE,
     SCORES,
     Report,
@@ -47,6 +36,16 @@ from ips_field.services.reports import (
     build_report,
     returned_day,
 )
+from ips_field.domain.records import (
+    Case,
+    Child,
+    ConflictCheck,
+    Consent,
+    Evaluation,
+    Family,
+    Meeting,
+)
+from ips_field.domain.vocabulary import CONSENT_PURPOSES, REFERRAL_SOURCES
 from ips_field.store.repository import Repository
 
 RESPONDENTS = {"parent": "parents", "professional": "school professionals"}

@@ -1,1 +1,0 @@
-"""Use cases that combine several records (no Textual): impartiality checks, retention."""
