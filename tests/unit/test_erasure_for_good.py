@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ips_field.actions import office as off
-from ips_field.actions.office import data_protection
+from ips_field.actions.office import family_data
 from ips_field.domain.records import Case, Family, Note
 from ips_field.store.store import KdfParams, Store
 from sync import erasure
@@ -79,7 +79,7 @@ def test_the_erasure_and_its_pending_scrub_are_one_write(world: hk.World, monkey
     def crash(store):
         raise SystemExit("power cut")
 
-    monkeypatch.setattr(data_protection, "finish_scrub", crash)
+    monkeypatch.setattr(family_data, "finish_scrub", crash)
     with pytest.raises(SystemExit):
         off.erase_family(world.office, cid)
     store = world.office.store
