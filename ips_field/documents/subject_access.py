@@ -1,7 +1,7 @@
 """The subject access pack for one family: everything held, readable, by section, each
 record dated and with who recorded it; the raw JSON as an annex on request.
 
-It is built from ``ips_field.actions.office.data_protection.subject_access``
+It is built from ``ips_field.actions.office.family_data.subject_access``
 (the same data as the JSON export), so
 the pack and the JSON cannot disagree about what is held.
 """
