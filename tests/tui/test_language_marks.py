@@ -89,7 +89,7 @@ async def test_flags_stay_visible_on_the_notes_list_summary_and_history(repo, te
         app.push_screen(CaseScreen(meeting.case_id))
         await pilot.pause()
         notes = app.screen.query_one("#notes", DataTable)
-        marks = {str(r[-1]): str(r[3]) for r in map(notes.get_row_at, range(notes.row_count))}
+        marks = {str(r[-1]): str(r[2]) for r in map(notes.get_row_at, range(notes.row_count))}
         assert marks[texts["option"]] == "directive?"
         assert marks[texts["parent_view"]] == ""
 

@@ -51,7 +51,7 @@ async def test_unlock_purges_and_says_what_left(
         said = [n.message for n in app._notifications]
         assert [m for m in said if "left this laptop" in m] == [
             "1 closed case left this laptop (R-GONE): acknowledged by the office at least "
-            "30 days ago; 4 records removed (the log: Sync screen, key l)"
+            "30 days ago; 5 records removed (the log: Sync screen, key l)"
         ]
         repo = app.session.repo
         assert repo.get(Case, gone) is None and repo.get(Case, kept) is not None

@@ -11,7 +11,7 @@ from ips_field.actions import office as ov
 from ips_field.actions.office import protection, review
 from ips_field.actions.office.assignment import assign
 from ips_field.actions.office.documents import monitoring_for
-from ips_field.domain.records import Case, Evaluation, Note, SupervisionEntry
+from ips_field.domain.records import Case, Consent, Evaluation, Note, SupervisionEntry
 from ips_field.errors import ValidationError
 from sync import audit
 from sync.exchange import export_bundle, import_bundle
@@ -26,6 +26,9 @@ def flagged(world: World) -> Note:
 def dale_case(world: World) -> str:
     case = world.anna.repo.save(
         Case(reference="A-002", school="Dale School", opened_on="2026-11-03", assigned_to=world.a)
+    )
+    world.anna.repo.save(
+        Consent(case_id=case.id, purpose="record", given_by="Dee", given_on="2026-11-03")
     )
     world.anna.repo.add_note(
         Note(
