@@ -1,0 +1,103 @@
+"""Security review of this session's additions: a hostile enrolled volunteer with validly
+signed bundles (genuine exports of a laptop whose records she edited past the rules), and
+forged anchors. Each test is one attack; each asserts what must still hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from ips_field.actions import office as off
+from ips_field.actions.office.intake import Referral, open_referral
+from ips_field.domain.records import Case, Family
+from sync import audit
+from sync.exchange import export_bundle, import_bundle
+from tests.office_world import World
+
+REFERRAL = Referral(
+    parent_name="Morwenna Tregarthen",
+    relationship="mother",
+    phone="07700 900123",
+    child_name="Piran Tregarthen",
+    year_group="Year 4",
+    school="Oak Lane Primary",
+    area="Westfield",
+    source="school",
+    reason="Wants help preparing for an EHC needs assessment meeting",
+    received_on="2026-11-20",
+)
+
+
+def to_laptop(world: World, node, vid: str) -> None:  # type: ignore[no-untyped-def]
+    bundle = off.export_for(world.office, vid, world.tmp / "stick")
+    assert import_bundle(node, bundle, world.tmp / "q").status == "imported"
+
+
+def to_office(world: World, node):  # type: ignore[no-untyped-def]
+    bundle = export_bundle(node, world.office.node_id, world.tmp / "up")
+    return import_bundle(world.office, bundle, world.tmp / "q")
+
+
+def _intake_for_anna(world: World) -> str:
+    opened = open_referral(world.office, REFERRAL, volunteer_id=world.a)
+    to_laptop(world, world.anna, world.a)
+    return opened.case.id
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"assigned_to": "someone-else"},
+        {"assigned_to": ""},
+        {"office_confirmed_on": "2026-11-21"},
+    ],
+)
+def test_holder_cannot_change_office_fields_of_an_office_made_case(
+    world: World, change: dict[str, str]
+) -> None:
+    """HOLDER_KEEPS lets the holder keep the office's case record up to date: not its
+    office-only fields. The whole bundle is refused and the master record is unchanged."""
+    case_id = _intake_for_anna(world)
+    before = world.office.repo.raw("case", case_id)
+    case = world.anna.repo.get(Case, case_id)
+    world.anna.repo.save(case.replace(**change))
+    # refused whole (quarantined), or never sent: the laptop sends only cases it holds
+    assert to_office(world, world.anna).status in ("quarantined", "imported")
+    assert world.office.repo.raw("case", case_id) == before
+
+
+@pytest.mark.parametrize("poison", ["IPS-00002", "A-001", "IPS-\x1b[2J00001", "P-ZZZZ-0001"])
+def test_holder_cannot_take_or_poison_a_service_reference(world: World, poison: str) -> None:
+    """The holder edits the office's reference: to another case's, to a provisional one,
+    to terminal escapes. The office puts its own back, and the other case keeps
+    its reference."""
+    case_id = _intake_for_anna(world)
+    other = open_referral(world.office, REFERRAL).case
+    assert other.reference == "IPS-00002"
+    case = world.anna.repo.get(Case, case_id)
+    world.anna.repo.save(case.replace(reference=poison))
+    assert to_office(world, world.anna).status == "imported"
+    assert world.office.repo.get(Case, case_id).reference == "IPS-00001"
+    assert world.office.repo.get(Case, other.id).reference == "IPS-00002"
+    assert "A-001" in {c.reference for c in world.office.repo.all(Case)}
+
+
+def test_holder_cannot_change_the_office_family_of_a_case_she_does_not_hold(
+    world: World,
+) -> None:
+    """The office's family record on Ben's case: Anna's forged change is refused."""
+    bens = open_referral(world.office, REFERRAL, volunteer_id=world.b).case.id
+    [family] = world.office.repo.for_case(Family, bens)
+    before = world.office.repo.raw("family", family.id)
+    # Anna's laptop is given the family record (as if leaked) and she edits it
+    world.anna.repo.store.table("family").put(dict(before))
+    world.anna.repo.save(family.replace(parents=[{"name": "Someone Else"}]))
+    assert to_office(world, world.anna).status == "quarantined"
+    assert world.office.repo.raw("family", family.id) == before
+
+
+def test_an_anchor_of_entry_zero_must_be_the_empty_log(world: World) -> None:
+    """``0:HASH`` names the empty log; any other hash with 0 is not an anchor of this log."""
+    assert audit.check_anchor(world.office, "0:" + audit.GENESIS).ok
+    forged = "0:" + "f" * 64
+    assert not audit.check_anchor(world.office, forged).ok
+    assert not audit.check_anchor(world.office, "0:" + "f" * 16).ok
