@@ -101,3 +101,47 @@ def test_an_anchor_of_entry_zero_must_be_the_empty_log(world: World) -> None:
     forged = "0:" + "f" * 64
     assert not audit.check_anchor(world.office, forged).ok
     assert not audit.check_anchor(world.office, "0:" + "f" * 16).ok
+
+
+def test_a_volunteers_interest_cannot_write_terminal_escapes_into_the_intake_warning(
+    world: World,
+) -> None:
+    """Ben declares a governorship whose organisation carries an OSC title escape; the
+    office's ``ips-office intake`` quotes it in the conflict warning: escaped, not raw."""
+    from click.testing import CliRunner
+
+    from ips_field.cli.office import main
+    from ips_field.domain.records import Interest
+    from tests.office_world import OFFICE_PASS
+
+    world.ben.repo.save(
+        Interest(
+            interest_type="governor",
+            organisation="Oak Lane\x1b]0;owned\x07 Primary",
+            declared_on="2026-01-05",
+        )
+    )
+    assert to_office(world, world.ben).status == "imported"
+    world.office.store.close()
+    text = "".join(
+        f"{k}: {v}\n"
+        for k, v in (
+            ("parent_name", "Morwenna Tregarthen"),
+            ("child_name", "Piran Tregarthen"),
+            ("year_group", "Year 4"),
+            ("school", "Oak Lane Primary"),
+            ("area", "Westfield"),
+            ("source", "school"),
+            ("reason", "Wants help"),
+        )
+    )
+    path = world.tmp / "referral.yaml"
+    path.write_text(text)
+    env = {"IPS_OFFICE_PASSPHRASE": OFFICE_PASS, "IPS_OFFICE_STORE": ""}
+    args = ["intake", "--from-file", str(path), "--volunteer", "ben"]
+    result = CliRunner().invoke(
+        main, [*args, "--store", str(world.tmp / "office.ipsf")], input="\n", env=env
+    )
+    assert result.exit_code == 1, result.output
+    assert "The conflict check warns: Governor at Oak Lane" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
