@@ -170,7 +170,7 @@ def register(main: click.Group) -> None:
             except ValidationError as err:
                 if "reason" not in err.errors:
                     raise
-                click.echo(err.errors["reason"], err=True)
+                click.echo(shown(err.errors["reason"]), err=True)  # quotes an interest
                 reason = click.prompt(
                     "Reason for going ahead (blank: nothing is changed)",
                     default="",

@@ -9,6 +9,7 @@ import pytest
 from ips_field.actions import office as off
 from ips_field.actions.office.intake import Referral, open_referral
 from ips_field.domain.records import Case, Family
+from ips_field.store.store import Store
 from sync import audit
 from sync.exchange import export_bundle, import_bundle
 from tests.office_world import World
@@ -144,4 +145,16 @@ def test_a_volunteers_interest_cannot_write_terminal_escapes_into_the_intake_war
     )
     assert result.exit_code == 1, result.output
     assert "The conflict check warns: Governor at Oak Lane" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    # and ``ips-office assign`` of an open case to Ben quotes the same warning
+    node = off.office_node(Store.open(world.tmp / "office.ipsf", OFFICE_PASS))
+    try:
+        ref = open_referral(node, REFERRAL).case.reference
+    finally:
+        node.store.close()
+    result = CliRunner().invoke(
+        main, ["assign", ref, "ben", "--store", str(world.tmp / "office.ipsf")], input="\n", env=env
+    )
+    assert result.exit_code == 1, result.output
+    assert "Governor at Oak Lane" in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
