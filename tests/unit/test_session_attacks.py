@@ -158,3 +158,21 @@ def test_a_volunteers_interest_cannot_write_terminal_escapes_into_the_intake_war
     assert result.exit_code == 1, result.output
     assert "Governor at Oak Lane" in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+@pytest.mark.parametrize("lookalike", ["IPS-00001 ", "ips-00001", "IPS-00001.", "IPS-00001  x"])
+def test_a_laptop_reference_that_looks_like_an_issued_one_is_replaced(
+    world: World, lookalike: str
+) -> None:
+    """Anna opens a case on her laptop with a reference that reads as the office's
+    IPS-00001 in every list (a trailing space or dot, another case of letters): the office
+    replaces it, so no two cases a supervisor sees carry the same-looking reference."""
+    issued = open_referral(world.office, REFERRAL).case
+    assert issued.reference == "IPS-00001"
+    mine = world.anna.repo.save(
+        Case(reference=lookalike, school="Elm School", opened_on="2026-11-21", assigned_to=world.a)
+    )
+    assert to_office(world, world.anna).status == "imported"
+    got = world.office.repo.get(Case, mine.id).reference
+    assert got.strip().rstrip(".").casefold() != "ips-00001", got
+    assert world.office.repo.get(Case, issued.id).reference == "IPS-00001"
