@@ -16,7 +16,7 @@ from ips_field.actions.volunteer.retention import (
     purge_log,
 )
 from ips_field.domain.clock import FixedClock
-from ips_field.domain.records import Case, Family, Meeting, Note
+from ips_field.domain.records import Case, Consent, Family, Meeting, Note
 from ips_field.store.drafts import Drafts
 from ips_field.store.repository import OUTBOX
 from ips_field.store.store import Store
@@ -29,7 +29,8 @@ DAYS = 30
 
 
 def closed_case(node: SyncNode, ref: str) -> str:
-    """A closed case of Anna's with a family, a meeting and a note: 4 records."""
+    """A closed case of Anna's with a family, the parent's consent, a meeting and a note:
+    5 records (the rules need the consent before the meeting and the note)."""
     repo = node.repo
     case = repo.save(
         Case(
@@ -43,6 +44,7 @@ def closed_case(node: SyncNode, ref: str) -> str:
         )
     )
     repo.save(Family(case_id=case.id, family_name=f"Marker{ref}", parents=[{"name": "Pat"}]))
+    repo.save(Consent(case_id=case.id, purpose="record", given_by="Pat", given_on="2026-09-01"))
     repo.save(Meeting(case_id=case.id, meeting_type="exclusion", starts_at="2026-10-01T10:00"))
     repo.add_note(Note(case_id=case.id, voice="procedure", text=f"note of {ref}"))
     return case.id
@@ -99,7 +101,7 @@ def test_acknowledged_case_leaves_at_import_after_the_period(
     # R-LATE reached the office in bundle 2 only: its acknowledgement is new, so it stays.
     assert report.lines[-1] == (
         "1 closed case left this laptop (R-GONE): acknowledged by the office at least "
-        "30 days ago; 4 records removed"
+        "30 days ago; 5 records removed"
     )
     assert w.anna.repo.get(Case, late) is not None
     assert w.anna.repo.get(Case, w.case_id) is not None  # the open case stays
@@ -115,7 +117,7 @@ def test_acknowledged_case_leaves_at_import_after_the_period(
             assert traces(store, gone, "R-GONE") == []  # records, outbox, drafts: nothing
             assert traces(store, late, "R-LATE") != []
             [run] = purge_log(store)
-            assert (run.trigger, run.references, run.records) == ("import", ["R-GONE"], 4)
+            assert (run.trigger, run.references, run.records) == ("import", ["R-GONE"], 5)
             assert run.case_ids == [gone]  # the log holds the id and the reference, no more
             [entry] = store.table(LOG).all()
             assert "Marker" not in repr(entry) and "note of" not in repr(entry)
