@@ -8,7 +8,7 @@ import pytest
 
 from ips_field.actions import office as off
 from ips_field.actions.office.intake import Referral, open_referral
-from ips_field.domain.records import Case, Family
+from ips_field.domain.records import Case, Child, Family
 from ips_field.store.store import Store
 from sync import audit
 from sync.exchange import export_bundle, import_bundle
@@ -176,3 +176,79 @@ def test_a_laptop_reference_that_looks_like_an_issued_one_is_replaced(
     got = world.office.repo.get(Case, mine.id).reference
     assert got.strip().rstrip(".").casefold() != "ips-00001", got
     assert world.office.repo.get(Case, issued.id).reference == "IPS-00001"
+
+
+def _forged(world: World, ops: list[dict]) -> str:  # type: ignore[type-arg]
+    """Anna's validly signed bundle carrying exactly ``ops``, imported at the office."""
+    from sync.bundle import seal_bundle
+    from tests.hostile_kit import number, payload_for
+
+    payload = payload_for(world.anna, world.office, number(world.office, world.a, ops))
+    path = world.tmp / "forged.ipsb"
+    path.write_bytes(seal_bundle(payload, world.anna.identity, world.office.identity.public))
+    return import_bundle(world.office, path, world.tmp / "q").status
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields"),
+    [
+        ("case", {"assigned_to": "B"}),
+        ("case", {"office_confirmed_on": "2026-11-21"}),
+        ("case", {"origin": "A"}),
+        ("case", {"created_at": "2020-01-01T00:00:00+00:00"}),
+        ("family", {"case_id": "OTHER"}),
+        ("child", {"case_id": "OTHER"}),
+    ],
+)
+def test_a_forged_op_on_an_office_made_intake_record_is_refused(
+    world: World, kind: str, fields: dict[str, str]
+) -> None:
+    """HOLDER_KEEPS opens the office's case, family and child records to their holder's
+    edits: never their office-only fields or fixed details, never a move to another case."""
+    from tests.hostile_kit import op
+
+    case_id = _intake_for_anna(world)
+    other = open_referral(world.office, REFERRAL, volunteer_id=world.a).case.id
+    record_id = {
+        "case": case_id,
+        "family": world.office.repo.for_case(Family, case_id)[0].id,
+        "child": world.office.repo.for_case(Child, case_id)[0].id,
+    }[kind]
+    value = {"B": world.b, "A": world.a, "OTHER": other}
+    fields = {k: value.get(v, v) for k, v in fields.items()}
+    before = {k: world.office.repo.raw(k, record_id) for k in ("case", "family", "child")}
+    forged = op(world.a, kind, record_id, fields, case_id=case_id if kind != "case" else "same")
+    assert _forged(world, [forged]) == "quarantined"
+    assert {k: world.office.repo.raw(k, record_id) for k in before} == before
+
+
+def test_a_forged_op_on_the_office_family_of_bens_case_is_refused(world: World) -> None:
+    from tests.hostile_kit import op
+
+    bens = open_referral(world.office, REFERRAL, volunteer_id=world.b).case.id
+    [family] = world.office.repo.for_case(Family, bens)
+    before = world.office.repo.raw("family", family.id)
+    forged = op(world.a, "family", family.id, {"area": "Elsewhere"}, case_id=bens)
+    assert _forged(world, [forged]) == "quarantined"
+    assert world.office.repo.raw("family", family.id) == before
+    # nor a new child on it
+    new = op(
+        world.a,
+        "child",
+        "0b7f3c1e-0000-4000-8000-000000000001",
+        {"case_id": bens, "name": "X", "created_at": "2026-11-22T10:30:00+00:00"}
+        | {"origin": world.a},
+    )
+    assert _forged(world, [new]) == "quarantined"
+    assert world.office.repo.raw("child", "0b7f3c1e-0000-4000-8000-000000000001") is None
+
+
+def test_the_forging_path_itself_delivers_what_the_holder_may_change(world: World) -> None:
+    """The control for the forged-op tests: the same path carries an edit the holder may
+    make (the area of the office's family record on her case), and it is applied."""
+    from tests.hostile_kit import op
+
+    case_id = _intake_for_anna(world)
+    [family] = world.office.repo.for_case(Family, case_id)
+    assert _forged(world, [op(world.a, "family", family.id, {"area": "Eastfield"})]) == "imported"
+    assert world.office.repo.get(Family, family.id).area == "Eastfield"
