@@ -8,7 +8,7 @@ import pytest
 
 from ips_field.actions import office as off
 from ips_field.actions.office.intake import Referral, open_referral
-from ips_field.domain.records import Case, Child, Family
+from ips_field.domain.records import Case, Child, Family, Note
 from ips_field.store.store import Store
 from sync import audit
 from sync.exchange import export_bundle, import_bundle
@@ -252,3 +252,31 @@ def test_the_forging_path_itself_delivers_what_the_holder_may_change(world: Worl
     [family] = world.office.repo.for_case(Family, case_id)
     assert _forged(world, [op(world.a, "family", family.id, {"area": "Eastfield"})]) == "imported"
     assert world.office.repo.get(Family, family.id).area == "Eastfield"
+
+
+def test_an_erasure_reaching_the_laptop_removes_the_drafts_about_that_family(
+    world: World,
+) -> None:
+    """Anna was typing about the family (a note draft on its meeting, a closing question,
+    the case form) when the office erased it: the erasure removes those drafts too, and
+    keeps her drafts about other cases. (Drafts were left behind: family text that
+    outlived the erasure in the laptop's store.)"""
+    from ips_field.store.drafts import Drafts
+
+    drafts = Drafts(world.anna.store)
+    keep = world.anna.repo.save(
+        Case(reference="KEEP-1", school="Elm School", opened_on="2026-11-21", assigned_to=world.a)
+    )
+    [note] = [n for n in world.anna.repo.for_case(Note, world.case_id)][:1]
+    for key in (
+        f"MeetingModeScreen:{note.id}",
+        f"AskDialog:close:{world.case_id}",
+        f"FormDialog:Case details:{world.case_id}",
+        f"AskDialog:close:{keep.id}",
+    ):
+        drafts.save(key, {"text": "Rowan Quillfeather said the school"})
+    assert to_office(world, world.anna).status == "imported"
+    off.erase_family(world.office, world.case_id)
+    to_laptop(world, world.anna, world.a)
+    assert world.anna.repo.raw("case", world.case_id) is None
+    assert [d["id"] for d in drafts.all()] == [f"AskDialog:close:{keep.id}"]
