@@ -280,3 +280,44 @@ def test_an_erasure_reaching_the_laptop_removes_the_drafts_about_that_family(
     to_laptop(world, world.anna, world.a)
     assert world.anna.repo.raw("case", world.case_id) is None
     assert [d["id"] for d in drafts.all()] == [f"AskDialog:close:{keep.id}"]
+
+
+@pytest.mark.long
+@pytest.mark.parametrize("n", [int(__import__("os").environ.get("IPS_ATTACK_CASES", "2000"))])
+def test_a_crowd_of_cases_all_claiming_one_reference_each_get_their_own(
+    world: World, n: int
+) -> None:
+    """Anna's one bundle opens ``n`` cases, every one claiming IPS-00001 (issued to the
+    office's case) or a terminal escape: each gets a service reference of its own, the
+    office's case keeps its one; past the bundle's 5,000 operations it is refused whole
+    (IPS_ATTACK_CASES=5000 and 10000 for the long run)."""
+    import time as wall
+
+    from tests.hostile_kit import new_record
+
+    issued = open_referral(world.office, REFERRAL).case
+    ops = [
+        new_record(
+            world.a,
+            Case(
+                reference="IPS-00001" if i % 2 else "X\x1b[2J",
+                school="Elm School",
+                opened_on="2026-11-21",
+                assigned_to=world.a,
+            ),
+        )
+        for i in range(n)
+    ]
+    started = wall.perf_counter()  # a measurement, not the app's time
+    status = _forged(world, ops)
+    took = wall.perf_counter() - started
+    print(f"{n} cases claiming one reference: {status} in {took:.2f} s")
+    refs = [c.reference for c in world.office.repo.all(Case)]
+    assert world.office.repo.get(Case, issued.id).reference == "IPS-00001"
+    assert len(refs) == len(set(refs))  # no two cases share a reference
+    assert all(r.isprintable() for r in refs)
+    from sync.exchange import MAX_OPS_PER_BUNDLE
+
+    assert status == ("imported" if n <= MAX_OPS_PER_BUNDLE else "quarantined")
+    if status == "imported":
+        assert len(refs) >= n + 2
