@@ -321,3 +321,31 @@ def test_a_crowd_of_cases_all_claiming_one_reference_each_get_their_own(
     assert status == ("imported" if n <= MAX_OPS_PER_BUNDLE else "quarantined")
     if status == "imported":
         assert len(refs) >= n + 2
+
+
+@pytest.mark.parametrize(
+    "where", ["sync.audit.append", "ips_field.actions.office.assignment.assign"]
+)
+def test_a_crash_in_the_middle_of_an_intake_leaves_nothing_behind(
+    world: World, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """The disk fills (or the program dies) after the case, family, child and reference
+    were written but before the audit entry or the assignment: none of it is kept, the
+    reference sequence has not moved, and the next intake takes IPS-00001."""
+    from sync.references import SERVICE_REFS
+
+    o = world.office
+    before = (len(o.repo.all(Case)), len(o.repo.all(Family)), len(audit.entries(o)))
+    seq, refs = o.state.get("ref_seq", 0), o.store.table(SERVICE_REFS).all()
+
+    def full(*_a: object, **_k: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    module, _, name = where.rpartition(".")
+    monkeypatch.setattr(__import__(module, fromlist=[name]), name, full)
+    with pytest.raises(OSError):
+        open_referral(o, REFERRAL, volunteer_id=world.a)
+    monkeypatch.undo()
+    assert (len(o.repo.all(Case)), len(o.repo.all(Family)), len(audit.entries(o))) == before
+    assert o.state.get("ref_seq", 0) == seq and o.store.table(SERVICE_REFS).all() == refs
+    assert open_referral(o, REFERRAL).case.reference == "IPS-00001"
