@@ -181,6 +181,8 @@ def check_anchor(node: SyncNode, anchored: str) -> AnchorCheck:
     if not chain.ok:
         return AnchorCheck(False, f"the log does not verify: {chain.problem}")
     log = entries(node)
+    if n == 0 and not GENESIS.startswith(digest):
+        return AnchorCheck(False, "entry 0 is the empty log, and that is not its hash")
     if n == 0 or (n is None and GENESIS.startswith(digest)):
         return AnchorCheck(True, f"the anchor is the empty log; {len(log)} entries since")
     if n is None:

@@ -33,6 +33,7 @@ from typing import Any
 from ips_field.domain import notes as notes_rules
 from ips_field.domain.records import KINDS
 from ips_field.domain.values import ValueProblem, check_record
+from ips_field.store.drafts import DRAFTS
 from ips_field.store.repository import Repository
 from sync.erasure import erased_ids, remember_erased
 from sync.errors import InvalidOperation
@@ -280,6 +281,12 @@ def erase_case(repo: Repository, case_id: str) -> int:
         removed += len(ids)
     conflicts = repo.table(CONFLICTS)
     conflicts.delete_ids([c["id"] for c in conflicts.all() if c["record_id"] in gone])
+    # what the volunteer was typing about the family: keyed "<screen>:…:<record id>"
+    drafts = repo.table(DRAFTS)
+    about = gone | {case_id}
+    drafts.delete_ids(
+        [d["id"] for d in drafts.all() if about.intersection(str(d["id"]).split(":"))]
+    )
     for name in OFFICE_CASE_TABLES:  # the office's own reviews of this family's notes
         table = repo.table(name)
         if ids := [d["id"] for d in table.all() if d.get("case_id") == case_id]:

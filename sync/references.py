@@ -2,8 +2,9 @@
 
 The master record keeps, per case id, the reference the office stands by (table
 ``service_reference``: ``{"id": case_id, "reference", "on"}``), every reference taken
-(table ``service_reference_taken``: ``{"id": reference, "case_id"}``) and the last number
-of its sequence (sync state ``ref_seq``). :func:`confirm_references` runs inside the import's own
+(table ``service_reference_taken``: ``{"id": reference key, "case_id"}``, the key case
+folded) and the last number of its sequence (sync state ``ref_seq``).
+:func:`confirm_references` runs inside the import's own
 transaction for every case the bundle touched:
 
 - a reference the office issued stands: a laptop's later edit of it is put back by a new
@@ -23,11 +24,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from ips_field.domain.records import Case
-from ips_field.domain.references import is_plain, is_provisional, service_reference
+from ips_field.domain.references import (
+    is_plain,
+    is_provisional,
+    reference_key,
+    service_reference,
+)
 from sync.node import SyncNode
 
 SERVICE_REFS = "service_reference"
 TAKEN = "service_reference_taken"
+INDEX_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -42,27 +49,30 @@ class Confirmed:
 
 
 def _index(node: SyncNode) -> Any:
-    """Reference -> case id for every reference taken (``service_reference_taken``), built
-    once from the cases and erasure stubs already there (the first case with a reference
-    keeps it), then kept up to date, so a check costs one lookup, not a scan."""
+    """Reference key (:func:`reference_key`, case folded) -> case id for every reference
+    taken (``service_reference_taken``), built once from the cases and erasure stubs already
+    there (the first case with a reference keeps it), then kept up to date, so a check
+    costs one lookup, not a scan. (Version 2 of the index: version 1 was keyed by the exact
+    reference, so ``ips-00001`` was not seen as taken by ``IPS-00001``; it is rebuilt.)"""
     table = node.store.table(TAKEN)
-    if not node.state.get("ref_index"):
+    if node.state.get("ref_index") != INDEX_VERSION:
         seen: dict[str, str] = {}
         for doc in node.store.table("erasure_stub").all():
             if doc.get("reference"):
-                seen.setdefault(str(doc["reference"]), str(doc["id"]))
+                seen.setdefault(reference_key(str(doc["reference"])), str(doc["id"]))
         for doc in node.repo.table("case").all():
             if doc.get("reference") and not doc.get("deleted"):
-                seen.setdefault(str(doc["reference"]), str(doc["id"]))
+                seen.setdefault(reference_key(str(doc["reference"])), str(doc["id"]))
         for doc in node.store.table(SERVICE_REFS).all():
-            seen[str(doc["reference"])] = str(doc["id"])
+            seen[reference_key(str(doc["reference"]))] = str(doc["id"])
+        table.delete_ids([doc["id"] for doc in table.all()])
         table.put_many([{"id": ref, "case_id": case_id} for ref, case_id in seen.items()])
-        node.save_state(ref_index=1)
+        node.save_state(ref_index=INDEX_VERSION)
     return table
 
 
 def _taken_by(node: SyncNode, reference: str) -> str:
-    doc = _index(node).get_id(reference)
+    doc = _index(node).get_id(reference_key(reference))
     return str(doc["case_id"]) if doc else ""
 
 
@@ -80,9 +90,9 @@ def next_reference(node: SyncNode) -> str:
 def record(node: SyncNode, case_id: str, reference: str, *, was: str = "") -> None:
     """The office stands by ``reference`` for this case (and no longer holds ``was``)."""
     index = _index(node)
-    if was and was != reference and _taken_by(node, was) == case_id:
-        index.delete_ids([was])
-    index.put({"id": reference, "case_id": case_id})
+    if was and reference_key(was) != reference_key(reference) and _taken_by(node, was) == case_id:
+        index.delete_ids([reference_key(was)])
+    index.put({"id": reference_key(reference), "case_id": case_id})
     node.store.table(SERVICE_REFS).put({"id": case_id, "reference": reference, "on": node.now()})
 
 

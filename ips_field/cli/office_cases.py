@@ -124,7 +124,9 @@ def register(main: click.Group) -> None:
             if vid and not reason:
                 check = check_for(node, vid, referral)
                 if check.outcome == "warn":
-                    click.echo("The conflict check warns: " + "; ".join(check.reasons), err=True)
+                    # the reasons quote the volunteer's declared interest: their text, escaped
+                    warns = "; ".join(check.reasons)
+                    click.echo("The conflict check warns: " + shown(warns), err=True)
                     reason = click.prompt(
                         "Reason for going ahead (blank: nothing is written)",
                         default="",
@@ -168,7 +170,7 @@ def register(main: click.Group) -> None:
             except ValidationError as err:
                 if "reason" not in err.errors:
                     raise
-                click.echo(err.errors["reason"], err=True)
+                click.echo(shown(err.errors["reason"]), err=True)  # quotes an interest
                 reason = click.prompt(
                     "Reason for going ahead (blank: nothing is changed)",
                     default="",

@@ -28,13 +28,22 @@ def is_provisional(reference: str) -> bool:
     return reference.strip().upper().startswith(PROVISIONAL)
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 /_.-]{0,23}")
+# runs of letters and digits with one space or ``/ _ . -`` between them: no trailing,
+# leading or doubled separator, so no reference reads as another one in a list
+_PLAIN = re.compile(r"(?=.{1,24}\Z)[A-Za-z0-9]+(?:[ /_.-][A-Za-z0-9]+)*")
 
 
 def is_plain(reference: str) -> bool:
-    """A reference the office may confirm as it is: letters, digits, space, ``/ _ . -``,
-    at most 24 characters (anything else, control characters included, is replaced)."""
+    """A reference the office may confirm as it is: letters and digits, one space or
+    ``/ _ . -`` between them, at most 24 characters (anything else, control characters
+    included, is replaced)."""
     return _PLAIN.fullmatch(reference) is not None
+
+
+def reference_key(reference: str) -> str:
+    """What two references must differ in to be told apart (``ips-00001`` is taken when
+    ``IPS-00001`` is)."""
+    return reference.casefold()
 
 
 def is_service(reference: str) -> bool:
