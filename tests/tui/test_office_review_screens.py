@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from ips_field.actions.office.revocation import revoke_volunteer
@@ -207,3 +208,39 @@ async def test_hostile_text_in_reviews_evaluations_and_decisions_is_escaped(worl
         seen["case review"] = raw_in(app)
         assert "Review\\x1b" in str(app.screen.query_one("#note-text", Static).render())
     assert {k: v for k, v in seen.items() if v} == {}
+
+
+async def test_evaluation_averages_and_forms_to_send_read_right(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The averages keep "SEN" in capitals, and the forms to send are oldest first."""
+    from ips_field.domain import due
+
+    world.office.repo.save(
+        Evaluation(
+            case_id=world.case_id,
+            respondent="parent",
+            stage="closing",
+            sent_on="2026-10-01",
+            returned_on="2026-10-20",
+            scores=dict.fromkeys(Evaluation.SCORE_NAMES, 4),
+            impartial=True,
+        )
+    )
+
+    unsorted = [
+        due.DueItem("evaluation", "Send midway evaluation", d, world.case_id, "due")
+        for d in (dt.date(2026, 9, 23), dt.date(2026, 11, 2), dt.date(2026, 9, 3))
+    ]
+    monkeypatch.setattr(due, "evaluations_due", lambda *a, **k: list(unsorted))
+    app = OfficeApp(node=world.office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EvaluationsScreen)
+        title = str(screen.query_one("#eval-title", Static).content)
+        assert "knowledge of SEN 4.0" in title
+        pending = screen.query_one("#due", DataTable)
+        dates = [str(pending.get_row_at(i)[0]) for i in range(pending.row_count)]
+        assert dates == ["2026-09-03", "2026-09-23", "2026-11-02"]
