@@ -244,3 +244,20 @@ async def test_evaluation_averages_and_forms_to_send_read_right(
         pending = screen.query_one("#due", DataTable)
         dates = [str(pending.get_row_at(i)[0]) for i in range(pending.row_count)]
         assert dates == ["2026-09-03", "2026-09-23", "2026-11-02"]
+
+
+async def test_returned_form_starts_on_its_case_at_80x24(world: World) -> None:
+    """The form is taller than the screen: it opens at the top, on the case it is for,
+    not scrolled down to the comments with the case choice out of sight."""
+    from textual.containers import VerticalScroll
+
+    app = OfficeApp(node=world.office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        assert app.focused is not None and app.focused.id == "f-case"
+        assert form.query_one(VerticalScroll).scroll_y == 0

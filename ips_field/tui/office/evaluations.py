@@ -217,7 +217,10 @@ class EvaluationsScreen(OfficeScreen):
                 self.notify("Evaluation recorded")
                 self.refresh_list()
 
-        self.app.push_screen(FormDialog("A returned evaluation", fields, check), done)
+        # Start on the case: the form is taller than 24 lines, and starting on the comments
+        # (the first empty box) scrolled the case choice, defaulting to the first case, out
+        # of sight, so a form could be recorded against the wrong case.
+        self.app.push_screen(FormDialog("A returned evaluation", fields, check, focus="case"), done)
 
     def action_edit(self) -> None:
         e = self._selected()
