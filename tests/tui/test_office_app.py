@@ -410,3 +410,19 @@ async def test_roster_figures_fit_at_80x24(world: World) -> None:
             if str(column.label) in {"Last bundle", "Open cases", "Code"}:
                 assert right <= 80, f"{column.label} is cut off at 80 columns"
         assert str(roster.ordered_columns[-1].label) == "Fingerprint"
+
+
+async def test_case_review_voices_are_not_cut_at_80x24(world: World) -> None:
+    """ "Explaining procedure" was drawn as "Explaining procedur" (a fixed column of 19)."""
+    world.office.repo.add_note(
+        Note(case_id=world.case_id, voice="procedure", text="Explained the annual review")
+    )
+    app = app_for(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CaseReviewScreen(world.case_id))
+        await pilot.pause()
+        notes = app.screen.query_one("#notes", DataTable)
+        voice = next(c for c in notes.ordered_columns if str(c.label) == "Voice")
+        cells = [str(notes.get_row_at(i)[2]) for i in range(notes.row_count)]
+        assert "Explaining procedure" in cells
+        assert all(len(cell) <= voice.width for cell in cells)
