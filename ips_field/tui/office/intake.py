@@ -1,4 +1,4 @@
-"""Referral intake: a new case opened at the office (``n`` on the cases screen).
+"""Referral intake: a new case opened at the office (``ctrl+n`` on the cases screen).
 
 The screen gathers the referral and shows the conflict check for the volunteer chosen as
 it changes; saving calls :func:`ips_field.actions.office.intake.open_referral`, the same
