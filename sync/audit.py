@@ -172,6 +172,11 @@ class AnchorCheck:
     line: str  # one line for a supervisor
 
 
+def _since(count: int) -> str:
+    """ "1 entry since", "2 entries since" (it said "1 entries since")."""
+    return f"{count} {'entry' if count == 1 else 'entries'} since"
+
+
 def check_anchor(node: SyncNode, anchored: str) -> AnchorCheck:
     """Is the anchored head (taken from a report or a laptop) still an entry of this log,
     with the chain from the start to now intact? Rewriting, removing or reordering any
@@ -184,7 +189,7 @@ def check_anchor(node: SyncNode, anchored: str) -> AnchorCheck:
     if n == 0 and not GENESIS.startswith(digest):
         return AnchorCheck(False, "entry 0 is the empty log, and that is not its hash")
     if n == 0 or (n is None and GENESIS.startswith(digest)):
-        return AnchorCheck(True, f"the anchor is the empty log; {len(log)} entries since")
+        return AnchorCheck(True, f"the anchor is the empty log; {_since(len(log))}")
     if n is None:
         found = [e for e in log if e["hash"].startswith(digest)]
         if not found:
@@ -207,4 +212,4 @@ def check_anchor(node: SyncNode, anchored: str) -> AnchorCheck:
             f"entry {n} no longer has the anchored hash: the log was rewritten at or before it",
         )
     later = len(log) - n
-    return AnchorCheck(True, f"entry {n} still has the anchored hash; {later} entries since")
+    return AnchorCheck(True, f"entry {n} still has the anchored hash; {_since(later)}")

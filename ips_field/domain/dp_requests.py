@@ -81,7 +81,7 @@ def new_request(
     number: int, kind: str, case_id: str, reference: str, received: dt.date, today: dt.date
 ) -> DpRequest:
     if kind not in KINDS:
-        raise ValidationError({"kind": "The request is subject_access, erasure or rectification"})
+        raise ValidationError({"kind": "The request is subject access, erasure or rectification"})
     check_received(received, today)
     return DpRequest(
         id=f"DP-{number:04d}",

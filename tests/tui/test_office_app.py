@@ -394,3 +394,35 @@ async def test_retention_period_is_asked_within_bounds(world: World) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert world.office.state["retention_days"] == 400
+
+
+async def test_roster_figures_fit_at_80x24(world: World) -> None:
+    """At 80x24 the last bundle, open cases and short code are on screen; the fingerprint
+    (48 characters, compared only at enrolment) is the column that runs off the edge."""
+    app = app_for(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        roster = app.screen.query_one("#roster", DataTable)
+        right = 0
+        for column in roster.ordered_columns:
+            right += column.get_render_width(roster)
+            if str(column.label) in {"Last bundle", "Open cases", "Code"}:
+                assert right <= 80, f"{column.label} is cut off at 80 columns"
+        assert str(roster.ordered_columns[-1].label) == "Fingerprint"
+
+
+async def test_case_review_voices_are_not_cut_at_80x24(world: World) -> None:
+    """ "Explaining procedure" was drawn as "Explaining procedur" (a fixed column of 19)."""
+    world.office.repo.add_note(
+        Note(case_id=world.case_id, voice="procedure", text="Explained the annual review")
+    )
+    app = app_for(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CaseReviewScreen(world.case_id))
+        await pilot.pause()
+        notes = app.screen.query_one("#notes", DataTable)
+        voice = next(c for c in notes.ordered_columns if str(c.label) == "Voice")
+        cells = [str(notes.get_row_at(i)[2]) for i in range(notes.row_count)]
+        assert "Explaining procedure" in cells
+        assert all(len(cell) <= voice.width for cell in cells)

@@ -119,3 +119,34 @@ async def test_missing_fields_are_shown_under_each(world: World) -> None:
         }
         assert all(shown.values()), shown
     assert len(world.office.repo.all(Case)) == cases
+
+
+async def test_a_block_with_a_warning_does_not_invite_a_reason(world: World) -> None:
+    """Ben governs Hill School and lives in the family's area: the block must not read as
+    if a recorded reason could lift it (the home-area warning's own "continue only with a
+    recorded reason" used to follow "Blocked:")."""
+    world.ben.repo.save(
+        Interest(interest_type="home_area", area="Westfield", declared_on="2026-01-05")
+    )
+    bundle = export_bundle(world.ben, world.office.node_id, world.tmp / "up")
+    assert import_bundle(world.office, bundle, world.tmp / "q").status == "imported"
+    cases = len(world.office.repo.all(Case))
+    app = OfficeApp(node=world.office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await _open_intake(pilot)
+        _fill(screen, "Hill School")
+        screen.query_one("#volunteer", Select).value = world.b
+        await pilot.pause()
+        line = str(screen.query_one("#check", Static).content)
+        assert line.startswith("Blocked: Governor at Hill School")
+        assert "Home area is the same as the family's area" in line
+        assert "continue only with a recorded reason" not in line
+        assert "a reason cannot override a block" in line
+        screen.query_one("#override", Input).value = "We know the family"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen  # a reason does not lift the block
+        error = str(screen.query_one("#err-volunteer", Static).content)
+        assert "continue only with a recorded reason" not in error
+    assert len(world.office.repo.all(Case)) == cases

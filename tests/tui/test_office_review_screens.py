@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import DataTable, Input, Select, Static
+import pytest
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from ips_field.actions.office.revocation import revoke_volunteer
 from ips_field.domain.records import Case, Evaluation, Note
@@ -46,6 +47,9 @@ async def test_revoked_cases_wait_on_home_until_decided(world: World) -> None:
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FormDialog)
+        # At 80x24 the form opens scrolled to the reason box; the choice still names the case.
+        labels = [str(label.content) for label in form.query(Label)]
+        assert "A-001 goes to" in labels
         form.query_one("#f-to", Select).value = world.b  # a governor at the school
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -204,3 +208,56 @@ async def test_hostile_text_in_reviews_evaluations_and_decisions_is_escaped(worl
         seen["case review"] = raw_in(app)
         assert "Review\\x1b" in str(app.screen.query_one("#note-text", Static).render())
     assert {k: v for k, v in seen.items() if v} == {}
+
+
+async def test_evaluation_averages_and_forms_to_send_read_right(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The averages keep "SEN" in capitals, and the forms to send are oldest first."""
+    from ips_field.domain import due
+
+    world.office.repo.save(
+        Evaluation(
+            case_id=world.case_id,
+            respondent="parent",
+            stage="closing",
+            sent_on="2026-10-01",
+            returned_on="2026-10-20",
+            scores=dict.fromkeys(Evaluation.SCORE_NAMES, 4),
+            impartial=True,
+        )
+    )
+
+    unsorted = [
+        due.DueItem("evaluation", "Send midway evaluation", d, world.case_id, "due")
+        for d in (dt.date(2026, 9, 23), dt.date(2026, 11, 2), dt.date(2026, 9, 3))
+    ]
+    monkeypatch.setattr(due, "evaluations_due", lambda *a, **k: list(unsorted))
+    app = OfficeApp(node=world.office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EvaluationsScreen)
+        title = str(screen.query_one("#eval-title", Static).content)
+        assert "knowledge of SEN 4.0" in title
+        pending = screen.query_one("#due", DataTable)
+        dates = [str(pending.get_row_at(i)[0]) for i in range(pending.row_count)]
+        assert dates == ["2026-09-03", "2026-09-23", "2026-11-02"]
+
+
+async def test_returned_form_starts_on_its_case_at_80x24(world: World) -> None:
+    """The form is taller than the screen: it opens at the top, on the case it is for,
+    not scrolled down to the comments with the case choice out of sight."""
+    from textual.containers import VerticalScroll
+
+    app = OfficeApp(node=world.office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        assert app.focused is not None and app.focused.id == "f-case"
+        assert form.query_one(VerticalScroll).scroll_y == 0

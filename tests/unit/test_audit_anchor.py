@@ -43,6 +43,14 @@ def test_an_anchored_head_holds_while_the_log_grows(world: World) -> None:
     assert audit.check_anchor(world.office, anchored.split(":")[1][:16]).ok
 
 
+def test_one_entry_since_the_anchor_reads_in_the_singular(world: World) -> None:
+    _log(world.office, 3)
+    anchored = audit.anchor_text(audit.head(world.office))
+    _log(world.office, 1)
+    line = audit.check_anchor(world.office, anchored).line
+    assert line == "entry 3 still has the anchored hash; 1 entry since"
+
+
 def test_a_rewritten_and_re_signed_history_fails_against_the_anchor(world: World) -> None:
     office = world.office
     _log(office, 4)

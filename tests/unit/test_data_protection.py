@@ -245,3 +245,16 @@ def test_the_stub_shows_when_the_laptop_has_acknowledged_the_erasure(world: Worl
     assert import_bundle(office, back, world.tmp / "q").status == "imported"
     [stub] = office.store.table("erasure_stub").all()
     assert dp.erasure_reached(office, stub) == "erased"
+
+
+def test_a_request_kind_is_taken_as_typed_in_words(world: World) -> None:
+    """The screen asks for "subject access, erasure or rectification": typed that way (or
+    with a capital or a hyphen) it is logged, not refused; a kind it is not is refused."""
+    office = world.office
+    today = office.repo.time.today()
+    dp.log_request(office, "Subject access", "A-001", today)
+    dp.log_request(office, " subject-access ", "A-001", today)
+    assert [r.kind for r in dp.requests(office)] == ["subject_access", "subject_access"]
+    with pytest.raises(ValidationError):
+        dp.log_request(office, "complaint", "A-001", today)
+    assert len(dp.requests(office)) == 2

@@ -122,7 +122,8 @@ def test_intake_blocked_by_the_conflict_check_writes_nothing(office: World) -> N
     text = REFERRAL_YAML.replace("Oak Lane Primary", "Hill School")
     result = run(office, "intake", "--from-file", "-", "--volunteer", "ben", input=text, code=1)
     assert result.output.strip() == (
-        "ips-office: volunteer: Blocked: Governor at Hill School, the case's school or setting"
+        "ips-office: volunteer: Blocked: Governor at Hill School, the case's school or "
+        "setting. Choose another volunteer (a reason cannot override a block)"
     )
     assert (office.tmp / "office.ipsf").read_bytes() == before
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ips_field.domain.conflicts import check_conflicts
+from ips_field.domain.conflicts import ConflictResult, check_conflicts
 from ips_field.domain.records import Case, ConflictCheck, Family, Interest
 from ips_field.errors import ValidationError
 from ips_field.store.repository import OUTBOX
@@ -49,6 +49,28 @@ def volunteer_interests(node: SyncNode, volunteer_id: str) -> list[Interest]:
 
 
 OFFICE_CHECK = "assignment at the office"  # ConflictCheck.trigger of the office's own checks
+
+
+_WARN_TAIL = ": continue only with a recorded reason"
+
+
+def _reasons(result: ConflictResult) -> str:
+    """The check's reasons for the office's messages, without the volunteer-facing tail
+    "continue only with a recorded reason": after a block it read as if a reason could
+    override it, and after a warning it doubled "(give a reason)"."""
+    return "; ".join(r.removesuffix(_WARN_TAIL) for r in result.reasons)
+
+
+def blocked_message(result: ConflictResult) -> str:
+    """One line for a blocked assignment: why, and that a reason does not lift it."""
+    return (
+        f"Blocked: {_reasons(result)}. Choose another volunteer (a reason cannot override a block)"
+    )
+
+
+def warned_message(result: ConflictResult) -> str:
+    """One line for a warning: why, and that going ahead needs a recorded reason."""
+    return f"Warning: {_reasons(result)} (give a reason)"
 
 
 class AssignmentBlocked(ValidationError):
@@ -99,11 +121,9 @@ def assign_case(node: SyncNode, case_id: str, volunteer_id: str, *, reason: str 
         override_reason=reason if result.outcome == "warn" else "",
     )
     if result.outcome == "block":
-        raise AssignmentBlocked({"volunteer": "Blocked: " + "; ".join(result.reasons)}, check)
+        raise AssignmentBlocked({"volunteer": blocked_message(result)}, check)
     if result.outcome == "warn" and not reason:
-        raise ValidationError(
-            {"reason": "Warning: " + "; ".join(result.reasons) + " (give a reason)"}
-        )
+        raise ValidationError({"reason": warned_message(result)})
     previous = case.assigned_to
     with node.store.transaction():
         record_check(node, check)

@@ -61,7 +61,11 @@ def _put(node: SyncNode, request: DpRequest) -> None:
 
 
 def log_request(node: SyncNode, kind: str, ref: str, received: dt.date) -> DpRequest:
-    """Log a request received on ``received`` about the family of case ``ref``; audited."""
+    """Log a request received on ``received`` about the family of case ``ref``; audited.
+
+    ``kind`` as a person types it: "subject access", "Subject-Access" and "subject_access"
+    are the same request (the screen asks in words, and "subject access" was refused)."""
+    kind = "_".join(kind.strip().lower().replace("-", " ").split())
     case = _case(node, ref)
     today = node.repo.time.today()
     with node.store.transaction():

@@ -25,6 +25,10 @@ from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 from ips_field.tui.widgets.table import Table
 
+# "Explaining procedure" whole (it was cut to "Explaining procedur" at 19); longer voices
+# end with an ellipsis rather than being cut without one.
+VOICE_WIDTH = 20
+
 
 class CaseReviewScreen(OfficeScreen):
     """One case's notes, each with who wrote it (from the note itself, not the case's
@@ -60,7 +64,7 @@ class CaseReviewScreen(OfficeScreen):
         table = self.query_one("#notes", DataTable)
         table.add_column("When (UK)", width=12)
         table.add_column("Written by", width=12)
-        table.add_column("Voice", width=19)
+        table.add_column("Voice", width=VOICE_WIDTH)
         table.add_column("Check", width=10)
         table.add_column("Note")
         case = self.session.repo.get(Case, self.case_id)
@@ -106,7 +110,7 @@ class CaseReviewScreen(OfficeScreen):
             table.add_row(
                 uk_when(n.written_at or n.created_at),
                 shown(short(review.author_of(s.node, n).name, 12)),
-                VOICES.get(n.voice, n.voice),
+                shown(short(VOICES.get(n.voice, n.voice), VOICE_WIDTH)),
                 self._check(n),
                 shown(short(" ".join(n.text.split()), NOTE_WIDTH)),
                 key=n.id,

@@ -152,7 +152,7 @@ class DataProtectionScreen(OfficeScreen):
     async def action_new_request(self) -> None:
         """Log a request: its kind, the case reference, the day it was received."""
         s = self.session
-        kind = await self._ask("Kind of request: subject_access, erasure or rectification")
+        kind = await self._ask("Kind of request: subject access, erasure or rectification")
         if kind is None:
             return
         ref = await self._ask("Case reference")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -77,6 +78,8 @@ class DecisionsScreen(OfficeScreen):
             self.notify("No cases waiting for a decision")
             return
         case_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        waiting = self.waiting.get(case_id)
+        ref = shown(waiting.reference) if waiting is not None else "this case"
         s = self.session
         roster = s.node.roster
         names = s.names()
@@ -102,9 +105,11 @@ class DecisionsScreen(OfficeScreen):
 
         self.app.push_screen(
             FormDialog(
-                "Reassign this case",
+                f"Reassign {ref}",
                 [
-                    Field("to", "To", kind="select", choices=choices),
+                    # The reference in the label too: at 80x24 the form opens scrolled to
+                    # the reason box, with its title above the fold.
+                    Field("to", escape(f"{ref} goes to"), kind="select", choices=choices),
                     Field("reason", "Reason, if the conflict check warns"),
                 ],
                 check,

@@ -25,6 +25,11 @@ BAR_WIDTH = 40
 RESPONDENTS = {"parent": "Parents' forms", "professional": "School professionals' forms"}
 
 
+def _lower_first(label: str) -> str:
+    """ "Knowledge of SEN" -> "knowledge of SEN" (``lower()`` made it "knowledge of sen")."""
+    return label[:1].lower() + label[1:]
+
+
 class EvaluationsScreen(OfficeScreen):
     """Returned evaluations, parents' and school professionals' forms apart (f switches),
     with their comments; the forms sent and not yet back, to chase; what is due to send."""
@@ -72,7 +77,9 @@ class EvaluationsScreen(OfficeScreen):
             for k, v in e.scores.items():
                 sums.setdefault(k, []).append(v)
         averages = ", ".join(
-            f"{SCORES[k].lower()} {sum(sums[k]) / len(sums[k]):.1f}" for k in SCORES if k in sums
+            f"{_lower_first(SCORES[k])} {sum(sums[k]) / len(sums[k]):.1f}"
+            for k in SCORES
+            if k in sums
         )
         other = "professionals" if self.respondent == "parent" else "parents"
         self.query_one("#eval-title", Static).update(
@@ -117,7 +124,7 @@ class EvaluationsScreen(OfficeScreen):
         )
         pending = self.query_one("#due", DataTable)
         pending.clear()
-        for item in items:
+        for item in sorted(items, key=lambda i: i.due_on):  # oldest first, as in the chase list
             case = cases.get(item.case_id or "")
             pending.add_row(
                 item.due_on.isoformat(),
@@ -210,7 +217,10 @@ class EvaluationsScreen(OfficeScreen):
                 self.notify("Evaluation recorded")
                 self.refresh_list()
 
-        self.app.push_screen(FormDialog("A returned evaluation", fields, check), done)
+        # Start on the case: the form is taller than 24 lines, and starting on the comments
+        # (the first empty box) scrolled the case choice, defaulting to the first case, out
+        # of sight, so a form could be recorded against the wrong case.
+        self.app.push_screen(FormDialog("A returned evaluation", fields, check, focus="case"), done)
 
     def action_edit(self) -> None:
         e = self._selected()

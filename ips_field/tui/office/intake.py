@@ -1,4 +1,4 @@
-"""Referral intake: a new case opened at the office (``n`` on the cases screen).
+"""Referral intake: a new case opened at the office (``ctrl+n`` on the cases screen).
 
 The screen gathers the referral and shows the conflict check for the volunteer chosen as
 it changes; saving calls :func:`ips_field.actions.office.intake.open_referral`, the same
@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
+from ips_field.actions.office.assignment import blocked_message, warned_message
 from ips_field.actions.office.intake import FIELDS, Referral, check_for, open_referral
 from ips_field.domain.shown import shown
 from ips_field.domain.vocabulary import REFERRAL_SOURCES
@@ -90,9 +91,9 @@ class IntakeScreen(OfficeScreen):
         line.set_class(result.outcome == "block", "blocked")
         line.set_class(result.outcome == "warn", "warned")
         if result.outcome == "block":
-            line.update(shown("Blocked: " + "; ".join(result.reasons)))
+            line.update(shown(blocked_message(result)))
         elif result.outcome == "warn":
-            line.update(shown("Warning: " + "; ".join(result.reasons) + " (give a reason)"))
+            line.update(shown(warned_message(result)))
         else:
             line.update("The conflict check finds no declared interest touching this case.")
 

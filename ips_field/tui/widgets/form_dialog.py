@@ -51,8 +51,10 @@ class FormDialog(DialogDraftsMixin, ModalScreen[dict[str, Any] | None]):
         *,
         save: Any = None,
         draft_key: str = "",
+        focus: str = "",
     ) -> None:
         super().__init__()
+        self.focus_field = focus  # a field to start on instead of the first empty text box
         self.title_text = title
         self.fields = fields
         self.check = check
@@ -98,6 +100,9 @@ class FormDialog(DialogDraftsMixin, ModalScreen[dict[str, Any] | None]):
                 yield Button("Cancel", id="cancel")
 
     def _first_box(self) -> Field | None:
+        chosen = [f for f in self.fields if f.name == self.focus_field]
+        if chosen:
+            return chosen[0]
         texts = [f for f in self.fields if f.kind in ("text", "password")]
         return next((f for f in texts if not f.value), texts[0] if texts else None)
 
@@ -108,6 +113,9 @@ class FormDialog(DialogDraftsMixin, ModalScreen[dict[str, Any] | None]):
         target = first or (self.fields[0] if self.fields else None)
         if target is not None:
             self.query_one(f"#f-{target.name}").focus()
+            if target is self.fields[0]:  # keep the title and the first label in sight
+                box = self.query_one(VerticalScroll)
+                self.call_after_refresh(box.scroll_home, animate=False)
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
