@@ -38,7 +38,7 @@ from ips_field.domain.vocabulary import APPROVAL_HOW, VOLUNTEER_ROLES
 from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
 from ips_field.tui.screens.base import SessionScreen
-from ips_field.tui.widgets.checklist import Checklist
+from ips_field.tui.widgets.checklist import Checklist, Tick
 
 PARTY_NAMES = {
     "parent": "Parent or carer",
@@ -192,7 +192,7 @@ class MeetingPrepScreen(SessionScreen):
             yield Label("What the parent hopes for (wishes)")
             yield TextArea(m.parent_wishes, id="wishes")
             yield Static("", id="language", classes="warning-box", markup=False)
-            yield Checkbox("The parent has approved this wording", m.parent_approved, id="approved")
+            yield Tick("The parent has approved this wording", m.parent_approved, id="approved")
             how = [(label, key) for key, label in APPROVAL_HOW.items()]
             yield Select(how, prompt="How the parent approved it", id="approved-how")
             yield Static(

@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 from ips_field.domain.shown import shown
 from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
+from ips_field.tui.widgets.checklist import Tick
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class FormDialog(DialogDraftsMixin, ModalScreen[dict[str, Any] | None]):
             yield Static(shown(f"{self.title_text} (ctrl+s saves)"), classes="title", markup=False)
             for f in self.fields:
                 if f.kind == "bool":
-                    yield Checkbox(f.label, bool(f.value), id=f"f-{f.name}")
+                    yield Tick(f.label, bool(f.value), id=f"f-{f.name}")
                     continue
                 yield Label(f.label)
                 if f.kind == "select":
