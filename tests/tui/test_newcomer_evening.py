@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Checkbox
 
 from ips_field.domain.records import Meeting
@@ -24,3 +25,40 @@ async def test_approved_wording_box_looks_unticked_until_ticked(repo) -> None:
         box.value = True
         await pilot.pause()
         assert "✓" in box.render().plain
+
+
+def _title_and_focus_visible(app) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
+    from textual.containers import VerticalScroll
+
+    scroller = app.screen.query(VerticalScroll).first()
+    focused = app.focused
+    top = scroller.scroll_y
+    bottom = top + scroller.scrollable_content_region.height
+    seen = focused.virtual_region.y >= top and focused.virtual_region.bottom <= bottom
+    return int(top), seen
+
+
+@pytest.mark.parametrize("what", ["consent", "meeting", "new case"])
+async def test_forms_open_at_their_top_at_80x24(repo, what: str) -> None:
+    """Found in tmux at 80x24: the consent dialog opened scrolled past its purpose (what is
+    being consented to), the new meeting dialog past its type, the new case form past the
+    label of the box being typed in. They open at the top, the focused box in view."""
+    from textual.widgets import Input, Select
+
+    from ips_field.tui.screens.case_view import CaseScreen
+    from tests.tui.test_session import _case
+
+    case = _case(repo)
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        if what == "new case":
+            await pilot.press("n")
+        else:
+            app.push_screen(CaseScreen(case.id))
+            await pilot.pause()
+            await pilot.press("k" if what == "consent" else "m")
+        await pilot.pause(0.5)
+        assert isinstance(app.focused, Select if what == "consent" else Input)
+        top, seen = _title_and_focus_visible(app)
+        assert top == 0 and seen
