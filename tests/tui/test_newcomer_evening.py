@@ -62,3 +62,27 @@ async def test_forms_open_at_their_top_at_80x24(repo, what: str) -> None:
         assert isinstance(app.focused, Select if what == "consent" else Input)
         top, seen = _title_and_focus_visible(app)
         assert top == 0 and seen
+
+
+async def test_first_run_enter_moves_on_and_creates_the_store(tmp_path) -> None:
+    """Found in tmux: a newcomer typing the wizard presses Enter after each box; Enter did
+    nothing, even after the last box. Now Enter goes to the next box, and creates the
+    store from the last one."""
+
+    from ips_field.store.store import KdfParams
+    from ips_field.tui.app import IpsApp
+    from ips_field.tui.screens.dashboard import DashboardScreen
+    from tests.tui.test_volunteer_app import wait_for
+
+    path = tmp_path / "v.ipsf"
+    app = IpsApp(store_path=path, kdf=KdfParams.FOR_TESTS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for typed in ("correct horse battery staple", "correct horse battery staple", "Zed"):
+            await pilot.press(*typed, "enter")
+        assert app.focused is not None and app.focused.id == "service"
+        await pilot.press("tab", *"Eastlea", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.pause(0.2)
+        app.session.store.close()
+    assert path.exists()
