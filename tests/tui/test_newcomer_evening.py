@@ -86,3 +86,19 @@ async def test_first_run_enter_moves_on_and_creates_the_store(tmp_path) -> None:
         await pilot.pause(0.2)
         app.session.store.close()
     assert path.exists()
+
+
+async def test_sync_screen_tells_a_new_volunteer_how_to_enrol(empty_repo) -> None:
+    """Found in tmux: a fresh store's sync screen said only "this computer is not enrolled
+    with an office yet"; it now says what to do."""
+    from textual.widgets import Static
+
+    from ips_field.tui.screens.sync_screen import SyncScreen
+
+    app = make_app(repository=empty_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(SyncScreen())
+        await pilot.pause()
+        status = str(app.screen.query_one("#status", Static).render())
+        assert "ips-field enrol" in status and "supervisor" in status
