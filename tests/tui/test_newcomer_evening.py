@@ -102,3 +102,28 @@ async def test_sync_screen_tells_a_new_volunteer_how_to_enrol(empty_repo) -> Non
         await pilot.pause()
         status = str(app.screen.query_one("#status", Static).render())
         assert "ips-field enrol" in status and "supervisor" in status
+
+
+async def test_case_overview_leaves_out_empty_parts_and_shows_uk_birth_dates(repo) -> None:
+    """Found in tmux: "07700 900100  language: English access:" (a dangling label for an
+    empty field); a child with no year group showed the ISO birth date."""
+    from textual.widgets import Static
+
+    from ips_field.domain.records import Child, Family
+    from ips_field.tui.screens.case_view import CaseScreen
+    from tests.tui.test_session import _case
+
+    case = _case(repo)
+    family = next(f for f in repo.all(Family) if f.case_id == case.id)
+    parents = [{**family.parents[0], "language": "English", "access_needs": ""}]
+    repo.save(family.replace(parents=parents))
+    child = next(c for c in repo.all(Child) if c.case_id == case.id)
+    repo.save(child.replace(year_group="", date_of_birth="2019-03-14"))
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CaseScreen(case.id))
+        await pilot.pause()
+        text = "\n".join(str(w.render()) for w in app.screen.query(Static))
+        assert "access:" not in text.lower().replace("access needs:", "")
+        assert "Language: English" in text
+        assert "born 14/03/2019" in text and "2019-03-14" not in text
