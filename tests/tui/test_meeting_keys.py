@@ -93,3 +93,35 @@ async def test_a_sentence_typed_as_meeting_mode_opens_counts_as_unsaved(repo) ->
         assert kept is not None and kept["fields"]["note"] == "worried"
         await pilot.press("enter")  # Stay
         await pilot.pause()
+
+
+async def test_typing_on_after_f5_keeps_the_sentence_in_the_note_box(repo) -> None:
+    """F5 (a professional's view) asks who said it; a volunteer goes on typing what is
+    being said. Found in tmux: the sentence went into the list and was lost, Enter then
+    picked a name. Now it lands in the note box and is saved as the professional's view."""
+    from textual.widgets import Input
+
+    from ips_field.domain.records import Note
+    from ips_field.tui.screens.meeting_mode import WhoSaidIt
+
+    meeting = _meeting(repo)
+    meeting.attendees = [{"name": "Ms Hale", "role": "SENCO"}]
+    meeting.role_stated_at = "2026-11-23T10:01:00+00:00"
+    repo.save(meeting)
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(MeetingModeScreen(meeting.id))
+        await pilot.pause(0.3)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, WhoSaidIt)
+        await pilot.press(*"He gets 20 minuts", "backspace", "backspace", "e", "s")
+        await pilot.press("enter")  # picks Ms Hale, the highlighted name
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingModeScreen)
+        assert screen.query_one("#note", Input).value == "He gets 20 minues"
+        await pilot.press("enter")
+        await pilot.pause()
+    notes = [n for n in repo.all(Note) if n.meeting_id == meeting.id]
+    assert [(n.text, n.speaker) for n in notes] == [("He gets 20 minues", "Ms Hale")]

@@ -6,6 +6,7 @@ record is valid, and then all of them are saved in one atomic write.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from textual import on
@@ -20,6 +21,7 @@ from ips_field.domain.ukdates import HINT, show_date, to_iso
 from ips_field.domain.vocabulary import EHCP_STATUSES, REFERRAL_SOURCES
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.scrolling import SETTLED, top_if_it_fits
 
 # (widget id, label, record, field path)
 FIELDS: list[tuple[str, str, str, str]] = [
@@ -84,12 +86,22 @@ class CaseFormScreen(SessionScreen):
                 yield Button("Cancel", id="cancel")
         yield Footer()
 
+    def on_screen_resume(self) -> None:
+        """Shown the first time: from the top when the focused box shows there."""
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            self.set_timer(
+                SETTLED,
+                partial(top_if_it_fits, self.query_one("#form", VerticalScroll), self.focused),
+            )
+
     def on_mount(self) -> None:
         self._fill()
         # Focus where a person starts typing (the first empty box), not the scrolling
         # form around the boxes, which would swallow what is typed the moment it opens.
         boxes = [self.query_one(f"#{wid}", Input) for wid, *_ in FIELDS]
-        next((b for b in boxes if not b.value), boxes[0]).focus()
+        box = next((b for b in boxes if not b.value), boxes[0])
+        box.focus()
 
     def _fill(self) -> None:
         if not self.case_id:

@@ -158,12 +158,21 @@ class CaseScreen(TimelineActions, SessionScreen):
             lines.append(f"Family: {family.family_name}, area {family.area}")
             for p in family.parents:
                 g = p.get
-                lines.append(
-                    f"  {g('name', '')} ({g('relationship', '')}) {g('phone', '')} {g('email', '')}"
-                    f" language: {g('language', '')} access: {g('access_needs', '')}"
-                )
+                # Empty parts left out (a dangling "access:" read as unfinished, in tmux).
+                who = f"{g('name', '')} ({g('relationship', '')})"
+                reach = " ".join(x for x in (g("phone", ""), g("email", "")) if x)
+                lines.append(f"  {who} {reach}".rstrip())
+                more = [
+                    f"{label}: {g(key)}"
+                    for label, key in (("Language", "language"), ("Access needs", "access_needs"))
+                    if g(key)
+                ]
+                if more:
+                    lines.append("    " + " · ".join(more))
         if child:
-            age = child.year_group or child.date_of_birth
+            age = child.year_group or (
+                f"born {show_date(child.date_of_birth)}" if child.date_of_birth else ""
+            )
             lines.append(f"Child: {child.name}, {age}, EHC plan: {child.ehcp_status}")
             lines.append(f"  Needs: {child.needs}")
         from ips_field.actions.volunteer.conflict_checks import checks_for

@@ -7,6 +7,7 @@ in the dialog and nothing typed is lost."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +26,7 @@ from ips_field.domain.vocabulary import (
 )
 from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
+from ips_field.tui.widgets.scrolling import SETTLED, top_if_it_fits
 
 # How consent was given, in words (the stored values are CONSENT_HOW).
 HOW_WORDS = {
@@ -47,7 +49,7 @@ class ConsentDialog(DialogDraftsMixin, ModalScreen[Consent | None]):
     ]
     DRAFT_FIELDS = ("named_party", "given_by", "given_on", "expires_on")
     DRAFT_LABEL = "a consent"
-    AUTO_FOCUS = "#given_by"
+    AUTO_FOCUS = None  # on_mount focuses the purpose, without scrolling past it
 
     def __init__(
         self,
@@ -101,9 +103,20 @@ class ConsentDialog(DialogDraftsMixin, ModalScreen[Consent | None]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
+    def on_screen_resume(self) -> None:
+        """Shown the first time: from the top when the focused box shows there."""
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            self.set_timer(
+                SETTLED, partial(top_if_it_fits, self.query_one(VerticalScroll), self.focused)
+            )
+
     def on_mount(self) -> None:
         self._show_wording()
-        self.query_one("#given_by", Input).focus()
+        # The purpose first, with its wording: what is being consented to is the thing to
+        # read (the boxes below are filled in; at 80x24 focusing them hid the purpose).
+        box = self.query_one("#purpose", Select)
+        box.focus()
 
     @on(Select.Changed, "#purpose")
     def _show_wording(self) -> None:

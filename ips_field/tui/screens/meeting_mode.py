@@ -12,9 +12,10 @@ wording. What is typed is kept as a draft (``tui/drafts.py``); Esc asks before l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -51,13 +52,35 @@ SHORT = {
 
 
 class WhoSaidIt(ModalScreen[tuple[str, str] | None]):
-    """Pick the attendee whose view this is (name, role)."""
+    """Pick the attendee whose view this is (name, role).
+
+    A volunteer presses F5 and goes on typing what the professional is saying: while the
+    list has the focus, letters, spaces and Backspace go to the meeting's note box
+    (``keep_typing``), never into the list, so the sentence is not lost (found in tmux)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, attendees: list[dict[str, str]]) -> None:
+    def __init__(
+        self,
+        attendees: list[dict[str, str]],
+        keep_typing: Callable[[str | None], None] | None = None,
+    ) -> None:
         super().__init__()
         self.attendees = [a for a in attendees if a.get("role", "").lower() != "parent"]
+        self.keep_typing = keep_typing
+
+    def on_key(self, event: events.Key) -> None:
+        if self.keep_typing is None or not isinstance(self.focused, OptionList):
+            return
+        if event.key == "backspace":
+            self.keep_typing(None)
+        elif event.is_printable and event.character:
+            self.keep_typing(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+        self.query_one("#kept", Static).update("Your note is kept in the box: keep typing")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -69,6 +92,7 @@ class WhoSaidIt(ModalScreen[tuple[str, str] | None]):
             )
             yield Label("Or someone else: name (role)")
             yield Input(select_on_focus=False, id="other")
+            yield Static("", id="kept", classes="hint", markup=False)
 
     def on_mount(self) -> None:
         options = self.query_one("#who", OptionList)
@@ -301,12 +325,21 @@ class MeetingModeScreen(SessionScreen):
     def action_voice(self, voice: str) -> None:
         self.voice = voice
         if voice == "professional_view":
-            self.app.push_screen(WhoSaidIt(self.meeting.attendees), self._got_speaker)
+            self.app.push_screen(
+                WhoSaidIt(self.meeting.attendees, self._keep_typing), self._got_speaker
+            )
         elif voice == "agreed_action":
             due = (self.session.today() + dt.timedelta(days=14)).isoformat()
             self.app.push_screen(ActionDetails(due, self.meeting_id), self._got_owner)
         self._show_voice()
         self.query_one("#note", Input).focus()
+
+    def _keep_typing(self, character: str | None) -> None:
+        """A key typed while "Whose view is this?" is open goes on the end of the note
+        (``None``: Backspace)."""
+        box = self.query_one("#note", Input)
+        box.value = box.value[:-1] if character is None else box.value + character
+        box.cursor_position = len(box.value)
 
     def _got_speaker(self, who: tuple[str, str] | None) -> None:
         if who is None:

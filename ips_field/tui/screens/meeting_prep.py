@@ -7,6 +7,7 @@ policies allow speaking for the parent only with their permission.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import cast
 
 from textual import on
@@ -38,7 +39,8 @@ from ips_field.domain.vocabulary import APPROVAL_HOW, VOLUNTEER_ROLES
 from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
 from ips_field.tui.screens.base import SessionScreen
-from ips_field.tui.widgets.checklist import Checklist
+from ips_field.tui.widgets.checklist import Checklist, Tick
+from ips_field.tui.widgets.scrolling import SETTLED, top_if_it_fits
 
 PARTY_NAMES = {
     "parent": "Parent or carer",
@@ -81,6 +83,15 @@ class NewMeetingDialog(DialogDraftsMixin, ModalScreen[Meeting | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Create", id="create", variant="primary")
                 yield Button("Cancel", id="cancel")
+
+    def on_screen_resume(self) -> None:
+        """Shown the first time: from the top, the meeting's type in view (at 80x24 it
+        opened scrolled past it, found in tmux)."""
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            self.set_timer(
+                SETTLED, partial(top_if_it_fits, self.query_one(VerticalScroll), self.focused)
+            )
 
     def action_create(self) -> None:
         self._create()
@@ -192,7 +203,7 @@ class MeetingPrepScreen(SessionScreen):
             yield Label("What the parent hopes for (wishes)")
             yield TextArea(m.parent_wishes, id="wishes")
             yield Static("", id="language", classes="warning-box", markup=False)
-            yield Checkbox("The parent has approved this wording", m.parent_approved, id="approved")
+            yield Tick("The parent has approved this wording", m.parent_approved, id="approved")
             how = [(label, key) for key, label in APPROVAL_HOW.items()]
             yield Select(how, prompt="How the parent approved it", id="approved-how")
             yield Static(

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from sync.node import SyncNode
 
 
+NOT_ENROLLED = (
+    "This computer is not enrolled with an office yet. Ask your supervisor for an "
+    "invitation and run:  ips-field enrol INVITE --out FOLDER"
+)
+
+
 class SyncScreen(SessionScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
@@ -46,19 +52,20 @@ class SyncScreen(SessionScreen):
         return SyncNode(self.session.store, "volunteer", repo=self.session.repo)
 
     def refresh_status(self) -> None:
+        from sync.errors import NotEnrolled
         from sync.exchange import pending_count
 
         try:
             node = self._node()
+        except NotEnrolled:  # a new volunteer's store: say what to do, not only what is not
+            self.query_one("#status", Static).update(NOT_ENROLLED)
+            return
         except (ValueError, IpsError) as err:
             self.query_one("#status", Static).update(str(err))
             return
         office = node.office_public
         if office is None:
-            self.query_one("#status", Static).update(
-                "This computer is not enrolled with an office yet. Ask your supervisor for an "
-                "invitation and run:  ips-field enrol INVITE --out FOLDER"
-            )
+            self.query_one("#status", Static).update(NOT_ENROLLED)
             return
         peer = node.peer(office.node_id)
         waiting = pending_count(node, office.node_id)

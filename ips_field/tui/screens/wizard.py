@@ -51,9 +51,8 @@ class WizardScreen(Screen[None]):
                 allow_blank=False,
                 id="service",
             )
-            yield Label(
-                "Your home area (neighbourhood or postcode district; used for conflict checks)"
-            )
+            # Short enough for 80 columns (the longer wording lost its last words there).
+            yield Label("Your home area (neighbourhood or postcode district, for conflict checks)")
             yield Input(select_on_focus=False, id="area")
             yield Static("", id="problem", classes="error", markup=False)
             yield LoadingIndicator(id="working")
@@ -68,6 +67,15 @@ class WizardScreen(Screen[None]):
     def _strength(self, event: Input.Changed) -> None:
         s = assess(event.value)
         self.query_one("#strength", Static).update(f"Strength: {s.message}")
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        """Enter in a box goes on to the next one; in the last box it creates the store
+        (found in tmux: Enter after the home area did nothing)."""
+        if event.input.id == "area":
+            self._create()
+        else:
+            self.focus_next()
 
     @on(Button.Pressed, "#create")
     def _create(self) -> None:

@@ -8,8 +8,9 @@ look done). This keeps its keys and messages and redraws only the mark.
 from __future__ import annotations
 
 from rich.segment import Segment
+from textual.content import Content
 from textual.strip import Strip
-from textual.widgets import SelectionList
+from textual.widgets import Checkbox, SelectionList
 from textual.widgets._toggle_button import ToggleButton
 
 DONE = "✓"
@@ -30,3 +31,13 @@ class Checklist(SelectionList[str]):
         mark = DONE if option.value in self._selected else NOT_DONE
         segments[1] = Segment(mark, segments[1].style)
         return Strip(segments, strip.cell_length)
+
+
+class Tick(Checkbox):
+    """A checkbox whose mark is ``[✓]`` when ticked and ``[ ]`` when not (Textual draws
+    ``X`` for both, so "The parent has approved this wording" looked approved)."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = DONE if self.value else NOT_DONE
+        return super()._button

@@ -10,6 +10,7 @@ refuse shows its one line in the form and nothing typed is lost.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from textual import on
@@ -22,6 +23,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 from ips_field.domain.shown import shown
 from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
+from ips_field.tui.widgets.checklist import Tick
+from ips_field.tui.widgets.scrolling import SETTLED, top_if_it_fits
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class FormDialog(DialogDraftsMixin, ModalScreen[dict[str, Any] | None]):
             yield Static(shown(f"{self.title_text} (ctrl+s saves)"), classes="title", markup=False)
             for f in self.fields:
                 if f.kind == "bool":
-                    yield Checkbox(f.label, bool(f.value), id=f"f-{f.name}")
+                    yield Tick(f.label, bool(f.value), id=f"f-{f.name}")
                     continue
                 yield Label(f.label)
                 if f.kind == "select":
@@ -106,16 +109,22 @@ class FormDialog(DialogDraftsMixin, ModalScreen[dict[str, Any] | None]):
         texts = [f for f in self.fields if f.kind in ("text", "password")]
         return next((f for f in texts if not f.value), texts[0] if texts else None)
 
+    def on_screen_resume(self) -> None:
+        """Shown the first time: from the top when the focused box shows there."""
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            self.set_timer(
+                SETTLED, partial(top_if_it_fits, self.query_one(VerticalScroll), self.focused)
+            )
+
     def on_mount(self) -> None:
         """Focus where a person starts typing: the first empty text box (a choice that has
         a default needs no typing), so the first key pressed is never lost."""
         first = self._first_box()
         target = first or (self.fields[0] if self.fields else None)
         if target is not None:
-            self.query_one(f"#f-{target.name}").focus()
-            if target is self.fields[0]:  # keep the title and the first label in sight
-                box = self.query_one(VerticalScroll)
-                self.call_after_refresh(box.scroll_home, animate=False)
+            box = self.query_one(f"#f-{target.name}")
+            box.focus()
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
