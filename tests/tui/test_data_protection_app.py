@@ -87,8 +87,8 @@ async def test_requests_logged_extended_answered_and_shown_due(world: World) -> 
             "DP-0001",
             "Subject access",
             "A-001",
-            received.isoformat(),
-            "2026-11-27",
+            received.strftime("%d/%m/%Y"),
+            "27/11/2026",
             "due",
         ]
         await pilot.press("escape")
@@ -113,7 +113,7 @@ async def test_requests_logged_extended_answered_and_shown_due(world: World) -> 
         await _answer(pilot, app, "many records across two schools")
         await _answer(pilot, app)
         table = app.screen.query_one("#requests", DataTable)
-        assert [str(c) for c in table.get_row_at(0)][4:] == ["2027-01-27 (ext.)", "open"]
+        assert [str(c) for c in table.get_row_at(0)][4:] == ["27/01/2027 (ext.)", "open"]
         await pilot.press("c")
         await pilot.pause()
         await _answer(pilot, app, "pack sent by post")

@@ -95,7 +95,7 @@ async def test_case_review_marks_a_flag_and_records_coaching(world: World) -> No
         await pilot.press("ctrl+s")
         await pilot.pause()
         text = str(screen.query_one("#note-text", Static).content)
-        assert "Coaching for Anna, follow-up 2099-01-31 (open)" in text
+        assert "Coaching for Anna, follow-up 31 January 2099 (open)" in text
     [done] = world.office.store.table(FLAG_REVIEWS).all()
     assert done["id"] == note.id
     [coach] = world.office.store.table(COACHING).all()
@@ -115,7 +115,7 @@ async def test_evaluations_kept_apart_edited_deleted_and_chased(world: World) ->
         assert isinstance(screen, EvaluationsScreen)
         chase = screen.query_one("#chase", DataTable)
         assert [str(c) for c in chase.get_row_at(0)][:3] == [
-            "2026-11-01",
+            "01/11/2026",
             f"{(world.office.repo.time.today() - dt.date(2026, 11, 1)).days} days",
             "school professional",
         ]
@@ -243,7 +243,7 @@ async def test_evaluation_averages_and_forms_to_send_read_right(
         assert "knowledge of SEN 4.0" in title
         pending = screen.query_one("#due", DataTable)
         dates = [str(pending.get_row_at(i)[0]) for i in range(pending.row_count)]
-        assert dates == ["2026-09-03", "2026-09-23", "2026-11-02"]
+        assert dates == ["03/09/2026", "23/09/2026", "02/11/2026"]  # oldest first
 
 
 async def test_returned_form_starts_on_its_case_at_80x24(world: World) -> None:

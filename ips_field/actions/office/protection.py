@@ -16,6 +16,7 @@ from typing import Any
 from ips_field.actions import office as off
 from ips_field.actions import office as ov
 from ips_field.domain import dp_requests as dp
+from ips_field.domain.dates import uk_date
 from ips_field.domain.dp_requests import DpRequest
 from ips_field.errors import ValidationError
 from sync import audit
@@ -181,7 +182,7 @@ def erasure_warnings(node: SyncNode, ref: str) -> list[str]:
     if holder and holder != node.node_id:
         name = off.volunteer_name(node, holder)
         peer = node.peer(holder)
-        last = str(peer.get("last_received_at") or "")[:10]
+        last = uk_date(str(peer.get("last_received_at") or ""))
         since = f"since their last bundle ({last})" if last else "(no bundle received yet)"
         roster = node.roster
         entry = roster.volunteers.get(holder) if roster else None

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ips_field.actions.office import review
+from ips_field.domain.dates import uk_date
 from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.notes import VOICE_ORDER, attribution
 from ips_field.domain.records import Case, Child, Family, Meeting, Note
@@ -136,7 +137,7 @@ class CaseReviewScreen(OfficeScreen):
             return "(no meeting)"
         mtype = self.office.templates.meeting_types.get(meeting.meeting_type)
         name = meeting.title or (mtype.name if mtype else meeting.meeting_type)
-        return f"{meeting.starts_at[:10]} {name[:28]}"
+        return f"{uk_date(meeting.starts_at)} {name[:28]}"
 
     @on(DataTable.RowHighlighted, "#notes")
     def _show(self, event: DataTable.RowHighlighted) -> None:
@@ -162,9 +163,9 @@ class CaseReviewScreen(OfficeScreen):
         elif note.flags:
             lines.append("Not reviewed yet: m marks it reviewed, g records coaching for the author")
         for c in self.coaching.get(note.id, []):
-            state = f"done {c['followed_up_on']}" if c.get("followed_up_on") else "open"
+            state = f"done {uk_date(c['followed_up_on'])}" if c.get("followed_up_on") else "open"
             lines.append(
-                f"Coaching for {author.name}, follow-up {c['follow_up_on']} ({state}): "
+                f"Coaching for {author.name}, follow-up {uk_date(c['follow_up_on'])} ({state}): "
                 f"{c['coaching']}"
             )
         self.query_one("#note-head", Static).update(shown("\n".join(head), multiline=True))

@@ -16,7 +16,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ips_field.actions import office as ov
 from ips_field.actions.office import protection as dp
 from ips_field.domain.calendar import parse_user_date
+from ips_field.domain.dates import uk_date
 from ips_field.domain.dp_requests import KINDS
+from ips_field.domain.ukdates import show_date
 from ips_field.errors import IpsError, ValidationError
 from ips_field.tui.office.audit_log import AuditScreen
 from ips_field.tui.office.base import OfficeScreen
@@ -80,9 +82,11 @@ class DataProtectionScreen(OfficeScreen):
         for r in dp.requests(s.node):
             if r.closed_on and r.closed_on < (today.replace(day=1)).isoformat():
                 continue  # answered before this month: kept, listed by ips-office requests --all
-            due = (r.extended_to and f"{r.extended_to} (ext.)") or r.due_on
+            due = (r.extended_to and f"{show_date(r.extended_to)} (ext.)") or show_date(r.due_on)
             state = r.status(today)  # when answered: ips-office requests --all
-            requests.add_row(r.id, KINDS[r.kind], r.reference, r.received_on, due, state, key=r.id)
+            requests.add_row(
+                r.id, KINDS[r.kind], r.reference, show_date(r.received_on), due, state, key=r.id
+            )
         days = dp.retention_days(s.node)
         self.query_one("#retention-rule", Static).update(
             f"The office keeps a closed case for {days} days ({days / 365:.1f} years) after it "
@@ -94,8 +98,8 @@ class DataProtectionScreen(OfficeScreen):
         for case, passed in ov.retention_schedule(s.node, s.today()):
             table.add_row(
                 case.reference,
-                case.closed_on or "",
-                passed.isoformat(),
+                show_date(case.closed_on),
+                show_date(passed.isoformat()),
                 names.get(case.assigned_to, ""),
                 key=case.id,
             )
@@ -104,7 +108,7 @@ class DataProtectionScreen(OfficeScreen):
         for stub in sorted(s.store.table("erasure_stub").all(), key=lambda x: x["erased_at"]):
             stubs.add_row(
                 stub.get("reference", ""),
-                stub["erased_at"][:10],
+                show_date(stub["erased_at"]),
                 str(stub["records"]),
                 dp.erasure_reached(s.node, stub),
             )
@@ -166,7 +170,7 @@ class DataProtectionScreen(OfficeScreen):
         except (IpsError, ValueError) as err:
             self.notify(_line(err), severity="error")
             return
-        self.notify(f"Logged {request.id}: due {request.due_on}")
+        self.notify(f"Logged {request.id}: due {uk_date(request.due_on)}")
         self.refresh_all()
 
     @work(exit_on_error=False)
@@ -195,7 +199,7 @@ class DataProtectionScreen(OfficeScreen):
         except (IpsError, ValueError) as err:
             self.notify(_line(err), severity="error")
             return
-        self.notify(f"{request.id} now due {request.extended_to}")
+        self.notify(f"{request.id} now due {uk_date(request.extended_to)}")
         self.refresh_all()
 
     @work(exit_on_error=False)

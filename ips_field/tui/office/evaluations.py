@@ -14,6 +14,7 @@ from ips_field.actions.office.report_figures import SCORES
 from ips_field.domain import due
 from ips_field.domain.records import Case, Consent, Evaluation
 from ips_field.domain.shown import shown
+from ips_field.domain.ukdates import show_date
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import ConfirmDialog
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
@@ -93,8 +94,8 @@ class EvaluationsScreen(OfficeScreen):
             table.add_row(
                 cases[e.case_id].reference if e.case_id in cases else "",
                 e.stage,
-                e.sent_on or "",
-                e.returned_on or "",
+                show_date(e.sent_on),
+                show_date(e.returned_on),
                 {True: "yes", False: "NO", None: ""}[e.impartial],
                 f"{sum(scores) / len(scores):.1f}" if scores else "",
                 shown(short(" ".join(e.comments.split()), 40)),
@@ -108,7 +109,7 @@ class EvaluationsScreen(OfficeScreen):
         chase.clear()
         for u in ov.unreturned(s.node, today):
             chase.add_row(
-                u.sent_on,
+                show_date(u.sent_on),
                 f"{u.days_ago} days",
                 "parent" if u.respondent == "parent" else "school professional",
                 u.reference,
@@ -127,7 +128,7 @@ class EvaluationsScreen(OfficeScreen):
         for item in sorted(items, key=lambda i: i.due_on):  # oldest first, as in the chase list
             case = cases.get(item.case_id or "")
             pending.add_row(
-                item.due_on.isoformat(),
+                show_date(item.due_on.isoformat()),
                 item.title,
                 case.reference if case else "",
                 shown(names.get(case.assigned_to, "")) if case else "",

@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ips_field.actions import office as ov
 from ips_field.domain.shown import shown
-from ips_field.domain.words import when
 from ips_field.tui.office.base import OfficeScreen
+from ips_field.tui.office.cells import uk_when
 from ips_field.tui.office.session import OfficeSession
 from ips_field.tui.widgets.dialogs import AskDialog
 from ips_field.tui.widgets.table import Table
@@ -84,7 +84,7 @@ class InboxScreen(OfficeScreen):
             peer = s.node.peer(vid)
             history.add_row(
                 shown(name),
-                when(peer.get("last_received_at", "")),
+                uk_when(peer.get("last_received_at", "")) or "never",
                 str(peer.get("bundles_received", 0)),
             )
         self._names = [p.name for p in ov.inbox_files(folder)] if folder else []

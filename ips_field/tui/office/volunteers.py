@@ -15,9 +15,9 @@ from ips_field.actions import office as off
 from ips_field.actions.office import enrolment
 from ips_field.actions.office.revocation import held_open, revoke_volunteer
 from ips_field.domain.shown import shown
-from ips_field.domain.words import when
 from ips_field.errors import IpsError, ValidationError
 from ips_field.tui.office.base import OfficeScreen
+from ips_field.tui.office.cells import uk_when
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 from ips_field.tui.widgets.table import Table
@@ -73,7 +73,7 @@ class VolunteersScreen(OfficeScreen):
             table.add_row(
                 row.name,
                 row.status,
-                when(s.node.peer(row.id).get("last_received_at", "")),
+                uk_when(s.node.peer(row.id).get("last_received_at", "")) or "never",
                 str(row.cases_held),
                 row.code,
                 fingerprint(entry.public),
