@@ -12,7 +12,6 @@ returned document (or a list inside it) never changes the cache.
 from __future__ import annotations
 
 import contextlib
-import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, cast
 
@@ -208,7 +207,12 @@ class MemoryStore:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         storage = cast(MemoryStorage, self.db.storage)  # as built in __init__
-        before = copy.deepcopy(storage.memory)
+        # Every write replaces a table's dict and the documents it changes (TinyDB's own
+        # updaters work on a copy, see _update_table), and reads hand out copies, so what
+        # was there before is each table's dict as it stands: no document need be copied.
+        # (The encrypted store keeps what it replaces the same way, in _mutate.)
+        memory = storage.memory
+        before = None if memory is None else {name: dict(docs) for name, docs in memory.items()}
         try:
             yield
         except BaseException:
