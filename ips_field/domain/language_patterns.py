@@ -35,6 +35,7 @@ class PatternError(ValueError):
     """A pattern that cannot be compiled; the message names the problem, not the text."""
 
 
+@lru_cache(maxsize=4096)
 def word_regex(word: str) -> str:
     """One written word as a regular expression (``*`` at the end: any ending)."""
     star = word.endswith("*")
@@ -74,6 +75,15 @@ def bounded(body: str, *, left: bool = True) -> str:
 COMMA = ","
 
 
+@lru_cache(maxsize=256)
+def _list_alternatives(entries: tuple[str, ...]) -> str:
+    """A word list's entries as alternatives, longest first; ``""`` for an empty list. A
+    list is compiled once however many patterns use it (the packaged rules name a few lists
+    in dozens of patterns, and every start of the app compiles them all)."""
+    unique = sorted({" ".join(e.split()) for e in entries if e.strip()}, key=len)
+    return "|".join(phrase_regex(e) for e in reversed(unique))
+
+
 def _alternatives(token: str, lists: Mapping[str, Sequence[str]]) -> str:
     if token == COMMA:
         return ","
@@ -83,10 +93,10 @@ def _alternatives(token: str, lists: Mapping[str, Sequence[str]]) -> str:
             raise PatternError(f"'{token}' is not a list name like <party>")
         if name not in lists:
             raise PatternError(f"uses the list <{name}>, which is not defined")
-        entries = sorted({" ".join(e.split()) for e in lists[name] if e.strip()}, key=len)
-        if not entries:
+        alternatives = _list_alternatives(tuple(lists[name]))
+        if not alternatives:
             raise PatternError(f"uses the list <{name}>, which is empty")
-        return "|".join(phrase_regex(e) for e in reversed(entries))
+        return alternatives
     parts = token.split("|")
     if any(not p for p in parts):
         raise PatternError(f"'{token}' has an empty choice")
