@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ips_field.tui.office.base import OfficeScreen
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table
 from sync import audit
 
@@ -19,7 +20,7 @@ class AuditScreen(OfficeScreen):
         yield Static("Audit log (newest first)", classes="title")
         yield Static("", id="verdict", markup=False)
         yield Table(id="log", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         s = self.session

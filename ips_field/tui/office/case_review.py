@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ips_field.actions.office import review
 from ips_field.domain.dates import uk_date
@@ -23,6 +23,7 @@ from ips_field.tui.office.assign_dialog import AssignDialog
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.office.cells import NOTE_WIDTH, short, uk_when
 from ips_field.tui.widgets.dialogs import AskDialog
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 from ips_field.tui.widgets.table import Table
 
@@ -59,7 +60,7 @@ class CaseReviewScreen(OfficeScreen):
         with VerticalScroll(id="note-detail"):
             yield Static("", id="note-head", classes="hint", markup=False)
             yield Static("", id="note-text", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#notes", DataTable)

@@ -6,12 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from ips_field.actions.office.search import CaseIndex
 from ips_field.domain.shown import shown
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.office.case_review import CaseReviewScreen
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table
 
 STATUS = [("Open cases", "open"), ("Closed cases", "closed"), ("All cases", "all")]
@@ -39,7 +40,7 @@ class OfficeCasesScreen(OfficeScreen):
             yield Select([], prompt="Any volunteer", id="volunteer")
         yield Static("", id="count", classes="hint", markup=False)
         yield Table(id="cases", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.flagged_only = False

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
 from ips_field.actions import office as ov
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.office.cells import short, show, writer
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table
 
 
@@ -35,7 +36,7 @@ class ConflictsScreen(OfficeScreen):
             classes="hint",
         )
         yield Table(id="conflicts", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#conflicts", DataTable).add_columns(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ips_field.actions import office as ov
 from ips_field.actions.office import protection as dp
@@ -23,6 +23,7 @@ from ips_field.errors import IpsError, ValidationError
 from ips_field.tui.office.audit_log import AuditScreen
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table
 from sync import audit
 
@@ -55,7 +56,7 @@ class DataProtectionScreen(OfficeScreen):
         )
         yield Table(id="stubs", cursor_type="row")
         yield Static("", id="audit-state", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#requests", DataTable).add_columns(

@@ -12,12 +12,13 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ips_field.actions import office as off
 from ips_field.actions.office.revocation import decide, needs_decision
 from ips_field.domain.shown import shown
 from ips_field.tui.office.base import OfficeScreen
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 from ips_field.tui.widgets.table import Table
 
@@ -38,7 +39,7 @@ class DecisionsScreen(OfficeScreen):
         )
         yield Table(id="waiting", cursor_type="row", zebra_stripes=True)
         yield Static("", id="why", classes="hint", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#waiting", DataTable)

@@ -7,7 +7,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ips_field.actions import office as ov
 from ips_field.actions.office.report_figures import SCORES
@@ -17,6 +17,7 @@ from ips_field.domain.shown import shown
 from ips_field.domain.ukdates import show_date
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import ConfirmDialog
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 from ips_field.tui.widgets.table import Table
 
@@ -54,7 +55,7 @@ class EvaluationsScreen(OfficeScreen):
         yield Table(id="chase", cursor_type="row")
         yield Static("To send", classes="hint")
         yield Table(id="due", cursor_type="row")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#evaluations", DataTable).add_columns(

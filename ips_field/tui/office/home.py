@@ -7,7 +7,7 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ips_field.actions import office as ov
 from ips_field.actions.note_flags import flagged_notes
@@ -21,6 +21,7 @@ from ips_field.errors import IpsError
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.office.inbox import InboxScreen, inbox_folder
 from ips_field.tui.widgets.dialogs import AskDialog
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table
 from sync.merge import open_conflicts
 from sync.reviews import flag_reviews
@@ -54,7 +55,7 @@ class HomeScreen(OfficeScreen):
             "n cases needing a decision",
             classes="hint",
         )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#attention", DataTable).add_columns("Needs attention", "How many", "Key")

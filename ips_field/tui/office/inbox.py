@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ips_field.actions import office as ov
 from ips_field.domain.shown import shown
@@ -16,6 +16,7 @@ from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.office.cells import uk_when
 from ips_field.tui.office.session import OfficeSession
 from ips_field.tui.widgets.dialogs import AskDialog
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table
 
 WATCH_SECONDS = 3.0
@@ -51,7 +52,7 @@ class InboxScreen(OfficeScreen):
         yield Table(id="quarantine", cursor_type="row")
         yield Static("Last bundle from each volunteer", classes="hint")
         yield Table(id="history", cursor_type="row")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         waiting = self.query_one("#waiting", DataTable)

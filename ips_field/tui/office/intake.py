@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from ips_field.actions.office.assignment import blocked_message, warned_message
 from ips_field.actions.office.intake import FIELDS, Referral, check_for, open_referral
@@ -20,6 +20,7 @@ from ips_field.domain.shown import shown
 from ips_field.domain.vocabulary import REFERRAL_SOURCES
 from ips_field.errors import IpsError, ValidationError
 from ips_field.tui.office.base import OfficeScreen
+from ips_field.tui.widgets.footer import KeysFooter
 
 TEXT_FIELDS = [(name, label) for name, label in FIELDS if name != "source"]
 
@@ -56,7 +57,7 @@ class IntakeScreen(OfficeScreen):
             with Horizontal(classes="buttons"):
                 yield Button("Open the case", id="save", variant="primary")
                 yield Button("Cancel", id="cancel-button")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         roster = self.session.node.roster

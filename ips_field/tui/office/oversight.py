@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ips_field.actions import office as ov
 from ips_field.tui.office.base import OfficeScreen
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table
 
 
@@ -22,7 +23,7 @@ class OversightScreen(OfficeScreen):
         yield Static("", id="rules", classes="hint", markup=False)
         yield Table(id="people", cursor_type="row", zebra_stripes=True)
         yield Static("", id="topics", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         s = self.session

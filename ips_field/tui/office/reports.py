@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
 from ips_field.actions.office.monitoring import Monitoring
@@ -21,6 +21,7 @@ from ips_field.domain.dates import uk_date
 from ips_field.errors import IpsError
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.widgets.dialogs import AskDialog
+from ips_field.tui.widgets.footer import KeysFooter
 
 BAR_WIDTH = 40
 FORMAT_NAMES = {"md": "Markdown", "csv": "CSV", "docx": "Word", "pdf": "PDF"}
@@ -108,7 +109,7 @@ class ReportsScreen(OfficeScreen):
         with VerticalScroll(id="report-box"):
             yield Static("", id="report", markup=False)
             yield Vertical(id="charts")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.monitoring: Monitoring | None = None

@@ -9,7 +9,7 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ips_field.actions import office as off
 from ips_field.actions.office import enrolment
@@ -19,6 +19,7 @@ from ips_field.errors import IpsError, ValidationError
 from ips_field.tui.office.base import OfficeScreen
 from ips_field.tui.office.cells import uk_when
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.form_dialog import Field, FormDialog
 from ips_field.tui.widgets.table import Table
 from sync.keys import fingerprint
@@ -40,7 +41,7 @@ class VolunteersScreen(OfficeScreen):
             f"Office fingerprint: {self.session.node.identity.fingerprint()}", classes="hint"
         )
         yield Table(id="roster", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#roster", DataTable).add_columns(

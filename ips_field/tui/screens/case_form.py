@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from ips_field.domain.records import Case, Child, Family
 from ips_field.domain.references import provisional_reference
@@ -21,6 +21,7 @@ from ips_field.domain.ukdates import HINT, show_date, to_iso
 from ips_field.domain.vocabulary import EHCP_STATUSES, REFERRAL_SOURCES
 from ips_field.errors import ValidationError
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.scrolling import SETTLED, top_if_it_fits
 
 # (widget id, label, record, field path)
@@ -84,7 +85,7 @@ class CaseFormScreen(SessionScreen):
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeysFooter()
 
     def on_screen_resume(self) -> None:
         """Shown the first time: from the top when the focused box shows there."""

@@ -10,14 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import (
-    DataTable,
-    Footer,
-    Header,
-    Static,
-    TabbedContent,
-    TabPane,
-)
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from ips_field.domain.language import flag_mark
 from ips_field.domain.records import Case, Consent, Contact, Meeting
@@ -30,6 +23,7 @@ from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.screens.case_work import CaseHost, add_note, log_contact, reopen_case
 from ips_field.tui.screens.consent import how_given_words
 from ips_field.tui.widgets.dialogs import AskDialog
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table, replacement
 from ips_field.tui.widgets.timeline_actions import TimelineActions
 from ips_field.tui.widgets.timeline_view import TimelineView
@@ -90,7 +84,7 @@ class CaseScreen(TimelineActions, SessionScreen):
                 yield Table(id="contacts", cursor_type="row")
             with TabPane("Timelines", id="timelines-tab"):
                 yield TimelineView(id="timelines")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#consents", DataTable).add_columns(

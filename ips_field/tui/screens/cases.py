@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ips_field.domain.records import Case, Child, Family
 from ips_field.domain.shown import shown as shown_text
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.footer import KeysFooter
 
 MAX_ROWS = 100  # a longer list is not readable (and is slow to redraw); the filter narrows it
 HEADINGS = ("Ref", "Family", "Child", "School or setting", "Status", "Consent")
@@ -49,7 +50,7 @@ class CasesScreen(SessionScreen):
         yield Static("", id="count", classes="hint", markup=False)
         yield Static("", id="headings", markup=False)
         yield OptionList(id="cases", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._rows: list[tuple[str, str, tuple[str, ...]]] = []

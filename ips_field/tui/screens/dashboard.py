@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ips_field.domain.shown import shown
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table
 
 SEVERITY = {"overdue": "OVERDUE", "due": "due", "soon": "soon"}
@@ -36,7 +37,7 @@ class DashboardScreen(SessionScreen):
         yield Static("", id="greeting", classes="title", markup=False)
         yield Static("", id="template-errors", classes="error", markup=False)
         yield Table(id="due", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#due", DataTable)

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, OptionList, Static
 
 from ips_field.domain.dates import uk_date
 from ips_field.domain.language import check_text, flag_lines, flags_as_dicts
@@ -32,6 +32,7 @@ from ips_field.domain.vocabulary import VOICES
 from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table
 
 VOICE_KEYS = [
@@ -218,7 +219,7 @@ class MeetingModeScreen(SessionScreen):
         )
         yield Static("", id="language", classes="warning-box", markup=False)
         yield Table(id="notes", cursor_type="row")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         m = self.meeting

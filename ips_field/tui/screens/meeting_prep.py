@@ -19,7 +19,6 @@ from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     Input,
     Label,
@@ -40,6 +39,7 @@ from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.checklist import Checklist, Tick
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.scrolling import SETTLED, top_if_it_fits
 
 PARTY_NAMES = {
@@ -226,7 +226,7 @@ class MeetingPrepScreen(SessionScreen):
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save-btn", variant="primary")
                 yield Button("Start meeting", id="start-btn", variant="success")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         m = self.meeting

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from ips_field.actions.volunteer.notes import NoteHit, search_notes
 from ips_field.domain.shown import shown
@@ -15,6 +15,7 @@ from ips_field.domain.ukdates import show_date
 from ips_field.domain.vocabulary import VOICES
 from ips_field.domain.words import count
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table
 
 
@@ -55,7 +56,7 @@ class NoteSearchScreen(SessionScreen):
         )
         yield Static("", id="found", markup=False)
         yield Table(id="results", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#results", DataTable).add_columns("Written", "Case", "Voice", "Note")

@@ -6,11 +6,12 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ips_field.domain.records import Record
 from ips_field.domain.shown import shown
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table
 
 
@@ -30,7 +31,7 @@ class RecordListScreen(SessionScreen):
         yield Static(self.TITLE_TEXT, classes="title")
         yield Static("", id="summary", classes="hint", markup=False)
         yield Table(id="records", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#records", DataTable).add_columns(*self.COLUMNS)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ips_field.domain.words import when
 from ips_field.tui.screens.base import SessionScreen
+from ips_field.tui.widgets.footer import KeysFooter
 
 WHY = (
     "A closed case leaves this laptop once the office has confirmed it holds the case and "
@@ -27,7 +28,7 @@ class RetentionLogScreen(SessionScreen):
         yield Static(WHY, classes="hint", markup=False)
         with VerticalScroll():
             yield Static("", id="runs", classes="body", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         from ips_field.actions.volunteer.retention import purge_log

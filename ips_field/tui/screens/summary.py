@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
 from ips_field.domain.language import flag_lines, flag_mark
 from ips_field.domain.notes import VOICE_ORDER, attribution
@@ -27,6 +27,7 @@ from ips_field.tui.screens.export_dialogs import (
     write_export,
 )
 from ips_field.tui.widgets.dialogs import AskDialog, ConfirmDialog
+from ips_field.tui.widgets.footer import KeysFooter
 from ips_field.tui.widgets.table import Table, replacement
 
 
@@ -79,7 +80,7 @@ class SummaryScreen(SessionScreen):
         with VerticalScroll():
             yield Static("", id="summary", markup=False)
         yield Table(id="notes", cursor_type="row")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#notes", DataTable).add_columns("Voice", "Who", "Wording", "Note")

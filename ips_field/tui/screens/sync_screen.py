@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Header, LoadingIndicator, Static
 
 from ips_field.domain.shown import shown
 from ips_field.domain.words import when
 from ips_field.errors import IpsError
 from ips_field.tui.screens.base import SessionScreen
 from ips_field.tui.widgets.dialogs import AskDialog
+from ips_field.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from sync.node import SyncNode
@@ -40,7 +41,7 @@ class SyncScreen(SessionScreen):
         yield Static("", id="status", markup=False)
         yield LoadingIndicator(id="working")
         yield Static("", id="result", markup=False, classes="hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#working").display = False

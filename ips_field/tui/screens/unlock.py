@@ -8,12 +8,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, LoadingIndicator, Static
+from textual.widgets import Header, Input, Label, LoadingIndicator, Static
 
 from ips_field.errors import IpsError
 from ips_field.store.store import Store
 from ips_field.tui.guard import Guarded
 from ips_field.tui.protocols import UnlockHost
+from ips_field.tui.widgets.footer import KeysFooter
 
 
 class UnlockScreen(Guarded, Screen[None]):
@@ -42,7 +43,7 @@ class UnlockScreen(Guarded, Screen[None]):
             )
             yield LoadingIndicator(id="working")
             yield Label("", id="problem", classes="error")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#working").display = False

@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Select, Static
+from textual.widgets import Button, Header, Input, Label, LoadingIndicator, Select, Static
 
 from ips_field.domain.passphrase import assess
 from ips_field.domain.records import Interest, VolunteerProfile
@@ -17,6 +17,7 @@ from ips_field.store.osdeps import default_store_path
 from ips_field.store.repository import Repository
 from ips_field.store.store import Store
 from ips_field.tui.protocols import VolunteerHost
+from ips_field.tui.widgets.footer import KeysFooter
 
 
 class WizardScreen(Screen[None]):
@@ -58,7 +59,7 @@ class WizardScreen(Screen[None]):
             yield LoadingIndicator(id="working")
             with Horizontal(classes="buttons"):
                 yield Button("Create my encrypted store", id="create", variant="primary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#working").display = False
