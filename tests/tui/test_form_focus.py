@@ -8,6 +8,7 @@ from ips_field.domain.records import Case
 from ips_field.tui.app import make_app
 from ips_field.tui.screens.case_view import CaseScreen
 from ips_field.tui.widgets.form_dialog import FormDialog
+from tests.tui.test_volunteer_app import settle
 
 
 async def test_typing_the_moment_the_note_form_opens_goes_into_the_note(repo) -> None:
@@ -99,7 +100,7 @@ async def test_keys_typed_before_the_note_form_has_mounted_are_not_lost(repo) ->
             event = events.Key(name, key)
             event.set_sender(app)
             app._driver.send_message(event)
-        await pilot.pause(0.5)
+        await settle(pilot, lambda: app.screen.query_one("#f-text", Input).value == "rang mum")
         assert isinstance(app.screen, FormDialog)
         assert app.screen.query_one("#f-text", Input).value == "rang mum"
         await pilot.press("escape")  # and counted as typed: Esc asks, ctrl+q would too
@@ -108,7 +109,7 @@ async def test_keys_typed_before_the_note_form_has_mounted_are_not_lost(repo) ->
 
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")  # Keep editing
-        await pilot.pause(0.3)
+        await settle(pilot, lambda: isinstance(app.screen, FormDialog))
         assert app.screen.query_one("#f-text", Input).value == "rang mum"
 
 
@@ -128,7 +129,7 @@ async def test_keys_typed_as_the_new_meeting_dialog_opens_go_into_the_place(repo
             event = events.Key(key, key)
             event.set_sender(app)
             app._driver.send_message(event)
-        await pilot.pause(0.5)
+        await settle(pilot, lambda: app.screen.query_one("#place", Input).value == "Willow")
         dialog = app.screen
         assert isinstance(dialog, NewMeetingDialog)
         first_type = next(iter(app.templates.meeting_types))

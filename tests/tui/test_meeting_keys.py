@@ -10,6 +10,7 @@ from ips_field.tui.app import make_app
 from ips_field.tui.screens.help import HelpScreen
 from ips_field.tui.screens.meeting_mode import MeetingModeScreen
 from tests.tui.test_session import _meeting
+from tests.tui.test_volunteer_app import settle
 
 
 def _visible_footer_keys(screen, width: int) -> set[str]:  # type: ignore[no-untyped-def]
@@ -82,7 +83,7 @@ async def test_a_sentence_typed_as_meeting_mode_opens_counts_as_unsaved(repo) ->
             event = events.Key(key, key)
             event.set_sender(app)
             app._driver.send_message(event)
-        await pilot.pause(0.5)
+        await settle(pilot, lambda: app.screen.query_one("#note", Input).value == "worried")
         screen = app.screen
         assert screen.query_one("#note", Input).value == "worried"
         assert screen.unsaved()

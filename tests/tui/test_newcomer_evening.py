@@ -9,6 +9,7 @@ from textual.widgets import Checkbox
 from ips_field.domain.records import Meeting
 from ips_field.tui.app import make_app
 from ips_field.tui.screens.meeting_prep import MeetingPrepScreen
+from tests.tui.test_volunteer_app import settle
 
 
 async def test_approved_wording_box_looks_unticked_until_ticked(repo) -> None:
@@ -58,7 +59,7 @@ async def test_forms_open_at_their_top_at_80x24(repo, what: str) -> None:
             app.push_screen(CaseScreen(case.id))
             await pilot.pause()
             await pilot.press("k" if what == "consent" else "m")
-        await pilot.pause(0.5)
+        await settle(pilot, lambda: _title_and_focus_visible(app) == (0, True))
         assert isinstance(app.focused, Select if what == "consent" else Input)
         top, seen = _title_and_focus_visible(app)
         assert top == 0 and seen

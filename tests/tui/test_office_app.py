@@ -34,6 +34,7 @@ from ips_field.tui.widgets.form_dialog import FormDialog
 from sync import audit
 from sync.exchange import export_bundle, import_bundle
 from tests.office_world import OFFICE_PASS, K, World
+from tests.tui.test_volunteer_app import settle
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -343,7 +344,8 @@ async def test_idle_office_locks_itself(world: World) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         world.office.repo.time.advance(seconds=61)  # wall-clock time, suspend included
-        await pilot.pause(1.5)
+        await settle(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        await pilot.pause(0.2)  # let the lock screen finish mounting before the app closes
         assert isinstance(app.screen, UnlockScreen) and app.session is None
 
 

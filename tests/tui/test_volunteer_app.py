@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from rich.text import Text
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static, TextArea
 
 from ips_field.domain.records import Case, Child, Consent, Family, Meeting, Note
@@ -37,6 +38,22 @@ async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
     while not condition():
         if loop.time() > end:
             raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.05)
+
+
+async def settle(pilot, looks_done, timeout: float = 10.0) -> None:
+    """Keys sent at once, as a terminal delivers them, are handled over several turns of the
+    app's loop, more of them on a busy machine: wait until the screen looks as the test
+    expects (``looks_done``; a query that does not find its widget yet counts as not done)
+    or ``timeout`` passes, and let the asserts after it say what is wrong."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while loop.time() < end:
+        try:
+            if looks_done():
+                return
+        except NoMatches:
+            pass
         await pilot.pause(0.05)
 
 
