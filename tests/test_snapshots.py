@@ -83,7 +83,12 @@ def test_meeting_preparation(snap_compare, size) -> None:
 
 async def _into_meeting(pilot, repo: Repository) -> str:
     meeting = repo.get(Meeting, _meeting(repo))
-    repo.save(meeting.replace(role_statement="I am here to support the parent [read aloud]."))
+    repo.save(
+        meeting.replace(
+            role_statement="I am here to support the parent [read aloud].",
+            starts_at=f"{TODAY.isoformat()}T10:00",  # happening now: the role is stated on the day
+        )
+    )
     pilot.app.push_screen(MeetingModeScreen(meeting.id))
     await pilot.pause()
     await pilot.press("f7")  # read out: record it, after the question

@@ -9,6 +9,10 @@ written (``Repository.save``), not only in dialogs (DESIGN.md §4, §7). No I/O.
   consent was asked (voice ``consent_asked``).
 - No "represent" role, and no note in a meeting where the volunteer represents the parent,
   without a current consent to represent the parent's views.
+- A meeting is held on its day, not before: no meeting dated after today (the service's
+  local date) is recorded as held or as having had its role statement read out, and no
+  role-statement note is added to one (a volunteer preparing the evening before cannot
+  mark it held; a meeting that is happening now has its date corrected first).
 - A role statement never claims a permission that is not current: a statement with the
   permission to represent is refused for a meeting whose role is not "represent", and a
   role-statement note claiming it needs a Represent meeting with a current consent.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from ips_field.domain.dates import uk_date
 from ips_field.domain.records import Case, Consent, Meeting, Note
 from ips_field.errors import ValidationError
 
@@ -64,15 +69,44 @@ def refusal_in_brief(case: Case | None, consents: Iterable[Consent], day: dt.dat
     return ""
 
 
+def meeting_day(meeting: Meeting) -> dt.date | None:
+    """The local date a meeting is on (``None`` when its date cannot be read)."""
+    try:
+        return dt.datetime.fromisoformat(meeting.starts_at).date()
+    except ValueError:
+        return None
+
+
+def not_yet_held(meeting: Meeting, today: dt.date) -> str:
+    """Why ``meeting`` cannot be held or have its role statement recorded on ``today`` ("" when
+    it can): it is dated after today."""
+    on = meeting_day(meeting)
+    if on is None or on <= today:
+        return ""
+    return (
+        f"This meeting is dated {uk_date(on)}: it cannot be recorded as held, nor its role "
+        "statement as read out, before that day. If it is happening now, change its date first "
+        "(ctrl+t in the preparation)"
+    )
+
+
 def check_meeting(
     meeting: Meeting,
     *,
     case: Case | None,
     consents: Iterable[Consent],
     day: dt.date,
+    before: Meeting | None = None,
 ) -> None:
-    """Raise ValidationError when ``meeting`` may not be written now."""
+    """Raise ValidationError when ``meeting`` may not be written on ``day`` (the service's
+    local date); ``before`` is the meeting as stored, if it was."""
     consents = list(consents)
+    becomes_held = meeting.status == "held" and (before is None or before.status != "held")
+    becomes_stated = bool(meeting.role_stated_at) and not (before and before.role_stated_at)
+    if becomes_held or becomes_stated:  # one already held (in an older version) stays editable
+        early = not_yet_held(meeting, day)
+        if early:
+            raise ValidationError({"starts_at": early})
     if meeting.status != "cancelled":
         refusal = meeting_refusal(case, consents, day)
         if refusal:
@@ -101,9 +135,13 @@ def check_note(
     meeting: Meeting | None,
     day: dt.date,
 ) -> None:
-    """Raise ValidationError when ``note`` may not be added now."""
+    """Raise ValidationError when ``note`` may not be added on ``day``."""
     if case is not None and case.blocked_reason:
         raise ValidationError({"case_id": blocked_message(case)})
+    if note.voice == ROLE_STATEMENT and meeting is not None:
+        early = not_yet_held(meeting, day)
+        if early:
+            raise ValidationError({"voice": early})
     consents = list(consents)
     if note.voice != CONSENT_ASKED and not current(consents, "record", day):
         raise ValidationError({"case_id": NO_RECORD_CONSENT})

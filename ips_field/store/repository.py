@@ -263,6 +263,7 @@ class Repository:
                 case=self.get(Case, record.case_id),
                 consents=self.for_case(Consent, record.case_id),
                 day=self.now().date(),
+                before=Meeting.from_dict(old) if old is not None else None,
             )
         elif isinstance(record, Note) and old is None:
             rules.check_note(

@@ -107,7 +107,8 @@ async def test_typing_on_after_f5_keeps_the_sentence_in_the_note_box(repo) -> No
 
     meeting = _meeting(repo)
     meeting.attendees = [{"name": "Ms Hale", "role": "SENCO"}]
-    meeting.role_stated_at = "2026-11-23T10:01:00+00:00"
+    meeting.starts_at = "2026-11-22T10:00"  # today: the role is stated on the meeting's day
+    meeting.role_stated_at = "2026-11-22T10:01:00+00:00"
     repo.save(meeting)
     app = make_app(repository=repo)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -126,3 +127,68 @@ async def test_typing_on_after_f5_keeps_the_sentence_in_the_note_box(repo) -> No
         await pilot.pause()
     notes = [n for n in repo.all(Note) if n.meeting_id == meeting.id]
     assert [(n.text, n.speaker) for n in notes] == [("He gets 20 minues", "Ms Hale")]
+
+
+async def test_f7_before_the_meeting_day_says_why_and_records_nothing(repo) -> None:
+    """The meeting is tomorrow: F7 explains, asks nothing and writes nothing (the store
+    refuses it too, tests/unit/test_repository.py)."""
+    from ips_field.domain.records import Meeting, Note
+    from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+    meeting = _meeting(repo)  # 23 November; the clock says the 22nd
+    notes = len(repo.all(Note))
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(MeetingModeScreen(meeting.id))
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        shown = [n.message for n in app._notifications]
+        assert any("dated 23 November 2026" in str(m) for m in shown), shown
+    assert repo.get(Meeting, meeting.id).role_stated_at is None
+    assert repo.get(Meeting, meeting.id).status == "planned" and len(repo.all(Note)) == notes
+
+
+async def test_a_meeting_happening_now_is_moved_to_today_then_its_role_is_stated(repo) -> None:
+    """Dated tomorrow but happening now: ctrl+t in the preparation (typed in a box, where
+    ctrl+d and ctrl+e edit the text) moves it, the preparation stays, then F7 records."""
+    from textual.widgets import Input, Static
+
+    from ips_field.domain.records import Meeting, Note
+    from ips_field.tui.screens.meeting_prep import MeetingPrepScreen
+    from ips_field.tui.widgets.form_dialog import FormDialog
+
+    meeting = _meeting(repo)  # 23 November 10:00; the clock says the 22nd
+    app = make_app(repository=repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(MeetingPrepScreen(meeting.id))
+        await pilot.pause()
+        app.screen.query_one("#attendees", Input).focus()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        box = app.screen.query_one("#f-when", Input)
+        assert box.value == "23/11/2026 10:00"
+        box.value = "31/02/2026 10:00"  # no such day: said, nothing changes
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        assert repo.get(Meeting, meeting.id).starts_at == "2026-11-23T10:00"
+        box.value = "22/11/2026 09:45"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingPrepScreen)
+        assert "22/11/2026 09:45" in str(app.screen.query_one("#prep-title", Static).render())
+        moved = repo.get(Meeting, meeting.id)
+        assert moved.starts_at == "2026-11-22T09:45"
+        assert moved.role_statement == meeting.role_statement  # the preparation stays
+        await pilot.press("ctrl+g")  # start the meeting
+        await settle(pilot, lambda: isinstance(app.screen, MeetingModeScreen))
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.click("#yes")  # "Yes, record it now" (Enter would answer "Not yet")
+        await settle(pilot, lambda: repo.get(Meeting, meeting.id).role_stated_at is not None)
+    held = repo.get(Meeting, meeting.id)
+    assert held.status == "held" and held.role_stated_at
+    assert any(n.voice == "ips_role_statement" for n in repo.all(Note))

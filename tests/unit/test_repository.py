@@ -297,10 +297,63 @@ def test_the_rules_are_bypassed_only_by_name():
     assert _stored_notes(office) == 1
 
 
+def test_a_meeting_is_held_on_its_day_not_before(ruled):
+    """Found in review: F7 the evening before recorded tomorrow's meeting as held, its role
+    statement as read out. The store refuses both, and the role-statement note, until the
+    meeting's day; a meeting happening now has its date corrected first."""
+    case = _open_case(ruled)  # the clock says 22 November 2026
+    tomorrow = ruled.save(
+        Meeting(case_id=case.id, meeting_type="other", starts_at="2026-11-23T09:30")
+    )
+    stated = "2026-11-22T18:00:00+00:00"
+    for change in ({"status": "held"}, {"role_stated_at": stated}):
+        with pytest.raises(ValidationError, match="dated 23 November 2026"):
+            ruled.save(tomorrow.replace(**change))
+    with pytest.raises(ValidationError, match="before that day"):
+        ruled.add_note(
+            Note(case_id=case.id, meeting_id=tomorrow.id, voice="ips_role_statement", text="I")
+        )
+    assert _stored_notes(ruled) == 0
+    assert ruled.get(Meeting, tomorrow.id).status == "planned"
+    ruled.save(ruled.get(Meeting, tomorrow.id).replace(status="cancelled"))  # that still can
+    now = ruled.save(tomorrow.replace(starts_at="2026-11-22T09:30"))  # date corrected
+    ruled.add_note(Note(case_id=case.id, meeting_id=now.id, voice="ips_role_statement", text="I"))
+    ruled.save(now.replace(status="held", role_stated_at=stated))
+    assert ruled.get(Meeting, now.id).status == "held" and _stored_notes(ruled) == 1
+    # One recorded held early by an older version stays editable (only becoming held is checked).
+    older = Repository(ruled.store, clock=ruled.time, unchecked=Unchecked.OFFICE_MASTER)
+    early = older.save(tomorrow.replace(id="early", status="held", role_stated_at=stated))
+    ruled.save(early.replace(parent_views="Wants a quiet space"))
+    assert ruled.get(Meeting, "early").parent_views == "Wants a quiet space"
+
+
+def test_reschedule_moves_a_meeting_not_yet_held_and_a_held_one_keeps_its_date(ruled):
+    from ips_field.actions.volunteer.preparation import reschedule
+
+    case = _open_case(ruled)
+    m = ruled.save(
+        Meeting(
+            case_id=case.id,
+            meeting_type="other",
+            starts_at="2026-11-23T09:30",
+            parent_views="Wants a quiet space",
+        )
+    )
+    for typed in ("31/02/2026 10:00", "22/11/2026", "tomorrow 10:00"):
+        with pytest.raises(ValidationError, match="like 24/11/2026 10:00"):
+            reschedule(ruled, m.id, typed)
+    assert ruled.get(Meeting, m.id).starts_at == "2026-11-23T09:30"
+    moved = reschedule(ruled, m.id, " 22/11/2026 09:45 ")
+    assert moved.starts_at == "2026-11-22T09:45" and moved.parent_views == "Wants a quiet space"
+    ruled.save(moved.replace(status="held"))
+    with pytest.raises(ValidationError, match="keeps its date"):
+        reschedule(ruled, m.id, "01/12/2026 10:00")
+
+
 def test_a_role_statement_note_never_claims_a_permission_not_current(ruled):
     case = _open_case(ruled)
     meeting = ruled.save(
-        Meeting(case_id=case.id, meeting_type="other", starts_at="2026-12-01T10:00")
+        Meeting(case_id=case.id, meeting_type="other", starts_at="2026-11-22T10:00")
     )
     claim = "Ms A has given me permission to represent their views."
     with pytest.raises(ValidationError, match="represent"):

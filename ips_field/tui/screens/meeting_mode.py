@@ -26,6 +26,7 @@ from textual.widgets import Button, DataTable, Header, Input, Label, OptionList,
 from ips_field.domain.dates import uk_date
 from ips_field.domain.language import check_text, flag_lines, flags_as_dicts
 from ips_field.domain.records import Meeting, Note
+from ips_field.domain.rules import not_yet_held
 from ips_field.domain.shown import shown
 from ips_field.domain.ukdates import HINT, parse_date, show_date
 from ips_field.domain.vocabulary import VOICES
@@ -281,6 +282,10 @@ class MeetingModeScreen(SessionScreen):
         """Ask first: recording the statement as read out is a note, kept for good."""
         if self.meeting.role_stated_at:
             self.notify("Role already recorded as stated")
+            return
+        early = not_yet_held(self.meeting, self.session.repo.time.today())
+        if early:  # the store refuses it too; say so before asking whether it was read out
+            self.notify(early, severity="error", timeout=12)
             return
         from ips_field.tui.widgets.dialogs import ConfirmDialog
 

@@ -148,6 +148,7 @@ class MeetingPrepScreen(SessionScreen):
         Binding("ctrl+r", "regenerate", "Statement from role", id="regenerate"),
         Binding("ctrl+g", "start", "Start meeting", id="start"),
         Binding("ctrl+e", "export_views", "Export parent's views", id="export_views"),
+        Binding("ctrl+t", "reschedule", "Change date", id="reschedule", priority=True, show=False),
     ]
 
     AUTO_FOCUS = "#checklist"  # "space ticks an item" works at once
@@ -168,12 +169,7 @@ class MeetingPrepScreen(SessionScreen):
         m = self.meeting
         mtype = self.ips.templates.meeting_types.get(m.meeting_type)
         yield Header()
-        name = mtype.name if mtype else m.meeting_type
-        yield Static(
-            shown(f"Preparing: {name} · {show_datetime(m.starts_at)} · {m.place}"),
-            classes="title",
-            markup=False,
-        )
+        yield Static(self._title(m), classes="title", id="prep-title", markup=False)
         yield Static("", id="prep-warning", classes="warning-box", markup=False)
         # The description and progress stay in view while the form below scrolls.
         yield Static(mtype.description if mtype else "", classes="hint", markup=False)
@@ -227,6 +223,39 @@ class MeetingPrepScreen(SessionScreen):
                 yield Button("Save", id="save-btn", variant="primary")
                 yield Button("Start meeting", id="start-btn", variant="success")
         yield KeysFooter()
+
+    def _title(self, m: Meeting) -> str:
+        mtype = self.ips.templates.meeting_types.get(m.meeting_type)
+        name = mtype.name if mtype else m.meeting_type
+        return shown(f"Preparing: {name} · {show_datetime(m.starts_at)} · {m.place}")
+
+    def action_reschedule(self) -> None:
+        """Another date and time (the school moved it, or it is happening now): the
+        preparation and any approval stay; a held meeting keeps its date."""
+        from ips_field.actions.volunteer.preparation import reschedule
+        from ips_field.tui.widgets.form_dialog import Field, FormDialog
+
+        m = self.meeting
+        when = f"{show_date(m.starts_at[:10])} {m.starts_at[11:16]}".strip()
+
+        def write(values: dict[str, str]) -> None:
+            reschedule(self.session.repo, self.meeting_id, values["when"])
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None:
+                moved = self.meeting
+                self.query_one("#prep-title", Static).update(self._title(moved))
+                self.notify(f"Meeting moved to {show_datetime(moved.starts_at)}")
+
+        self.app.push_screen(
+            FormDialog(
+                "Change the meeting's date and time",
+                [Field("when", "Date and time (DD/MM/YYYY HH:MM)", value=when)],
+                save=write,
+                draft_key=f"reschedule-{self.meeting_id}",
+            ),
+            done,
+        )
 
     def on_mount(self) -> None:
         m = self.meeting
