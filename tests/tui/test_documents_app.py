@@ -94,3 +94,24 @@ async def test_approval_in_the_preparation_screen_and_views_export(repo, tmp_pat
     text = pdf_text((tmp_path / "views.pdf").read_bytes())
     assert "Your views and questions for the meeting" in text and "We want a quieter room" in text
     assert "You approved this by phone on 22 November 2026" in text
+
+
+async def test_ctrl_e_exports_the_views_while_typing_them(repo) -> None:
+    """The footer says ctrl+e exports the parent's views; in a text box, where Textual reads
+    ctrl+e as "end of line", it did nothing. It now saves what was typed and asks first."""
+    from textual.widgets import TextArea
+
+    from ips_field.tui.widgets.dialogs import ConfirmDialog
+
+    m = next(m for m in repo.all(Meeting) if m.status == "planned")
+    app = make_app(repository=repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(MeetingPrepScreen(m.id))
+        await pilot.pause()
+        views = app.screen.query_one("#views", TextArea)
+        views.focus()
+        views.load_text("We want a quieter room")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+    assert repo.get(Meeting, m.id).parent_views == "We want a quieter room"

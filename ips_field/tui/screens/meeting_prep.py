@@ -147,7 +147,10 @@ class MeetingPrepScreen(SessionScreen):
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+r", "regenerate", "Statement from role", id="regenerate"),
         Binding("ctrl+g", "start", "Start meeting", id="start"),
-        Binding("ctrl+e", "export_views", "Export parent's views", id="export_views"),
+        # priority: in a text box ctrl+e is "end of line", and the export did nothing there
+        Binding(
+            "ctrl+e", "export_views", "Export parent's views", id="export_views", priority=True
+        ),
         Binding("ctrl+t", "reschedule", "Change date", id="reschedule", priority=True, show=False),
     ]
 
