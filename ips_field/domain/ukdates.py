@@ -36,6 +36,13 @@ def to_iso(text: str) -> str:
         return text.strip()
 
 
+def to_iso_datetime(text: str) -> str:
+    """``24/11/2026 10:00`` (or ISO) → ``2026-11-24T10:00``; what is not a date stays as typed,
+    for the record's own validation to say what is wrong."""
+    day, _, hour = text.strip().partition(" ")
+    return f"{to_iso(day)}T{hour.strip()}"
+
+
 def show_date(iso: str | None) -> str:
     """``2026-12-01`` → ``01/12/2026``; anything else unchanged."""
     if not iso:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ips_field.domain.approval import approve, revised, withdraw
 from ips_field.domain.records import Meeting
-from ips_field.domain.ukdates import to_iso
+from ips_field.domain.ukdates import to_iso_datetime
 from ips_field.errors import ValidationError
 from ips_field.store.repository import Repository
 
@@ -63,8 +63,7 @@ def reschedule(repo: Repository, meeting_id: str, typed: str) -> Meeting:
         raise ValidationError({"starts_at": "This meeting is no longer on this laptop"})
     if meeting.status == "held" or meeting.role_stated_at:
         raise ValidationError({"starts_at": "This meeting has been held: it keeps its date"})
-    day, _, hour = typed.strip().partition(" ")
-    moved = meeting.replace(starts_at=f"{to_iso(day)}T{hour.strip()}")
+    moved = meeting.replace(starts_at=to_iso_datetime(typed))
     try:
         moved.validate()
     except ValidationError as err:

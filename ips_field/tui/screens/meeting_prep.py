@@ -29,11 +29,12 @@ from textual.widgets import (
     TextArea,
 )
 
+from ips_field.actions.volunteer.preparation import WHEN_FORMAT
 from ips_field.domain.approval import approval_text
 from ips_field.domain.records import Meeting
 from ips_field.domain.shown import shown
 from ips_field.domain.statutory import checklist_suffix
-from ips_field.domain.ukdates import show_date, show_datetime, to_iso
+from ips_field.domain.ukdates import show_date, show_datetime, to_iso_datetime
 from ips_field.domain.vocabulary import APPROVAL_HOW, VOLUNTEER_ROLES
 from ips_field.errors import ValidationError
 from ips_field.tui.drafts import DialogDraftsMixin
@@ -99,8 +100,7 @@ class NewMeetingDialog(DialogDraftsMixin, ModalScreen[Meeting | None]):
     @on(Button.Pressed, "#create")
     @on(Input.Submitted)
     def _create(self) -> None:
-        day, _, hour = self.query_one("#when", Input).value.strip().partition(" ")
-        when = f"{to_iso(day)}T{hour.strip()}"
+        when = to_iso_datetime(self.query_one("#when", Input).value)
         meeting = Meeting(
             case_id=self.case_id,
             meeting_type=str(self.query_one("#type", Select).value),
@@ -112,7 +112,7 @@ class NewMeetingDialog(DialogDraftsMixin, ModalScreen[Meeting | None]):
         except ValidationError as err:
             messages = dict(err.errors)
             if "starts_at" in messages:  # in the form's own format, not the stored one
-                messages["starts_at"] = "Give the date and time like 24/11/2026 10:00"
+                messages["starts_at"] = WHEN_FORMAT
             self.query_one("#problem", Static).update("; ".join(messages.values()))
             return
         self.finish(meeting)
