@@ -283,7 +283,7 @@ class MeetingModeScreen(SessionScreen):
         if self.meeting.role_stated_at:
             self.notify("Role already recorded as stated")
             return
-        early = not_yet_held(self.meeting, self.session.repo.time.today())
+        early = not_yet_held(self.meeting, self.session.today())
         if early:  # the store refuses it too; say so before asking whether it was read out
             self.notify(early, severity="error", timeout=12)
             return

@@ -238,8 +238,7 @@ class MeetingPrepScreen(SessionScreen):
         from ips_field.actions.volunteer.preparation import reschedule
         from ips_field.tui.widgets.form_dialog import Field, FormDialog
 
-        m = self.meeting
-        when = f"{show_date(m.starts_at[:10])} {m.starts_at[11:16]}".strip()
+        when = show_datetime(self.meeting.starts_at)
 
         def write(values: dict[str, str]) -> None:
             reschedule(self.session.repo, self.meeting_id, values["when"])
